@@ -1,0 +1,19 @@
+package dev.vigil.engine;
+
+/** The kind of signature that produced a detection. */
+public enum SignatureKind {
+    /** Whole-file hash (.hdb .hsb). */
+    HASH,
+    /** PE section hash (.mdb .msb). */
+    SECTION_HASH,
+    /** PE import-table hash (.imp). */
+    IMPORT_HASH,
+    /** Body pattern (.ndb). */
+    BODY,
+    /** Logical signature (.ldb). */
+    LOGICAL,
+    /** YARA rule. */
+    YARA,
+    /** A heuristic alert raised by the engine itself (limits, encrypted archives, ...). */
+    HEURISTIC
+}
