@@ -9,12 +9,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Vigil against clamscan: for every case, one test per mode. {@code --allmatch}: the (file, signature name) pairs
  * must be identical. First match (clamscan's default): every file's clean/infected verdict must be identical.
  * Databases that clamscan refuses must make Vigil's loader throw {@code DatabaseException}.
+ *
+ * <p>{@code -Dvigil.difftest.only=REGEX} runs only the cases whose name matches, e.g. {@code 'rfxn.*'}.
  */
 class DifferentialTest {
 
@@ -53,7 +56,8 @@ class DifferentialTest {
     }
 
     private static Stream<DynamicNode> nodes(List<DiffCase> cases) {
-        return cases.stream().map(c -> DynamicContainer.dynamicContainer(c.name() + " (" + c.origin() + ")",
+        Pattern only = Pattern.compile(System.getProperty("vigil.difftest.only", ".*"));
+        return cases.stream().filter(c -> only.matcher(c.name()).matches()).map(c -> DynamicContainer.dynamicContainer(c.name() + " (" + c.origin() + ")",
                 Stream.of(
                         DynamicTest.dynamicTest("--allmatch: same (file, signature) pairs",
                                 () -> runner.check(c, true)),
