@@ -207,22 +207,21 @@ public final class CvdContainer {
 
     private static List<TarReader.Member> unpack(byte[] bytes, String file, Limits limits) throws DatabaseException {
         int offset = HeaderParser.HEADER_SIZE;
-        InputStream tar = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
+        InputStream body = new ByteArrayInputStream(bytes, offset, bytes.length - offset);
         // libclamav opens the body with zlib's gzdopen, which passes data without the gzip magic through
         // unchanged: so a plain tar loads whatever its first member is (the "COPYING" test only skips zlib).
-        if ((bytes[offset] & 0xFF) == 0x1F && (bytes[offset + 1] & 0xFF) == 0x8B) {
-            try {
-                tar = new GZIPInputStream(tar, 64 * 1024);
-            } catch (IOException e) {
-                throw new DatabaseException(file, 0, "compressed body has a corrupt gzip header: " + e.getMessage(), e);
+        boolean compressed = (bytes[offset] & 0xFF) == 0x1F && (bytes[offset + 1] & 0xFF) == 0x8B;
+        // Closing matters for gzip: it frees the inflater's native memory now rather than at some later GC.
+        try (InputStream tar = compressed ? new GZIPInputStream(body, 64 * 1024) : body) {
+            TarReader reader = new TarReader(tar, file, limits);
+            List<TarReader.Member> members = new ArrayList<>();
+            for (TarReader.Member member = reader.next(); member != null; member = reader.next()) {
+                members.add(member);
             }
+            return members;
+        } catch (IOException e) {
+            throw new DatabaseException(file, 0, "compressed body has a corrupt gzip header: " + e.getMessage(), e);
         }
-        TarReader reader = new TarReader(tar, file, limits);
-        List<TarReader.Member> members = new ArrayList<>();
-        for (TarReader.Member member = reader.next(); member != null; member = reader.next()) {
-            members.add(member);
-        }
-        return members;
     }
 
     private static List<Entry> checkedEntries(List<TarReader.Member> members, Header header,
