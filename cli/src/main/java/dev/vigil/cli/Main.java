@@ -46,6 +46,7 @@ public final class Main {
     static CommandLine commandLine(Io io) {
         CommandLine cl = new CommandLine(new VigilCommand(io));
         cl.addSubcommand(new CommandLine(new ScanCommand(io)));
+        cl.setOverwrittenOptionsAllowed(true); // clamscan lets a flag be repeated; the last value wins
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler((ex, ignored) -> {
