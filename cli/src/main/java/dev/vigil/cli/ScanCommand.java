@@ -72,7 +72,7 @@ final class ScanCommand implements Callable<Integer> {
             description = "Follow file symlinks: 0 never, 1 on the command line only (default), 2 always.")
     int followFileSymlinks = Walker.LinkPolicy.COMMAND_LINE;
 
-    @Option(names = "--cross-fs", paramLabel = "yes|no", converter = YesNoConverter.class,
+    @Option(names = "--cross-fs", arity = "1", paramLabel = "yes|no", converter = YesNoConverter.class,
             description = "Scan files and directories on other filesystems. Default: yes.")
     boolean crossFs = true;
 

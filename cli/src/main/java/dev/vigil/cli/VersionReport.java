@@ -80,7 +80,8 @@ final class VersionReport {
         if (f.length < 5 || !f[0].equals("ClamAV-VDB")) {
             return null;
         }
-        // Field 1 is the build time with '-' for ':' in the clock time; fields 2 and 3 the version and count.
-        return "version " + f[2] + ", " + f[3] + " signatures, built " + f[1];
+        // Field 1 is the build time, written with '-' for ':' in the clock time; fields 2 and 3 the version and count.
+        String built = f[1].replaceFirst(" (\\d\\d)-(\\d\\d) ", " $1:$2 ");
+        return "version " + f[2] + ", " + f[3] + " signatures, built " + built;
     }
 }
