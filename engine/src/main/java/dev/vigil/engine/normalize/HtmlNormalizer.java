@@ -283,6 +283,7 @@ public final class HtmlNormalizer {
             case LOOKFOR_SCRENC -> {
                 lookForScrenc = true;
                 int at = indexOf(line, p, SCRENC_START);
+                ptrScrenc = -1;
                 if (at >= 0) {
                     line[at] = '/';
                     line[at + 1] = '/';
