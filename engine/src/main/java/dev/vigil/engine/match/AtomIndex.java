@@ -140,7 +140,7 @@ final class AtomIndex {
             int cap3 = tableSize(count3);
             int[] keys3 = new int[cap3], from3 = new int[cap3], to3 = new int[cap3];
             int bits4Log = 16;
-            while (bits4Log < 27 && (1L << bits4Log) < (long) count4 * 32) {
+            while (bits4Log < 27 && (1L << bits4Log) < (long) count4 * 64) {
                 bits4Log++;
             }
             long[] bits4 = count4 == 0 ? null : new long[(1 << bits4Log) >>> 6];

@@ -26,51 +26,67 @@ final class Atoms {
     /** The best atom of the part, or null if it has no byte positions narrow enough to anchor on. */
     static Choice choose(Part part) {
         List<PatternNode> nodes = part.nodes();
-        Choice best = null;
+        int n = nodes.size();
+        // Per node: number of values it can take (0 = not a narrow byte set) and its rarity score.
+        int[] width = new int[n];
+        double[] score = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (nodes.get(i) instanceof ByteSet s && s.size() <= 4) {
+                width[i] = s.size();
+                score[i] = rarity(s);
+            }
+        }
+        int bestAt = -1;
+        int bestLen = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
+        long bestMin = 0;
+        long bestMax = 0;
         long prefixMin = 0;
         long prefixMax = 0;
-        for (int i = 0; i < nodes.size(); i++) {
-            // Try windows starting at i, longest first.
-            for (int len = MAX_LENGTH; len >= 1; len--) {
-                if (i + len > nodes.size()) {
-                    continue;
+        for (int i = 0; i < n && prefixMax <= 1 << 20; i++) {
+            int len = 0;
+            int expansion = 1;
+            double sc = 0;
+            while (len < MAX_LENGTH && i + len < n && width[i + len] > 0
+                    && expansion * width[i + len] <= MAX_EXPANSION) {
+                expansion *= width[i + len];
+                sc += score[i + len];
+                if (len > 0 && nodes.get(i + len).equals(nodes.get(i + len - 1))) {
+                    sc -= 4; // runs such as 00 00 or 90 90 are common in files
                 }
-                int expansion = 1;
-                double score = 0;
-                boolean ok = true;
-                for (int k = 0; k < len && ok; k++) {
-                    if (!(nodes.get(i + k) instanceof ByteSet s) || s.size() > 4) {
-                        ok = false;
-                        break;
-                    }
-                    expansion *= s.size();
-                    score += rarity(s);
-                    if (k > 0 && nodes.get(i + k).equals(nodes.get(i + k - 1))) {
-                        score -= 4; // runs such as 00 00 or 90 90 are common in files
-                    }
-                }
-                if (!ok || expansion > MAX_EXPANSION || prefixMax > 1 << 20) {
-                    continue;
-                }
-                score -= Math.log(expansion) * 3;
+                len++;
+            }
+            if (len > 0) {
+                sc -= Math.log(expansion) * 3;
                 if (prefixMin != prefixMax) {
-                    score -= 2 + (prefixMax - prefixMin); // a variable prefix means several candidate starts
+                    sc -= 2 + (prefixMax - prefixMin); // a variable prefix means several candidate starts
                 }
-                if (score > bestScore) {
-                    bestScore = score;
-                    best = new Choice(i, len, expand(nodes, i, len, expansion), (int) prefixMin, (int) prefixMax);
+                if (sc > bestScore) {
+                    bestScore = sc;
+                    bestAt = i;
+                    bestLen = len;
+                    bestMin = prefixMin;
+                    bestMax = prefixMax;
                 }
-                break; // a shorter window at the same start is never better
             }
             prefixMin += nodes.get(i).minLength();
             prefixMax += nodes.get(i).maxLength();
         }
-        return best;
+        if (bestAt < 0) {
+            return null;
+        }
+        int expansion = 1;
+        for (int k = 0; k < bestLen; k++) {
+            expansion *= width[bestAt + k];
+        }
+        return new Choice(bestAt, bestLen, expand(nodes, bestAt, bestLen, expansion), (int) bestMin, (int) bestMax);
     }
 
     /** How much one position narrows the search: rare, specific bytes score high. */
     private static double rarity(ByteSet s) {
+        if (s.isSingleton()) {
+            return byteRarity(s.singleValue());
+        }
         double worst = Double.POSITIVE_INFINITY;
         for (int v : s.values()) {
             worst = Math.min(worst, byteRarity(v));
