@@ -23,6 +23,7 @@ public final class HtmlNormalizer {
     public static final long DEFAULT_MAX_HTML_NOTAGS = 8L * 1024 * 1024;
 
     private static final int STR_LEN = 1024;
+    private static final long STEPS_PER_BYTE = 64;
 
     // States, named after ClamAV's.
     private static final int BAD = 0;
@@ -99,12 +100,21 @@ public final class HtmlNormalizer {
     private final TagArgs tagArgs = new TagArgs();
     private final Screnc screnc = new Screnc();
     private final byte[] unitBuf = new byte[8];
+    /**
+     * Work limit. A normal parse takes a few steps per byte, but ClamAV re-parses the rest of a chunk each time a
+     * script-encoder marker is found after a {@code <%@ ... .encode>} tag, which crafted input can make quadratic
+     * within a chunk; past this budget we stop, as if ClamAV had given up, and flag the views as truncated.
+     */
+    private final long stepBudget;
+    private long steps;
+    private boolean budgetExceeded;
 
     private HtmlNormalizer(ScanInput in, int outputCap) {
         this.reader = new HtmlChunkReader(in);
         this.outputCap = outputCap;
         this.noComment = new OutputBuffer(outputCap);
         this.noTags = new OutputBuffer(outputCap);
+        this.stepBudget = STEPS_PER_BYTE * (in.size() + HtmlChunkReader.MAX_CHUNK);
     }
 
     /** Normalises with ClamAV's default limits; {@code null} when the input is over MaxHTMLNormalize. */
@@ -130,7 +140,8 @@ public final class HtmlNormalizer {
             throw new UncheckedIOException(e);
         }
         n.closeDataUri();
-        boolean truncated = n.noComment.truncated() || n.noTags.truncated() || n.dataUrisTruncated;
+        boolean truncated = n.noComment.truncated() || n.noTags.truncated() || n.dataUrisTruncated
+                || n.budgetExceeded;
         byte[] text = in.size() > maxHtmlNoTags ? null : n.noTags.toArray();
         return new HtmlViews(n.noComment.toArray(), text, List.copyOf(n.dataUris), truncated);
     }
@@ -159,6 +170,10 @@ public final class HtmlNormalizer {
                 if (!binary && c == '\r') {
                     p++;
                     continue;
+                }
+                if (++steps > stepBudget) {
+                    budgetExceeded = true;
+                    return;
                 }
                 if (!step(c)) {
                     return;
