@@ -65,12 +65,15 @@ final class VersionReport {
                 || !Files.isRegularFile(file)) {
             return null;
         }
-        byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(HEADER_SIZE);
+            return header(in.readNBytes(HEADER_SIZE));
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** The summary of a container header (or .info first line) given its first bytes, or null if it is not one. */
+    static String header(byte[] head) {
         String text = new String(head, StandardCharsets.US_ASCII);
         int nl = text.indexOf('\n');
         if (nl >= 0) {
@@ -82,6 +85,16 @@ final class VersionReport {
         }
         // Field 1 is the build time, written with '-' for ':' in the clock time; fields 2 and 3 the version and count.
         String built = f[1].replaceFirst(" (\\d\\d)-(\\d\\d) ", " $1:$2 ");
-        return "version " + f[2] + ", " + f[3] + " signatures, built " + built;
+        return printable("version " + f[2] + ", " + f[3] + " signatures, built " + built);
+    }
+
+    /** Header text comes from any file given with -d: keep terminal control sequences out of the report. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
     }
 }
