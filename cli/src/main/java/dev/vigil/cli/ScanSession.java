@@ -33,12 +33,10 @@ final class ScanSession {
         EngineBuilder builder = Engine.builder();
         Engine engine = null;
         try {
-            Signatures.load(settings.databases(), settings.detectPua(), builder);
+            Signatures.load(settings.databases(), settings.detectPua(), builder, n -> stats.knownSignatures = n);
             engine = builder.build();
-            stats.knownSignatures = engine.signatureCount();
         } catch (Signatures.LoadFailure | RuntimeException e) {
             io.err().print("ERROR: " + (e instanceof Signatures.LoadFailure ? e.getMessage() : e.toString()) + "\n");
-            stats.knownSignatures = builder.signatureCount();
             stats.silentError = true;
         }
         if (engine != null) {
