@@ -171,6 +171,34 @@ class OutputDetailsTest {
         }
     }
 
+    @Test
+    void aClosedStdoutStopsTheScan() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            Files.writeString(dir.resolve("f" + i), "x");
+        }
+        var closed = new java.io.OutputStream() {
+            int writes;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writes++;
+                throw new IOException("Broken pipe");
+            }
+        };
+        var err = new ByteArrayOutputStream();
+        Io io = new Io(dir, new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(closed, false),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), false);
+        int exit = Main.run(new String[]{"scan", "--threads", "1", "."}, io);
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("standard output is closed");
+        assertThat(closed.writes).isLessThan(600); // stopped at a check, not after the whole report
+    }
+
     private static String dataRead(Oracle.Output o) {
         return o.stdoutLines().stream().filter(l -> l.startsWith("Data read: ")).findFirst().orElseThrow()
                 .replaceAll("^Data read: (\\S+) MB.*$", "$1");
