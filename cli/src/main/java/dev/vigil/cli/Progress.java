@@ -20,6 +20,7 @@ final class Progress implements AutoCloseable {
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final ScheduledExecutorService timer;
+    private final Thread clearOnExit = new Thread(this::hide, "vigil-progress-clear");
     private boolean visible;
     private boolean hidden;
 
@@ -31,6 +32,7 @@ final class Progress implements AutoCloseable {
             return t;
         });
         timer.scheduleAtFixedRate(this::draw, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        Runtime.getRuntime().addShutdownHook(clearOnExit); // Ctrl-C must not leave a stale status line behind
     }
 
     /** A progress line on {@code err}, or a do-nothing one when it is not wanted. */
@@ -86,5 +88,10 @@ final class Progress implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         hide();
+        try {
+            Runtime.getRuntime().removeShutdownHook(clearOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
     }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** One run of {@code vigil scan}: load signatures, walk and scan, report, summarise, and pick the exit status. */
 final class ScanSession {
+    /** Events between checks that stdout still accepts output (a check flushes it). */
+    private static final int OUTPUT_CHECK_INTERVAL = 256;
+
     private final ScanSettings settings;
     private final Io io;
 
@@ -33,16 +36,21 @@ final class ScanSession {
         EngineBuilder builder = Engine.builder();
         Engine engine = null;
         try {
-            Signatures.load(settings.databases(), settings.detectPua(), builder);
+            Signatures.load(settings.databases(), settings.detectPua(), builder, n -> stats.knownSignatures = n);
             engine = builder.build();
-            stats.knownSignatures = engine.signatureCount();
         } catch (Signatures.LoadFailure | RuntimeException e) {
             io.err().print("ERROR: " + (e instanceof Signatures.LoadFailure ? e.getMessage() : e.toString()) + "\n");
-            stats.knownSignatures = builder.signatureCount();
             stats.silentError = true;
         }
         if (engine != null) {
-            scan(engine, stats);
+            try {
+                scan(engine, stats);
+            } catch (OutputClosed e) {
+                // Nobody reads the report any more (`vigil scan -r / | head`): stop, as clamscan does on SIGPIPE.
+                io.err().print("ERROR: can't write the report: standard output is closed\n");
+                io.err().flush();
+                return 2;
+            }
         }
         if (!settings.noSummary() && !settings.json()) {
             long micros = (System.nanoTime() - startNanos) / 1000;
@@ -62,6 +70,7 @@ final class ScanSession {
         try (Progress progress = Progress.start(io.err(), settings.progress() && io.errIsTerminal())) {
             FileScanner scanner = new FileScanner(engine, new ScanOptions(settings.allMatch(), settings.limits()),
                     settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone);
+            int[] sinceCheck = {0};
             OrderedOutput output = new OrderedOutput(pool, settings.threads() * 4, event -> {
                 stats.record(event);
                 if (progress == null) {
@@ -72,7 +81,14 @@ final class ScanSession {
                     reporter.flush();
                     progress.show();
                 }
-            }, reporter::flush);
+                if (++sinceCheck[0] == OUTPUT_CHECK_INTERVAL) {
+                    sinceCheck[0] = 0;
+                    checkOutput();
+                }
+            }, () -> {
+                reporter.flush();
+                checkOutput();
+            });
             Walker walker = new Walker(io.cwd(), settings.recursive(), settings.maxDirRecursion(), settings.links(),
                     settings.crossFilesystems(), scanner, output, stats, io.in());
             List<String> targets = targets(stats);
@@ -88,6 +104,19 @@ final class ScanSession {
             }
         }
         reporter.flush();
+    }
+
+    private void checkOutput() {
+        if (io.out().checkError()) {
+            throw new OutputClosed();
+        }
+    }
+
+    /** Standard output failed (closed pipe, full disk): scanning on would only waste time. */
+    private static final class OutputClosed extends RuntimeException {
+        OutputClosed() {
+            super(null, null, false, false);
+        }
     }
 
     /** The arguments to scan, or null for the current directory. */

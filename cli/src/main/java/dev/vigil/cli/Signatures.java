@@ -9,6 +9,7 @@ import dev.vigil.engine.EngineBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /** Fills an engine builder from the -d arguments, in order, or with the built-in defaults when there are none. */
 final class Signatures {
@@ -22,15 +23,24 @@ final class Signatures {
         }
     }
 
-    static void load(List<Path> databases, boolean detectPua, EngineBuilder into) throws LoadFailure {
+    /**
+     * Loads the signatures into {@code into} and returns clamscan's "Known viruses" count for them, which the loader
+     * knows best (it also counts entries that clamscan counts but the engine does not hold as signatures).
+     * {@code counted} receives the running count, so that it is known even when a later database fails.
+     */
+    static long load(List<Path> databases, boolean detectPua, EngineBuilder into, LongConsumer counted)
+            throws LoadFailure {
         if (databases.isEmpty()) {
-            DefaultSignatures.addTo(into);
-            return;
+            int n = DefaultSignatures.addTo(into);
+            counted.accept(n);
+            return n;
         }
         ClamAvLoader loader = new ClamAvLoader(LoadOptions.DEFAULT.withDetectPua(detectPua));
+        long total = 0;
         for (Path db : databases) {
             try {
-                loader.load(db, into);
+                total += loader.load(db, into);
+                counted.accept(total);
             } catch (DatabaseException e) {
                 throw new LoadFailure(e.getMessage(), e);
             } catch (IOException e) {
@@ -39,5 +49,6 @@ final class Signatures {
                 throw new LoadFailure("Can't load " + db + ": " + e, e);
             }
         }
+        return total;
     }
 }

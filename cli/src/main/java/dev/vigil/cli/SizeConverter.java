@@ -15,6 +15,9 @@ final class SizeConverter implements CommandLine.ITypeConverter<Long> {
     }
 
     static long parse(String value) {
+        if (value == null) {
+            throw new CommandLine.TypeConversionException("a size is required");
+        }
         var m = SIZE.matcher(value);
         if (!m.matches()) {
             throw new CommandLine.TypeConversionException(

@@ -1,6 +1,8 @@
 package dev.vigil.cli;
 
+import dev.vigil.clamav.DatabaseException;
 import dev.vigil.clamav.DefaultSignatures;
+import dev.vigil.clamav.cvd.CvdContainer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +18,8 @@ import java.util.Locale;
 /**
  * {@code vigil --version}: Vigil's version and the signature set a scan would load: the built-in defaults, or each
  * database given with -d, with version, signature count and build time from ClamAV container headers
- * ({@code .cvd .cld .cud}, and the {@code .info} file of an unpacked container) where there are any.
+ * ({@code .cvd .cld .cud} through {@link CvdContainer#readHeader}, and the first line of an unpacked container's
+ * {@code .info} file) where there are any.
  */
 final class VersionReport {
     private static final int HEADER_SIZE = 512;
@@ -61,16 +64,29 @@ final class VersionReport {
     /** "version N, S signatures, built T" from a container header, or null when the file has none. */
     static String header(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!(name.endsWith(".cvd") || name.endsWith(".cld") || name.endsWith(".cud") || name.endsWith(".info"))
-                || !Files.isRegularFile(file)) {
+        if (!Files.isRegularFile(file)) {
             return null;
         }
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(HEADER_SIZE);
-        } catch (IOException e) {
-            return null;
+        if (name.endsWith(".cvd") || name.endsWith(".cld") || name.endsWith(".cud")) {
+            try {
+                CvdContainer.Header h = CvdContainer.readHeader(file);
+                return summary(h.buildTime(), Integer.toString(h.version()), Integer.toString(h.signatures()));
+            } catch (IOException | DatabaseException e) {
+                return "unreadable header: " + printable(e.getMessage());
+            }
         }
+        if (name.endsWith(".info")) {
+            try (InputStream in = Files.newInputStream(file)) {
+                return header(in.readNBytes(HEADER_SIZE));
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** The summary of the header line that starts an unpacked container's .info file, or null if there is none. */
+    static String header(byte[] head) {
         String text = new String(head, StandardCharsets.US_ASCII);
         int nl = text.indexOf('\n');
         if (nl >= 0) {
@@ -80,8 +96,22 @@ final class VersionReport {
         if (f.length < 5 || !f[0].equals("ClamAV-VDB")) {
             return null;
         }
-        // Field 1 is the build time, written with '-' for ':' in the clock time; fields 2 and 3 the version and count.
-        String built = f[1].replaceFirst(" (\\d\\d)-(\\d\\d) ", " $1:$2 ");
-        return "version " + f[2] + ", " + f[3] + " signatures, built " + built;
+        return summary(f[1], f[2], f[3]);
+    }
+
+    private static String summary(String buildTime, String version, String signatures) {
+        // The header writes the clock time with '-' for ':' ("22 Jun 2021 21-34 -0400"); sigtool shows ':'.
+        String built = buildTime.replaceFirst(" (\\d\\d)-(\\d\\d) ", " $1:$2 ");
+        return printable("version " + version + ", " + signatures + " signatures, built " + built);
+    }
+
+    /** Header text comes from any file given with -d: keep terminal control sequences out of the report. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
     }
 }

@@ -139,6 +139,66 @@ class OutputDetailsTest {
         }
     }
 
+    @Test
+    void signedDatabaseGivenWithDMatchesClamscan() throws Exception {
+        Oracle.assumeClamscan();
+        Path cvd = Path.of(System.getProperty("vigil.shared", "../shared"), "signatures/clamav/test-cvd/test-6.cvd");
+        Oracle.assumeAvailable(Files.isReadable(cvd) && Files.isReadable(CLAM_EXE), "test-6.cvd and clamav-testfiles");
+        Files.write(dir.resolve("eicar.com"), EICAR);
+        Files.copy(CLAM_EXE, dir.resolve("clam.exe"));
+        Files.writeString(dir.resolve("clean.txt"), "nothing here\n");
+        Files.writeString(dir.resolve("bad.hdb"), "not a signature\n");
+        for (List<String> args : List.of(
+                List.of("-d", cvd.toString(), "--allmatch", "eicar.com", "clam.exe", "clean.txt"),
+                List.of("-d", cvd.toString(), "-i", "-r", "."),
+                List.of("--database", cvd.toString(), "-d", cvd.toString(), "clam.exe"))) {
+            Oracle.Output ref = Oracle.clamscan(dir, new byte[0], args);
+            List<String> vig = new ArrayList<>(List.of("scan", "--no-progress"));
+            vig.addAll(args);
+            Oracle.Output vigil = Oracle.vigil(dir, new byte[0], vig);
+            assertThat(ClamscanComparisonTest.mask(vigil.stdoutLines())).as(args.toString())
+                    .isEqualTo(ClamscanComparisonTest.mask(ref.stdoutLines()));
+            assertThat(vigil.exit()).isEqualTo(ref.exit()).isEqualTo(1);
+        }
+        // Databases that cannot be loaded: exit 2, an ERROR line, and the summary still printed.
+        for (String db : List.of("missing.hdb", "bad.hdb")) {
+            Oracle.Output ref = Oracle.clamscan(dir, new byte[0], List.of("-d", db, "clean.txt"));
+            Oracle.Output vigil = Oracle.vigil(dir, new byte[0], List.of("scan", "-d", db, "clean.txt"));
+            assertThat(vigil.exit()).isEqualTo(ref.exit()).isEqualTo(2);
+            assertThat(vigil.stderr()).startsWith("ERROR: ").contains(db);
+            assertThat(ClamscanComparisonTest.mask(vigil.stdoutLines()))
+                    .isEqualTo(ClamscanComparisonTest.mask(ref.stdoutLines()));
+        }
+    }
+
+    @Test
+    void aClosedStdoutStopsTheScan() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            Files.writeString(dir.resolve("f" + i), "x");
+        }
+        var closed = new java.io.OutputStream() {
+            int writes;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writes++;
+                throw new IOException("Broken pipe");
+            }
+        };
+        var err = new ByteArrayOutputStream();
+        Io io = new Io(dir, new java.io.ByteArrayInputStream(new byte[0]), new java.io.PrintStream(closed, false),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), false);
+        int exit = Main.run(new String[]{"scan", "--threads", "1", "."}, io);
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("standard output is closed");
+        assertThat(closed.writes).isLessThan(600); // stopped at a check, not after the whole report
+    }
+
     private static String dataRead(Oracle.Output o) {
         return o.stdoutLines().stream().filter(l -> l.startsWith("Data read: ")).findFirst().orElseThrow()
                 .replaceAll("^Data read: (\\S+) MB.*$", "$1");
