@@ -26,7 +26,7 @@ public final class AuxiliaryDbReader {
         if (n.endsWith(".idb")) {
             session.counted(icons(file, session));
         } else if (n.endsWith(".crb")) {
-            tokenCount(file, ':', 13, true, false);
+            certificateRules(file);
         } else if (n.endsWith(".pdb") || n.endsWith(".gdb")) {
             session.counted(regexList(file, n.endsWith(".pdb") ? "RH" : "S"));
         } else if (n.endsWith(".wdb")) {
@@ -34,7 +34,7 @@ public final class AuxiliaryDbReader {
         } else if (n.endsWith(".zmd") || n.endsWith(".rmd")) {
             session.counted(archiveMetadata(file));
         } else if (n.endsWith(".pwdb")) {
-            if (tokenCount(file, ';', 4, false, true) == 0) {
+            if (passwords(file) == 0) {
                 throw new DatabaseException(file.displayName(), 0, "empty password database");
             }
         } else if (n.endsWith(".info")) {
@@ -82,18 +82,32 @@ public final class AuxiliaryDbReader {
         return count;
     }
 
-    /** Counts non-comment, non-blank lines; each must have exactly {@code tokens} fields. */
-    private static int tokenCount(DbFile file, char delim, int tokens, boolean skipBlank, boolean skipBlankToo)
-            throws DatabaseException {
+    /** {@code .crb}: 11 to 13 ';'-separated fields; blank lines allowed. */
+    private static void certificateRules(DbFile file) throws DatabaseException {
         DbLines lines = new DbLines(file.content(), DbLines.FILE_BUFFER, file.fromContainer());
-        Fields f = new Fields(tokens + 1);
-        int count = 0;
+        Fields f = new Fields(14);
         while (lines.next()) {
-            if (lines.isComment() || (skipBlank && lines.end() == lines.start())) {
+            if (lines.isComment() || lines.end() == lines.start()) {
                 continue;
             }
-            f.split(file.content(), lines.start(), lines.end(), (byte) delim);
-            if (f.count != tokens) {
+            f.split(file.content(), lines.start(), lines.end(), (byte) ';');
+            if (f.count < 11 || f.count > 13) {
+                throw new DatabaseException(file.displayName(), lines.number(), "invalid number of fields");
+            }
+        }
+    }
+
+    /** {@code .pwdb}: exactly 4 ';'-separated fields per line; returns the number of entries. */
+    private static int passwords(DbFile file) throws DatabaseException {
+        DbLines lines = new DbLines(file.content(), DbLines.FILE_BUFFER, file.fromContainer());
+        Fields f = new Fields(5);
+        int count = 0;
+        while (lines.next()) {
+            if (lines.isComment()) {
+                continue;
+            }
+            f.split(file.content(), lines.start(), lines.end(), (byte) ';');
+            if (f.count != 4) {
                 throw new DatabaseException(file.displayName(), lines.number(), "invalid number of fields");
             }
             count++;

@@ -18,6 +18,7 @@ public final class DbLines {
     private int pos;
     private int start;
     private int end;
+    private int rawEnd;
     private int number;
 
     public DbLines(byte[] data, int bufferSize, boolean fromContainer) {
@@ -32,24 +33,26 @@ public final class DbLines {
             return false;
         }
         int lineStart = pos;
-        int nl = indexOfNewline(lineStart);
-        int rawEnd;
-        if (fromContainer) {
-            if (nl >= 0 && nl - lineStart > limit) {
-                pos = data.length;
-                return false;
+        // one pass: the line end, and the first NUL (a C string ends there)
+        int stop = fromContainer ? data.length : Math.min(data.length, lineStart + limit);
+        int nul = -1;
+        int i = lineStart;
+        while (i < stop && data[i] != '\n') {
+            if (data[i] == 0 && nul < 0) {
+                nul = i;
             }
-            rawEnd = nl < 0 ? data.length : nl + 1;
-        } else {
-            int max = lineStart + limit;
-            rawEnd = nl >= 0 && nl < max ? nl + 1 : Math.min(data.length, max);
+            i++;
         }
+        boolean newline = i < stop;
+        if (fromContainer && newline && i - lineStart > limit) {
+            pos = data.length;
+            return false;
+        }
+        int rawEnd = newline ? i + 1 : i;
         pos = rawEnd;
+        this.rawEnd = rawEnd;
         number++;
-        int e = lineStart;
-        while (e < rawEnd && data[e] != 0) {
-            e++;
-        }
+        int e = nul >= 0 ? nul : rawEnd;
         while (e > lineStart && (data[e - 1] == '\n' || data[e - 1] == '\r')) {
             e--;
         }
@@ -58,21 +61,17 @@ public final class DbLines {
         return true;
     }
 
-    private int indexOfNewline(int from) {
-        for (int i = from; i < data.length; i++) {
-            if (data[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public byte[] data() {
         return data;
     }
 
     public int start() {
         return start;
+    }
+
+    /** End of the bytes ClamAV's line read copied (line terminator and bytes after a NUL included). */
+    public int rawEnd() {
+        return rawEnd;
     }
 
     public int end() {
