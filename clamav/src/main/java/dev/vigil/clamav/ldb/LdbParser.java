@@ -144,12 +144,13 @@ public final class LdbParser {
         if (fullword) {
             hex = ContentModifiers.fullword(hex);
         }
+        boolean withModifiers = !modifiers.isEmpty();
         List<BodyPattern> variants = new ArrayList<>(2);
         if (wide) {
-            variants.add(HexPatternParser.parse(ContentModifiers.wide(hex)));
+            variants.add(HexPatternParser.parse(ContentModifiers.wide(hex), target, withModifiers));
         }
         if (!wide || ascii) {
-            variants.add(HexPatternParser.parse(hex));
+            variants.add(HexPatternParser.parse(hex, target, withModifiers));
         }
         if (nocase) {
             variants.replaceAll(ContentModifiers::nocase);

@@ -679,6 +679,9 @@ final class PcreTranslator {
                 char e = src.charAt(pos + 1);
                 pos += 2;
                 if ("dDwWsShHvV".indexOf(e) >= 0) {
+                    if (pos + 1 < src.length() && src.charAt(pos) == '-' && src.charAt(pos + 1) != ']') {
+                        throw new SignatureSyntaxException("PCRE: invalid range in character class");
+                    }
                     cls.append('\\').append(e);
                     previous = -1;
                     continue;
@@ -728,12 +731,8 @@ final class PcreTranslator {
                 int high;
                 if (hc == '\\') {
                     char e = pos + 1 < src.length() ? src.charAt(pos + 1) : '\0';
-                    if ("dDwWsShHvV".indexOf(e) >= 0 || e == '\0') {
-                        // "a-\d": the '-' is literal
-                        pos = save;
-                        cls.append(String.format("\\x%02x", value & 0xff));
-                        previous = value;
-                        continue;
+                    if ("dDwWsShHvV".indexOf(e) >= 0) {
+                        throw new SignatureSyntaxException("PCRE: invalid range in character class");
                     }
                     pos += 2;
                     high = characterEscape(e, true);

@@ -77,6 +77,25 @@ class LdbLoadOracleTest {
         assertThat(mismatches).as("%d lines compared", compared).isEmpty();
     }
 
+    @Test
+    void documentedDivergencesAreStillDivergences(@TempDir Path tmp) throws Exception {
+        Clamscan.assumeAvailable();
+        String text;
+        try (InputStream in = LdbLoadOracleTest.class.getResourceAsStream("/ldb/load-divergences.txt")) {
+            text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        for (String entry : text.split("\n")) {
+            if (entry.isEmpty() || entry.startsWith("#")) {
+                continue;
+            }
+            String[] f = entry.split("\t", 2);
+            Path db = tmp.resolve("case.ldb");
+            Files.writeString(db, f[1] + "\n", StandardCharsets.ISO_8859_1);
+            assertThat(Clamscan.load(db)).as(f[1]).isEqualTo(Clamscan.LoadOutcome.LOADED);
+            assertThat(vigil(f[1])).as(f[1]).isEqualTo(Clamscan.LoadOutcome.valueOf(f[0]));
+        }
+    }
+
     private static boolean vigilRejectsOnlyForHex(String line) {
         try {
             LdbParser.parse(line, "X", LoadOptions.DEFAULT);
