@@ -73,8 +73,8 @@ final class PeParser {
         long headerSize = u32le(optional, 60);
 
         int directoryBytes = (int) Math.min(directoryCount, MAX_DATA_DIRECTORIES) * 8;
-        if (optionalSize < storedSize + directoryBytes
-                || HeaderBytes.read(in, at + storedSize, directoryBytes) == null) {
+        byte[] directories = HeaderBytes.read(in, at + storedSize, directoryBytes);
+        if (optionalSize < storedSize + directoryBytes || directories == null) {
             return null;
         }
         long sectionTable = at + optionalSize;
@@ -98,7 +98,11 @@ final class PeParser {
         if (entry < 0) {
             return null;
         }
-        return new ExecutableInfo(ExecutableInfo.Format.PE, entry, sections);
+        long[] versionInfo = new long[0];
+        if (directoryBytes >= 3 * 8 && u32le(directories, 2 * 8 + 4) != 0) {
+            versionInfo = PeVersionInfo.offsets(in, u32le(directories, 2 * 8), sections, headerSize);
+        }
+        return new ExecutableInfo(ExecutableInfo.Format.PE, entry, sections, versionInfo);
     }
 
     /**

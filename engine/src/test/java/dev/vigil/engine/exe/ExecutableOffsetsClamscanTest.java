@@ -109,8 +109,9 @@ class ExecutableOffsetsClamscanTest {
             }
         }
         assertThat(expectedMatches).as("predicted matches").isGreaterThan(sigs.size() / 3);
-        System.out.printf("exe offsets: %d samples, %d parsed, %d signatures, %d predicted matches%n",
-                samples.size(), parsed, sigs.size(), expectedMatches);
+        System.out.printf("exe offsets: %d samples, %d parsed, %d signatures (%d VI), %d predicted matches%n",
+                samples.size(), parsed, sigs.size(), sigs.stream().filter(g -> g.offset().equals("VI")).count(),
+                expectedMatches);
         assertThat(differences).isEmpty();
     }
 
@@ -195,6 +196,11 @@ class ExecutableOffsetsClamscanTest {
         if (!sections.isEmpty()) {
             addFixed(out, prefix + ".SL", t, "SL+0", data, sections.get(sections.size() - 1).rawOffset(), -1);
         }
+        long[] vi = info.versionInfoOffsets();
+        for (int k = 0; k < vi.length; k += Math.max(1, vi.length / 3)) {
+            addFixed(out, prefix + ".VI" + k, t, "VI", data, vi[k], -1);
+            addFixed(out, prefix + ".VI" + k + "shift", t, "VI", data, vi[k] + 2, -1);
+        }
         return out;
     }
 
@@ -218,6 +224,14 @@ class ExecutableOffsetsClamscanTest {
             return false;
         }
         String off = s.offset();
+        if (off.equals("VI")) {
+            for (long start : info.versionInfoOffsets()) {
+                if (s.matchesAt(data, start)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         if (off.startsWith("SE")) {
             int x = Integer.parseInt(off.substring(2));
             if (x >= info.sections().size()) {
