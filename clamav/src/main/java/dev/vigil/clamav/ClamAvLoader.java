@@ -1,27 +1,219 @@
 package dev.vigil.clamav;
 
+import dev.vigil.clamav.cvd.CvdContainer;
+import dev.vigil.clamav.db.AuxiliaryDbReader;
+import dev.vigil.clamav.db.BodyDbReader;
+import dev.vigil.clamav.db.CdbReader;
+import dev.vigil.clamav.db.DbFile;
+import dev.vigil.clamav.db.DbLines;
+import dev.vigil.clamav.db.FtmReader;
+import dev.vigil.clamav.db.HashDbReader;
+import dev.vigil.clamav.db.IgnoreDbReader;
+import dev.vigil.clamav.db.LoadSession;
+import dev.vigil.clamav.db.SignatureNames;
+import dev.vigil.clamav.ldb.LdbParser;
 import dev.vigil.engine.EngineBuilder;
+import dev.vigil.engine.ir.LogicalSignature;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * Loads ClamAV databases into an {@link EngineBuilder}: single files by extension, {@code .cvd/.cld/.cud}
  * containers, and directories in the order {@code clamscan -d DIR} uses.
+ *
+ * <p>One loader keeps its ignore lists ({@code .ign}/{@code .ign2}) across calls, so that loading several paths in
+ * turn behaves like several {@code -d} options of one clamscan run: an ignore list affects what is loaded after it.
  */
 public final class ClamAvLoader {
+    /** Extensions clamscan picks up in a directory ({@code CLI_DBEXT}); anything else there is ignored. */
+    private static final List<String> DIRECTORY_EXTENSIONS = List.of(".db", ".hdb", ".hdu", ".fp", ".mdb", ".mdu",
+            ".hsb", ".hsu", ".sfp", ".msb", ".msu", ".ndb", ".ndu", ".ldb", ".ldu", ".sdb", ".zmd", ".rmd", ".pdb",
+            ".gdb", ".wdb", ".cbc", ".ftm", ".cfg", ".cvd", ".cld", ".cud", ".cdb", ".cat", ".crb", ".idb", ".ioc",
+            ".yar", ".yara", ".pwdb", ".ign", ".ign2", ".imp");
+
     private final LoadOptions options;
+    private LoadSession session;
 
     public ClamAvLoader(LoadOptions options) {
         this.options = options;
     }
 
     /**
-     * Loads a file or directory. Returns the number of detection signatures added.
+     * Loads a file or directory. Returns the number of detection signatures added (clamscan's "Known viruses"
+     * counts these, and also the icon, phishing-domain and container-metadata entries that Vigil reads but does not
+     * use yet).
      *
      * @throws DatabaseException for a malformed database (names file and line), as ClamAV refuses to load it
      */
     public int load(Path fileOrDirectory, EngineBuilder into) throws IOException, DatabaseException {
-        throw new UnsupportedOperationException("TODO(clamav): loader");
+        if (session == null || session.builder() != into) {
+            session = new LoadSession(options, into);
+        }
+        int before = session.signatures();
+        if (Files.isDirectory(fileOrDirectory)) {
+            loadDirectory(fileOrDirectory);
+        } else {
+            loadFile(fileOrDirectory);
+        }
+        return session.signatures() - before;
+    }
+
+    private void loadDirectory(Path dir) throws IOException, DatabaseException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> Files.isRegularFile(p) && isDatabaseName(p.getFileName().toString()))
+                    .sorted(Comparator.comparingInt(ClamAvLoader::priority)
+                            .thenComparing(p -> p.getFileName().toString()))
+                    .toList();
+        }
+        if (files.isEmpty()) {
+            throw new DatabaseException(dir.toString(), 0, "no supported database files found");
+        }
+        Path dailyCld = null;
+        Path dailyCvd = null;
+        for (Path p : files) {
+            String n = p.getFileName().toString();
+            if (n.equals("daily.cld")) {
+                dailyCld = p;
+            } else if (n.equals("daily.cvd")) {
+                dailyCvd = p;
+            }
+        }
+        Path skip = null;
+        if (dailyCld != null && dailyCvd != null) {
+            // clamscan loads only the newer of the two (the .cld when they are equal)
+            int cld = CvdContainer.open(dailyCld, false).header().version();
+            int cvd = CvdContainer.open(dailyCvd, false).header().version();
+            skip = cld < cvd ? dailyCld : dailyCvd;
+        }
+        for (Path p : files) {
+            if (!p.equals(skip)) {
+                loadFile(p);
+            }
+        }
+    }
+
+    static boolean isDatabaseName(String name) {
+        for (String ext : DIRECTORY_EXTENSIONS) {
+            if (DbFile.endsWithIgnoreCase(name, ext)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** clamscan's load order within a directory: ignore lists, daily, local.gdb, daily.cfg, .crb, the rest. */
+    private static int priority(Path p) {
+        String n = p.getFileName().toString();
+        if (DbFile.endsWithIgnoreCase(n, ".ign") || DbFile.endsWithIgnoreCase(n, ".ign2")) {
+            return 1;
+        }
+        return switch (n) {
+            case "daily.cld" -> 2;
+            case "daily.cvd" -> 3;
+            case "local.gdb" -> 4;
+            case "daily.cfg" -> 5;
+            default -> DbFile.endsWithIgnoreCase(n, ".crb") ? 6 : 7;
+        };
+    }
+
+    private void loadFile(Path path) throws IOException, DatabaseException {
+        String name = path.getFileName().toString();
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".cvd") || lower.endsWith(".cld") || lower.endsWith(".cud")) {
+            loadContainer(path, !lower.endsWith(".cud"));
+            return;
+        }
+        loadDatabase(new DbFile(path.toString(), name, Files.readAllBytes(path), false, false));
+        session.builder().source(path.toString());
+    }
+
+    private void loadContainer(Path path, boolean signed) throws IOException, DatabaseException {
+        CvdContainer container = CvdContainer.open(path, options.verifySigned() && signed);
+        for (CvdContainer.Entry e : container.entries()) {
+            loadDatabase(new DbFile(path + ":" + e.name(), e.name(), e.content(), signed, true));
+        }
+        CvdContainer.Header h = container.header();
+        session.builder().source(path.getFileName() + " version " + h.version() + ", " + h.signatures()
+                + " signatures, built " + h.buildTime());
+    }
+
+    /** Dispatches on the extension in clamscan's order of tests. */
+    private void loadDatabase(DbFile f) throws DatabaseException {
+        boolean pua = options.detectPua();
+        if (f.hasSuffix(".db")) {
+            BodyDbReader.readLegacyDb(f, session);
+        } else if (f.hasSuffix(".hdb") || f.hasSuffix(".hsb") || (pua && (f.hasSuffix(".hdu") || f.hasSuffix(".hsu")))) {
+            HashDbReader.read(f, HashDbReader.Mode.FILE, session);
+        } else if (f.hasSuffix(".fp") || f.hasSuffix(".sfp")) {
+            HashDbReader.read(f, HashDbReader.Mode.ALLOW, session);
+        } else if (f.hasSuffix(".mdb") || f.hasSuffix(".msb") || (pua && (f.hasSuffix(".mdu") || f.hasSuffix(".msu")))) {
+            HashDbReader.read(f, HashDbReader.Mode.SECTION, session);
+        } else if (f.hasSuffix(".imp")) {
+            HashDbReader.read(f, HashDbReader.Mode.IMPORTS, session);
+        } else if (f.hasSuffix(".ndb") || f.hasSuffix(".sdb") || (pua && f.hasSuffix(".ndu"))) {
+            BodyDbReader.readNdb(f, session);
+        } else if (f.hasSuffix(".ldb") || (pua && f.hasSuffix(".ldu"))) {
+            readLdb(f);
+        } else if (f.hasSuffix(".ftm")) {
+            FtmReader.read(f, session);
+        } else if (f.hasSuffix(".ign") || f.hasSuffix(".ign2")) {
+            IgnoreDbReader.read(f, session);
+        } else if (f.hasSuffix(".cdb")) {
+            CdbReader.read(f, session);
+        } else {
+            // PUA files without detectPua, unknown extensions, and the formats Vigil does not use yet
+            AuxiliaryDbReader.read(f, session);
+        }
+    }
+
+    private void readLdb(DbFile f) throws DatabaseException {
+        DbLines lines = new DbLines(f.content(), DbLines.LDB_BUFFER, f.fromContainer());
+        byte[] b = f.content();
+        int loaded = 0;
+        while (lines.next()) {
+            if (lines.isComment()) {
+                continue;
+            }
+            String line = lines.text();
+            try {
+                String rawName = ldbName(line);
+                if (rawName != null && session.ignored().ignores(rawName, b, lines.start(), lines.end())) {
+                    continue;
+                }
+                String name = SignatureNames.display(rawName == null ? line : rawName, f.official());
+                LogicalSignature sig = LdbParser.parse(line, name, options);
+                if (sig != null) {
+                    session.builder().add(sig);
+                    loaded++;
+                }
+            } catch (SignatureSyntaxException e) {
+                throw new DatabaseException(f.displayName(), lines.number(), e.getMessage());
+            } catch (RuntimeException e) {
+                throw new DatabaseException(f.displayName(), lines.number(), "unparsable logical signature", e);
+            }
+        }
+        if (lines.number() == 0) {
+            throw new DatabaseException(f.displayName(), 0, "empty database file");
+        }
+        session.counted(loaded);
+    }
+
+    /** The name of a logical signature, or null when the line has fewer than four ';'-separated fields. */
+    private static String ldbName(String line) {
+        int first = line.indexOf(';');
+        int separators = 0;
+        for (int i = 0; i < line.length() && separators < 3; i++) {
+            if (line.charAt(i) == ';') {
+                separators++;
+            }
+        }
+        return separators < 3 ? null : line.substring(0, first);
     }
 }

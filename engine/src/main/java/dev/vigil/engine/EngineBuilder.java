@@ -1,6 +1,7 @@
 package dev.vigil.engine;
 
 import dev.vigil.engine.filetype.MagicRule;
+import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.ir.BodySignature;
 import dev.vigil.engine.ir.HashSignature;
 import dev.vigil.engine.ir.LogicalSignature;
@@ -13,8 +14,7 @@ import java.util.List;
  * {@link Engine}. Not thread-safe; the engine it builds is.
  */
 public final class EngineBuilder {
-    final List<HashSignature> hashes = new ArrayList<>();
-    final List<HashSignature> allowed = new ArrayList<>();
+    final HashTables.Builder hashes = new HashTables.Builder();
     final List<BodySignature> bodies = new ArrayList<>();
     final List<LogicalSignature> logicals = new ArrayList<>();
     final List<MagicRule> magic = new ArrayList<>();
@@ -30,7 +30,7 @@ public final class EngineBuilder {
 
     /** An allow-list entry (.fp/.sfp): a file with this hash is reported clean whatever else matches. */
     public EngineBuilder allow(HashSignature entry) {
-        allowed.add(entry);
+        hashes.allow(entry);
         return this;
     }
 
@@ -58,7 +58,7 @@ public final class EngineBuilder {
 
     /** Number of detection signatures added so far (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
-        return hashes.size() + bodies.size() + logicals.size();
+        return hashes.count() + bodies.size() + logicals.size();
     }
 
     public Engine build() {

@@ -99,21 +99,26 @@ public record ByteSet(long w0, long w1, long w2, long w3) implements PatternNode
         if (!isSingleton()) {
             return -1;
         }
-        for (int i = 0; i < 256; i++) {
-            if (contains(i)) {
-                return i;
-            }
+        if (w0 != 0) {
+            return Long.numberOfTrailingZeros(w0);
         }
-        return -1;
+        if (w1 != 0) {
+            return 64 + Long.numberOfTrailingZeros(w1);
+        }
+        if (w2 != 0) {
+            return 128 + Long.numberOfTrailingZeros(w2);
+        }
+        return 192 + Long.numberOfTrailingZeros(w3);
     }
 
     /** Members in ascending order. */
     public int[] values() {
         int[] out = new int[size()];
         int n = 0;
-        for (int i = 0; i < 256; i++) {
-            if (contains(i)) {
-                out[n++] = i;
+        long[] words = {w0, w1, w2, w3};
+        for (int i = 0; i < 4; i++) {
+            for (long w = words[i]; w != 0; w &= w - 1) {
+                out[n++] = i * 64 + Long.numberOfTrailingZeros(w);
             }
         }
         return out;

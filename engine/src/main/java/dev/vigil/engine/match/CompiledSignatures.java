@@ -2,26 +2,283 @@ package dev.vigil.engine.match;
 
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
-import dev.vigil.engine.filetype.FileType;
+import dev.vigil.engine.filetype.FileTypeDetector;
 import dev.vigil.engine.filetype.MagicRule;
+import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.io.ScanInput;
+import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.BodySignature;
-import dev.vigil.engine.ir.HashSignature;
+import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.LogicalSignature;
+import dev.vigil.engine.ir.OffsetSpec;
+import dev.vigil.engine.ir.Part;
+import dev.vigil.engine.ir.SubSignature;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** All signatures of an engine in compiled form. */
+/**
+ * All signatures of an engine in compiled, immutable form: hash tables, one atom index over every part of every
+ * body pattern and logical subsignature, the part verifiers, and the tables that route a verified match to its
+ * signature. {@link Scan} holds the per-scan state.
+ */
 public final class CompiledSignatures {
+    final HashTables hashes;
+    final FileTypeDetector detector;
 
-    public static CompiledSignatures compile(List<HashSignature> hashes, List<HashSignature> allowed,
-                                             List<BodySignature> bodies, List<LogicalSignature> logicals,
-                                             List<MagicRule> magic) {
-        return new CompiledSignatures();
+    // Patterns: one per body signature and per variant of each content subsignature.
+    final int[] patFirstPart;
+    final int[] patPartCount;
+    /** >= 0: body signature index; < 0: -(subsignature slot + 1). */
+    final int[] patOwner;
+    final int[] patTarget;
+    /** Null entries mean "anywhere". */
+    final OffsetSpec[] patOffset;
+
+    // Parts.
+    final PartProgram[] partProgram;
+    final int[] partPattern;
+    final int[] partIndex;
+    final long[] partGapMin;   // gap before this part (from the previous part's end)
+    final long[] partGapMax;   // Gap.UNBOUNDED for none
+    /** Chain-state slot of each non-final part of a multi-part pattern, or -1. */
+    final int[] partChainSlot;
+    final int chainSlots;
+
+    // Atom records: which part, and how far before the atom the part may start.
+    final int[] recPart;
+    final int[] recPrefixMin;
+    final int[] recPrefixMax;
+    final AtomIndex atoms;
+    /** Parts without a usable atom, anchored by an absolute offset instead: verified at each allowed start. */
+    final int[] offsetAnchoredParts;
+    final int maxBack;
+    final int maxForward;
+
+    final String[] bodyNames;
+
+    // Logical signatures: subsignature i of signature l has slot lsigSlotBase[l] + i.
+    final LogicalSignature[] lsigs;
+    final int[] lsigSlotBase;
+    final int[] slotLsig;
+    final int slotCount;
+    /** Signatures worth evaluating even when none of their content subsignatures matched. */
+    final int[] lsigAlwaysEvaluate;
+    final boolean anyExecutableOffsets;
+
+    final List<String> warnings;
+
+    private CompiledSignatures(Builder b) {
+        this.hashes = b.hashes;
+        this.detector = b.detector;
+        this.patFirstPart = b.patFirstPart.toArray();
+        this.patPartCount = b.patPartCount.toArray();
+        this.patOwner = b.patOwner.toArray();
+        this.patTarget = b.patTarget.toArray();
+        this.patOffset = b.patOffset.toArray(new OffsetSpec[0]);
+        this.partProgram = b.partProgram.toArray(new PartProgram[0]);
+        this.partPattern = b.partPattern.toArray();
+        this.partIndex = b.partIndex.toArray();
+        this.partGapMin = b.partGapMin.toArray();
+        this.partGapMax = b.partGapMax.toArray();
+        this.partChainSlot = b.partChainSlot.toArray();
+        this.chainSlots = b.chainSlots;
+        this.recPart = b.recPart.toArray();
+        this.recPrefixMin = b.recPrefixMin.toArray();
+        this.recPrefixMax = b.recPrefixMax.toArray();
+        this.atoms = b.atomBuilder.build();
+        this.offsetAnchoredParts = b.offsetAnchored.toArray();
+        this.maxBack = b.maxBack;
+        this.maxForward = b.maxForward;
+        this.bodyNames = b.bodyNames;
+        this.lsigs = b.lsigs;
+        this.lsigSlotBase = b.lsigSlotBase;
+        this.slotLsig = b.slotLsig;
+        this.slotCount = b.slotCount;
+        this.lsigAlwaysEvaluate = b.alwaysEvaluate.toArray();
+        this.anyExecutableOffsets = b.anyExecutableOffsets;
+        this.warnings = List.copyOf(b.warnings);
+    }
+
+    public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
+                                             List<LogicalSignature> logicals, List<MagicRule> magic) {
+        Builder b = new Builder(hashes, FileTypeDetector.withDefaults(magic));
+        b.addBodies(bodies);
+        b.addLogicals(logicals);
+        return new CompiledSignatures(b);
+    }
+
+    /** Patterns the compiler had to leave out (each with its reason); empty when everything compiled. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     public ScanResult scan(ScanInput input, ScanOptions options) throws IOException {
-        return new ScanResult(List.of(), FileType.BINARY_DATA, input.size(), 0, null); // TODO(engine)
+        return new Scan(this, input, options).run();
+    }
+
+    private static final class Builder {
+        final HashTables hashes;
+        final FileTypeDetector detector;
+        final IntList patFirstPart = new IntList();
+        final IntList patPartCount = new IntList();
+        final IntList patOwner = new IntList();
+        final IntList patTarget = new IntList();
+        final List<OffsetSpec> patOffset = new ArrayList<>();
+        final List<PartProgram> partProgram = new ArrayList<>();
+        final IntList partPattern = new IntList();
+        final IntList partIndex = new IntList();
+        final LongList partGapMin = new LongList();
+        final LongList partGapMax = new LongList();
+        final IntList partChainSlot = new IntList();
+        int chainSlots;
+        final IntList recPart = new IntList();
+        final IntList recPrefixMin = new IntList();
+        final IntList recPrefixMax = new IntList();
+        final AtomIndex.Builder atomBuilder = new AtomIndex.Builder();
+        final IntList offsetAnchored = new IntList();
+        int maxBack = 1;
+        int maxForward = 8;
+        String[] bodyNames = new String[0];
+        LogicalSignature[] lsigs = new LogicalSignature[0];
+        int[] lsigSlotBase = new int[0];
+        int[] slotLsig = new int[0];
+        int slotCount;
+        final IntList alwaysEvaluate = new IntList();
+        boolean anyExecutableOffsets;
+        final List<String> warnings = new ArrayList<>();
+
+        Builder(HashTables hashes, FileTypeDetector detector) {
+            this.hashes = hashes;
+            this.detector = detector;
+        }
+
+        void addBodies(List<BodySignature> bodies) {
+            bodyNames = new String[bodies.size()];
+            for (int i = 0; i < bodies.size(); i++) {
+                BodySignature s = bodies.get(i);
+                bodyNames[i] = s.name();
+                addPattern(s.pattern(), i, s.target(), s.offset(), s.name());
+            }
+        }
+
+        void addLogicals(List<LogicalSignature> logicals) {
+            lsigs = logicals.toArray(new LogicalSignature[0]);
+            lsigSlotBase = new int[lsigs.length];
+            int slots = 0;
+            for (int l = 0; l < lsigs.length; l++) {
+                lsigSlotBase[l] = slots;
+                slots += lsigs[l].subsignatures().size();
+            }
+            slotCount = slots;
+            slotLsig = new int[slots];
+            for (int l = 0; l < lsigs.length; l++) {
+                LogicalSignature sig = lsigs[l];
+                List<SubSignature> subs = sig.subsignatures();
+                boolean hasPost = false;
+                for (int k = 0; k < subs.size(); k++) {
+                    int slot = lsigSlotBase[l] + k;
+                    slotLsig[slot] = l;
+                    if (subs.get(k) instanceof SubSignature.Content c) {
+                        for (BodyPattern v : c.variants()) {
+                            addPattern(v, -(slot + 1), sig.target().target(), c.offset(), sig.name());
+                        }
+                    } else {
+                        hasPost = true;
+                    }
+                }
+                if (hasPost || sig.expression().evaluate(new int[subs.size()])) {
+                    alwaysEvaluate.add(l);
+                }
+            }
+        }
+
+        void addPattern(BodyPattern pattern, int owner, int target, OffsetSpec offset, String name) {
+            List<Part> parts = pattern.parts();
+            List<Atoms.Choice> choices = new ArrayList<>();
+            for (int i = 0; i < parts.size(); i++) {
+                Atoms.Choice c = Atoms.choose(parts.get(i));
+                if (c == null && !(i == 0 && offset instanceof OffsetSpec.Absolute)) {
+                    warnings.add(name + ": part " + i + " has no literal bytes to anchor on; pattern left out");
+                    return;
+                }
+                choices.add(c);
+            }
+            int pat = patOwner.size();
+            int firstPart = partProgram.size();
+            patFirstPart.add(firstPart);
+            patPartCount.add(parts.size());
+            patOwner.add(owner);
+            patTarget.add(target);
+            patOffset.add(offset instanceof OffsetSpec.Any ? null : offset);
+            if (offset != null && !offset.isStatic()) {
+                anyExecutableOffsets = true;
+            }
+            for (int i = 0; i < parts.size(); i++) {
+                Part part = parts.get(i);
+                PartProgram prog = PartProgram.compile(part);
+                int partId = partProgram.size();
+                partProgram.add(prog);
+                partPattern.add(pat);
+                partIndex.add(i);
+                Gap gap = i == 0 ? null : pattern.gaps().get(i - 1);
+                partGapMin.add(gap == null ? 0 : gap.min());
+                partGapMax.add(gap == null ? 0 : gap.max());
+                partChainSlot.add(parts.size() > 1 && i < parts.size() - 1 ? chainSlots++ : -1);
+                maxForward = Math.max(maxForward, prog.maxLength + 4);
+                Atoms.Choice c = choices.get(i);
+                if (c == null) {
+                    offsetAnchored.add(partId);
+                    continue;
+                }
+                maxBack = Math.max(maxBack, c.prefixMax() + 2);
+                int rec = recPart.size();
+                recPart.add(partId);
+                recPrefixMin.add(c.prefixMin());
+                recPrefixMax.add(c.prefixMax());
+                for (int v : c.values()) {
+                    atomBuilder.add(c.length(), v, rec);
+                }
+            }
+        }
+    }
+
+    /** A growable int array (compile time only). */
+    static final class IntList {
+        private int[] a = new int[16];
+        private int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
+
+    static final class LongList {
+        private long[] a = new long[16];
+        private int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        long[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
     }
 }

@@ -1,0 +1,89 @@
+package dev.vigil.engine.hash;
+
+import dev.vigil.engine.ir.HashAlgorithm;
+import dev.vigil.engine.ir.HashScope;
+import dev.vigil.engine.ir.HashSignature;
+
+/**
+ * All hash signatures of an engine, by scope and algorithm, plus the allow-list, with their names.
+ * Built incrementally so that a loader never has to hold millions of signature objects at once.
+ */
+public final class HashTables {
+    private final HashTable[][] tables;   // [scope][algorithm], null where empty
+    private final HashTable[] allowed;    // [algorithm]
+    private final NameTable names;
+
+    private HashTables(HashTable[][] tables, HashTable[] allowed, NameTable names) {
+        this.tables = tables;
+        this.allowed = allowed;
+        this.names = names;
+    }
+
+    public HashTable table(HashScope scope, HashAlgorithm algorithm) {
+        return tables[scope.ordinal()][algorithm.ordinal()];
+    }
+
+    public HashTable allowed(HashAlgorithm algorithm) {
+        return allowed[algorithm.ordinal()];
+    }
+
+    public String name(int index) {
+        return names.get(index);
+    }
+
+    public boolean hasScope(HashScope scope) {
+        for (HashTable t : tables[scope.ordinal()]) {
+            if (t != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static final class Builder {
+        private final HashTable.Builder[][] tables =
+                new HashTable.Builder[HashScope.values().length][HashAlgorithm.values().length];
+        private final HashTable.Builder[] allowed = new HashTable.Builder[HashAlgorithm.values().length];
+        private final NameTable names = new NameTable();
+        private int count;
+
+        public void add(HashSignature s) {
+            HashTable.Builder[] row = tables[s.scope().ordinal()];
+            int a = s.algorithm().ordinal();
+            if (row[a] == null) {
+                row[a] = new HashTable.Builder(s.algorithm());
+            }
+            row[a].add(s.digest(), s.size(), names.add(s.name()));
+            count++;
+        }
+
+        public void allow(HashSignature s) {
+            int a = s.algorithm().ordinal();
+            if (allowed[a] == null) {
+                allowed[a] = new HashTable.Builder(s.algorithm());
+            }
+            allowed[a].add(s.digest(), s.size(), 0);
+        }
+
+        /** Number of detection signatures added (allow-list entries excluded). */
+        public int count() {
+            return count;
+        }
+
+        public HashTables build() {
+            HashTable[][] t = new HashTable[tables.length][];
+            for (int s = 0; s < tables.length; s++) {
+                t[s] = new HashTable[tables[s].length];
+                for (int a = 0; a < tables[s].length; a++) {
+                    t[s][a] = tables[s][a] == null ? null : tables[s][a].build();
+                }
+            }
+            HashTable[] al = new HashTable[allowed.length];
+            for (int a = 0; a < allowed.length; a++) {
+                al[a] = allowed[a] == null ? null : allowed[a].build();
+            }
+            names.trim();
+            return new HashTables(t, al, names);
+        }
+    }
+}

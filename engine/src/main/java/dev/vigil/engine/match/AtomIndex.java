@@ -1,0 +1,234 @@
+package dev.vigil.engine.match;
+
+import java.util.Arrays;
+
+/**
+ * The multi-pattern prefilter: every atom of length 1 to 4, looked up at each position of the data through the
+ * 32-bit little-endian window of the next four bytes. Length 1 and 2 atoms use direct tables; lengths 3 and 4 use a
+ * bitmap in front of an open-addressing table. All arrays are primitive; a lookup allocates nothing.
+ * Each hit yields a range of candidate records in {@link #records}.
+ */
+final class AtomIndex {
+    // CSR lists of record ids per (length, value).
+    final int[] records;
+    // Length 1: direct start offsets into records, 257 entries.
+    final int[] start1;
+    // Length 2: direct start offsets, 65537 entries (or null when there are no such atoms).
+    final int[] start2;
+    final long[] bits2;
+    // Lengths 3 and 4: bitmap filter + hash table of values -> [from, to) in records.
+    final long[] bits3;
+    final long[] bits4;
+    final int shift4;
+    final int[] keys3, from3, to3;
+    final int[] keys4, from4, to4;
+    final boolean has1;
+
+    private AtomIndex(int[] records, int[] start1, boolean has1, int[] start2, long[] bits2, long[] bits3,
+                      long[] bits4, int shift4, int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4,
+                      int[] to4) {
+        this.records = records;
+        this.start1 = start1;
+        this.has1 = has1;
+        this.start2 = start2;
+        this.bits2 = bits2;
+        this.bits3 = bits3;
+        this.bits4 = bits4;
+        this.shift4 = shift4;
+        this.keys3 = keys3;
+        this.from3 = from3;
+        this.to3 = to3;
+        this.keys4 = keys4;
+        this.from4 = from4;
+        this.to4 = to4;
+    }
+
+    static int mix4(int w, int shift) {
+        return (w * 0x9E3779B1) >>> shift;
+    }
+
+    static int slot(int key, int mask) {
+        int h = key * 0x85EBCA6B;
+        return (h ^ (h >>> 15)) & mask;
+    }
+
+    /** Collects (length, value, record) triples, then freezes them. */
+    static final class Builder {
+        private long[] entries = new long[64]; // length << 32 | value
+        private int[] recs = new int[64];
+        private int n;
+
+        void add(int length, int value, int record) {
+            if (n == recs.length) {
+                entries = Arrays.copyOf(entries, n * 2);
+                recs = Arrays.copyOf(recs, n * 2);
+            }
+            long v = length == 4 ? value & 0xffffffffL : value & ((1L << (8 * length)) - 1);
+            entries[n] = ((long) length << 32) | v;
+            recs[n] = record;
+            n++;
+        }
+
+        AtomIndex build() {
+            // Sort entries by (length, value) keeping record ids alongside.
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            sortByKey(order, entries);
+            int[] records = new int[n];
+            for (int i = 0; i < n; i++) {
+                records[i] = recs[order[i]];
+            }
+            int[] start1 = new int[257];
+            int[] start2 = null;
+            long[] bits2 = null;
+            int count3 = 0;
+            int count4 = 0;
+            boolean has1 = false;
+            for (int i = 0; i < n; i++) {
+                long e = entries[order[i]];
+                int len = (int) (e >>> 32);
+                if (len == 1) {
+                    has1 = true;
+                } else if (len == 2 && start2 == null) {
+                    start2 = new int[65537];
+                    bits2 = new long[1024];
+                } else if (len == 3 && (i == 0 || entries[order[i - 1]] != e)) {
+                    count3++;
+                } else if (len == 4 && (i == 0 || entries[order[i - 1]] != e)) {
+                    count4++;
+                }
+            }
+            // Direct tables for lengths 1 and 2: counts then prefix sums (records are already sorted).
+            int[] c1 = new int[257];
+            int[] c2 = start2 == null ? null : new int[65537];
+            int first1 = -1;
+            int first2 = -1;
+            for (int i = 0; i < n; i++) {
+                long e = entries[order[i]];
+                int len = (int) (e >>> 32);
+                int v = (int) e;
+                if (len == 1) {
+                    if (first1 < 0) {
+                        first1 = i;
+                    }
+                    c1[v + 1]++;
+                } else if (len == 2) {
+                    if (first2 < 0) {
+                        first2 = i;
+                    }
+                    c2[v + 1]++;
+                    bits2[v >>> 6] |= 1L << v;
+                }
+            }
+            for (int i = 0; i < 256; i++) {
+                c1[i + 1] += c1[i];
+            }
+            for (int i = 0; i <= 256; i++) {
+                start1[i] = (first1 < 0 ? 0 : first1) + c1[i];
+            }
+            if (c2 != null) {
+                for (int i = 0; i < 65536; i++) {
+                    c2[i + 1] += c2[i];
+                }
+                for (int i = 0; i <= 65536; i++) {
+                    start2[i] = first2 + c2[i];
+                }
+            }
+            long[] bits3 = count3 == 0 ? null : new long[1 << 18];
+            int cap3 = tableSize(count3);
+            int[] keys3 = new int[cap3], from3 = new int[cap3], to3 = new int[cap3];
+            int bits4Log = 16;
+            while (bits4Log < 27 && (1L << bits4Log) < (long) count4 * 64) {
+                bits4Log++;
+            }
+            long[] bits4 = count4 == 0 ? null : new long[(1 << bits4Log) >>> 6];
+            int shift4 = 32 - bits4Log;
+            int cap4 = tableSize(count4);
+            int[] keys4 = new int[cap4], from4 = new int[cap4], to4 = new int[cap4];
+            Arrays.fill(to3, -1);
+            Arrays.fill(to4, -1);
+            int i = 0;
+            while (i < n) {
+                long e = entries[order[i]];
+                int j = i;
+                while (j < n && entries[order[j]] == e) {
+                    j++;
+                }
+                int len = (int) (e >>> 32);
+                int v = (int) e;
+                if (len == 3) {
+                    bits3[v >>> 6] |= 1L << v;
+                    put(keys3, from3, to3, v, i, j);
+                } else if (len == 4) {
+                    int h = mix4(v, shift4);
+                    bits4[h >>> 6] |= 1L << h;
+                    put(keys4, from4, to4, v, i, j);
+                }
+                i = j;
+            }
+            return new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift4,
+                    keys3, from3, to3, keys4, from4, to4);
+        }
+
+        private static int tableSize(int count) {
+            int cap = 2;
+            while (cap < count * 2L) {
+                cap <<= 1;
+            }
+            return cap;
+        }
+
+        private static void put(int[] keys, int[] from, int[] to, int key, int f, int t) {
+            int mask = keys.length - 1;
+            int s = slot(key, mask);
+            while (to[s] >= 0) {
+                s = (s + 1) & mask;
+            }
+            keys[s] = key;
+            from[s] = f;
+            to[s] = t;
+        }
+
+        private static void sortByKey(int[] order, long[] keys) {
+            // Sort (key, index) pairs packed in one long: keys use 35 bits, indexes 28.
+            long[] packed = new long[order.length];
+            for (int i = 0; i < order.length; i++) {
+                packed[i] = (keys[i] << 28) | i;
+            }
+            if (order.length >= 1 << 28) {
+                throw new IllegalStateException("too many atoms");
+            }
+            Arrays.sort(packed);
+            for (int i = 0; i < order.length; i++) {
+                order[i] = (int) (packed[i] & ((1 << 28) - 1));
+            }
+        }
+    }
+
+    /** Returns the [from, to) record range for a length-3 value, or to < 0 if absent. */
+    long lookup3(int v) {
+        int mask = keys3.length - 1;
+        int s = slot(v, mask);
+        while (to3[s] >= 0) {
+            if (keys3[s] == v) {
+                return ((long) from3[s] << 32) | to3[s];
+            }
+            s = (s + 1) & mask;
+        }
+        return -1;
+    }
+
+    long lookup4(int v) {
+        int mask = keys4.length - 1;
+        int s = slot(v, mask);
+        while (to4[s] >= 0) {
+            if (keys4[s] == v) {
+                return ((long) from4[s] << 32) | to4[s];
+            }
+            s = (s + 1) & mask;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.vigil.engine.match;
+
+import dev.vigil.engine.ir.Alternation;
+import dev.vigil.engine.ir.AnyBytes;
+import dev.vigil.engine.ir.ByteSet;
+import dev.vigil.engine.ir.LookAround;
+import dev.vigil.engine.ir.Part;
+import dev.vigil.engine.ir.PatternNode;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A part compiled for verification at a candidate start. Parts made only of byte sets (nearly all real signatures)
+ * run a straight comparison loop; the others run a small NFA (Pike VM without captures), which keeps verification
+ * linear in the part's length whatever its alternations and ranges.
+ */
+final class PartProgram {
+    // Straight form: one int per byte position: 0..255 literal, ANY_CODE, or SET_BASE + set index.
+    static final int ANY_CODE = 256;
+    static final int SET_BASE = 512;
+
+    // NFA instruction opcodes (3 ints per instruction: op, a, b).
+    static final int OP_SET = 1;      // consume one byte in set a
+    static final int OP_SPLIT = 2;    // continue at a and at b
+    static final int OP_JMP = 3;      // continue at a
+    static final int OP_BEHIND = 4;   // byte before is in set a (b: 1 = start of data accepted)
+    static final int OP_AHEAD = 5;    // byte after is in set a (b: bit0 end accepted, bit1 \r\n accepted)
+    static final int OP_NOTANY = 6;   // the next aux[a+1] bytes match none of aux[a] alternatives at aux[a+2..]
+    static final int OP_MATCH = 7;
+
+    final int minLength;
+    final int maxLength;
+    /** Non-null for the straight form. */
+    final int[] straight;
+    /** Non-null for the NFA form. */
+    final int[] prog;
+    final int[] aux;
+    /** Byte sets, four longs each. */
+    final long[] sets;
+
+    private PartProgram(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets) {
+        this.minLength = minLength;
+        this.maxLength = maxLength;
+        this.straight = straight;
+        this.prog = prog;
+        this.aux = aux;
+        this.sets = sets;
+    }
+
+    int instructionCount() {
+        return prog == null ? 0 : prog.length / 3;
+    }
+
+    static PartProgram compile(Part part) {
+        List<PatternNode> nodes = part.nodes();
+        boolean simple = nodes.stream().allMatch(n -> n instanceof ByteSet);
+        SetPool pool = new SetPool();
+        if (simple) {
+            int[] code = new int[nodes.size()];
+            for (int i = 0; i < code.length; i++) {
+                ByteSet s = (ByteSet) nodes.get(i);
+                code[i] = s.isAny() ? ANY_CODE : s.isSingleton() ? s.singleValue() : SET_BASE + pool.index(s);
+            }
+            return new PartProgram(code.length, code.length, code, null, null, pool.toArray());
+        }
+        NfaWriter w = new NfaWriter(pool);
+        w.emitSequence(nodes);
+        w.emit(OP_MATCH, 0, 0);
+        return new PartProgram(part.minLength(), part.maxLength(), null, w.prog(), w.aux(), pool.toArray());
+    }
+
+    /** Interns byte sets of one program. */
+    static final class SetPool {
+        private final List<ByteSet> sets = new ArrayList<>();
+
+        int index(ByteSet s) {
+            int i = sets.indexOf(s);
+            if (i >= 0) {
+                return i;
+            }
+            sets.add(s);
+            return sets.size() - 1;
+        }
+
+        long[] toArray() {
+            long[] out = new long[sets.size() * 4];
+            for (int i = 0; i < sets.size(); i++) {
+                ByteSet s = sets.get(i);
+                out[i * 4] = s.w0();
+                out[i * 4 + 1] = s.w1();
+                out[i * 4 + 2] = s.w2();
+                out[i * 4 + 3] = s.w3();
+            }
+            return out;
+        }
+    }
+
+    private static final class NfaWriter {
+        private final SetPool pool;
+        private int[] prog = new int[48];
+        private int n;
+        private int[] aux = new int[8];
+        private int auxN;
+
+        NfaWriter(SetPool pool) {
+            this.pool = pool;
+        }
+
+        int emit(int op, int a, int b) {
+            if (n + 3 > prog.length) {
+                prog = Arrays.copyOf(prog, prog.length * 2);
+            }
+            int at = n / 3;
+            prog[n++] = op;
+            prog[n++] = a;
+            prog[n++] = b;
+            return at;
+        }
+
+        int pc() {
+            return n / 3;
+        }
+
+        void patch(int instr, int slot, int value) {
+            prog[instr * 3 + slot] = value;
+        }
+
+        void emitSequence(List<PatternNode> nodes) {
+            for (PatternNode node : nodes) {
+                emitNode(node);
+            }
+        }
+
+        void emitNode(PatternNode node) {
+            switch (node) {
+                case ByteSet s -> emit(OP_SET, pool.index(s), 0);
+                case AnyBytes r -> {
+                    int any = pool.index(ByteSet.ANY);
+                    for (int i = 0; i < r.min(); i++) {
+                        emit(OP_SET, any, 0);
+                    }
+                    // Optional bytes: each SPLIT either consumes one more byte or leaves the range.
+                    int optional = r.max() - r.min();
+                    int[] splits = new int[optional];
+                    for (int i = 0; i < optional; i++) {
+                        splits[i] = emit(OP_SPLIT, 0, 0);
+                        patch(splits[i], 1, pc());
+                        emit(OP_SET, any, 0);
+                    }
+                    for (int s : splits) {
+                        patch(s, 2, pc());
+                    }
+                }
+                case LookAround l -> {
+                    int set = pool.index(l.set());
+                    if (l.behind()) {
+                        emit(OP_BEHIND, set, l.edgeOk() ? 1 : 0);
+                    } else {
+                        emit(OP_AHEAD, set, (l.edgeOk() ? 1 : 0) | (l.crlfOk() ? 2 : 0));
+                    }
+                }
+                case Alternation alt when alt.negated() -> emitNegated(alt);
+                case Alternation alt -> {
+                    List<List<PatternNode>> alts = alt.alternatives();
+                    List<Integer> jumpsToEnd = new ArrayList<>();
+                    for (int i = 0; i < alts.size(); i++) {
+                        if (i < alts.size() - 1) {
+                            int split = emit(OP_SPLIT, 0, 0);
+                            patch(split, 1, pc());
+                            emitSequence(alts.get(i));
+                            jumpsToEnd.add(emit(OP_JMP, 0, 0));
+                            patch(split, 2, pc());
+                        } else {
+                            emitSequence(alts.get(i));
+                        }
+                    }
+                    for (int j : jumpsToEnd) {
+                        patch(j, 1, pc());
+                    }
+                }
+            }
+        }
+
+        private void emitNegated(Alternation alt) {
+            int len = alt.minLength();
+            int count = alt.alternatives().size();
+            int at = auxN;
+            ensureAux(2 + count * len);
+            aux[auxN++] = count;
+            aux[auxN++] = len;
+            for (List<PatternNode> a : alt.alternatives()) {
+                for (PatternNode p : a) {
+                    if (!(p instanceof ByteSet s)) {
+                        throw new IllegalArgumentException("negated alternatives must be byte sequences");
+                    }
+                    aux[auxN++] = pool.index(s);
+                }
+            }
+            emit(OP_NOTANY, at, 0);
+            int any = pool.index(ByteSet.ANY);
+            for (int i = 0; i < len; i++) {
+                emit(OP_SET, any, 0);
+            }
+        }
+
+        private void ensureAux(int more) {
+            if (auxN + more > aux.length) {
+                aux = Arrays.copyOf(aux, Math.max(aux.length * 2, auxN + more));
+            }
+        }
+
+        int[] prog() {
+            return Arrays.copyOf(prog, n);
+        }
+
+        int[] aux() {
+            return Arrays.copyOf(aux, auxN);
+        }
+    }
+}

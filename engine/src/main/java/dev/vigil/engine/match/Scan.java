@@ -1,0 +1,660 @@
+package dev.vigil.engine.match;
+
+import dev.vigil.engine.Detection;
+import dev.vigil.engine.ScanOptions;
+import dev.vigil.engine.ScanResult;
+import dev.vigil.engine.SignatureKind;
+import dev.vigil.engine.exe.ExecutableInfo;
+import dev.vigil.engine.exe.Executables;
+import dev.vigil.engine.exe.Section;
+import dev.vigil.engine.filetype.FileType;
+import dev.vigil.engine.filetype.TargetType;
+import dev.vigil.engine.hash.HashTable;
+import dev.vigil.engine.io.ScanInput;
+import dev.vigil.engine.ir.EvaluationContext;
+import dev.vigil.engine.ir.Gap;
+import dev.vigil.engine.ir.HashAlgorithm;
+import dev.vigil.engine.ir.HashScope;
+import dev.vigil.engine.ir.LogicalSignature;
+import dev.vigil.engine.ir.OffsetSpec;
+import dev.vigil.engine.ir.SubSignature;
+import dev.vigil.engine.ir.TargetDescription;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The state of one scan: a single pass over the data in bounded windows, feeding atom hits to the part verifiers
+ * and the whole-file digests at once; then hash look-ups, PE section hashes, and logical signatures.
+ * State for signatures that matched is kept in small sparse structures, so a scan costs nothing for the
+ * signatures it never touches.
+ */
+final class Scan implements EvaluationContext {
+    private static final int CHUNK = 1 << 20;
+    /** Offsets remembered per logical subsignature (for byte-compare and reporting); counts go on beyond it. */
+    private static final int OFFSETS_PER_SLOT = 64;
+    /** Entries remembered per chain slot for bounded gaps. */
+    private static final int CHAIN_ENTRIES = 64;
+
+    private final CompiledSignatures c;
+    private final ScanInput input;
+    private final ScanOptions options;
+    private final long size;
+    private final Verifier verifier = new Verifier();
+    private final List<Detection> detections = new ArrayList<>();
+    private final long deadline;
+
+    private FileType type = FileType.BINARY_DATA;
+    private int activeTarget = -1;
+    private ExecutableInfo exe;
+    private boolean stopMatching;
+    private String limit;
+    private long scanned;
+
+    // Body signatures already reported.
+    private long[] bodyReported;
+    // Offset windows resolved per pattern on first use: pattern -> [from, to], or impossible.
+    private final SparseLongs windows = new SparseLongs(2);
+    // Logical subsignature matches: slot -> [count, lastOffset, offsets...].
+    private final SparseLongs slotMatches = new SparseLongs(2 + OFFSETS_PER_SLOT);
+    // Chains of multi-part patterns: chain slot -> [n, (end, chainStart)...].
+    private final SparseLongs chains = new SparseLongs(1 + 2 * CHAIN_ENTRIES);
+
+    private MessageDigest[] digests;
+    private int currentLsig = -1;
+
+    Scan(CompiledSignatures compiled, ScanInput input, ScanOptions options) {
+        this.c = compiled;
+        this.input = input;
+        this.options = options;
+        this.size = input.size();
+        long t = options.limits().maxScanTime() == null ? 0 : options.limits().maxScanTime().toNanos();
+        this.deadline = t > 0 ? System.nanoTime() + t : Long.MAX_VALUE;
+        this.bodyReported = new long[(c.bodyNames.length + 63) >>> 6];
+    }
+
+    ScanResult run() throws IOException {
+        long maxFile = options.limits().maxFileSize();
+        if (maxFile > 0 && size > maxFile) {
+            return new ScanResult(List.of(), FileType.BINARY_DATA, size, 0, "MaxFileSize");
+        }
+        if (size == 0) {
+            return new ScanResult(List.of(), FileType.BINARY_DATA, 0, 0, null);
+        }
+        type = c.detector.detect(input);
+        activeTarget = TargetType.of(type);
+        if (TargetType.isExecutable(activeTarget)) {
+            exe = Executables.parse(input);
+        }
+        digests = digestsFor(HashScope.FILE, size);
+
+        anchoredByOffset();
+        pass();
+        finishDigests();
+
+        List<Detection> hashHits = fileHashHits();
+        List<Detection> sectionHits = sectionHashHits();
+        List<Detection> logicalHits = (stopMatching && !options.allMatch()) ? List.of() : logicalHits();
+
+        List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + sectionHits.size());
+        all.addAll(hashHits);
+        all.addAll(detections);
+        all.addAll(logicalHits);
+        all.addAll(sectionHits);
+        if (!all.isEmpty() && allowListed()) {
+            all.clear();
+        }
+        if (!options.allMatch() && all.size() > 1) {
+            all = List.of(all.get(0));
+        }
+        return new ScanResult(all, type, size, scanned, limit);
+    }
+
+    // ---------------------------------------------------------------- the pass
+
+    private void pass() throws IOException {
+        int back = c.maxBack;
+        int fwd = c.maxForward;
+        boolean matching = c.atoms.records.length > 0;
+        if (!matching && digests == null) {
+            return;
+        }
+        long maxScan = options.limits().maxScanSize();
+        int capacity = (int) Math.min(size + 8, (long) back + CHUNK + fwd + 8);
+        byte[] buf = new byte[capacity];
+        long base = 0;       // file offset of buf[0]
+        int valid = 0;       // bytes of data in buf
+        long next = 0;       // next atom position to examine
+        while (true) {
+            int room = capacity - 8 - valid;
+            int read = room <= 0 ? 0 : input.read(base + valid, buf, valid, room);
+            if (read > 0) {
+                updateDigests(buf, valid, read);
+                valid += read;
+                scanned += read;
+            }
+            boolean eof = base + valid >= size || read <= 0 && room > 0;
+            Arrays.fill(buf, valid, Math.min(capacity, valid + 8), (byte) 0);
+            long end = eof ? base + valid : base + valid - fwd;
+            if (matching && !stopMatching && end > next) {
+                verifier.window(buf, base, valid, size);
+                scanRange(buf, base, (int) (next - base), (int) (end - base));
+            }
+            next = Math.max(next, end);
+            if (eof) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                limit = "MaxScanTime";
+                return;
+            }
+            if (maxScan > 0 && scanned >= maxScan) {
+                limit = "MaxScanSize";
+                return;
+            }
+            if (stopMatching && digests == null) {
+                return;
+            }
+            int keepFrom = (int) Math.max(0, next - back - base);
+            System.arraycopy(buf, keepFrom, buf, 0, valid - keepFrom);
+            base += keepFrom;
+            valid -= keepFrom;
+        }
+    }
+
+    /** Looks up every atom starting in buf[from, to) and verifies the candidates. */
+    private void scanRange(byte[] buf, long base, int from, int to) {
+        AtomIndex ix = c.atoms;
+        long[] bits4 = ix.bits4;
+        long[] bits3 = ix.bits3;
+        long[] bits2 = ix.bits2;
+        int shift4 = ix.shift4;
+        boolean has1 = ix.has1;
+        int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
+                | (buf[from + 3] & 0xff) << 24;
+        for (int p = from; p < to; p++) {
+            if (p > from) {
+                w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
+            }
+            if (bits4 != null) {
+                int h = AtomIndex.mix4(w, shift4);
+                if ((bits4[h >>> 6] & (1L << h)) != 0) {
+                    long r = ix.lookup4(w);
+                    if (r >= 0) {
+                        candidates((int) (r >>> 32), (int) r, base + p);
+                    }
+                }
+            }
+            if (bits3 != null) {
+                int v = w & 0xffffff;
+                if ((bits3[v >>> 6] & (1L << v)) != 0) {
+                    long r = ix.lookup3(v);
+                    if (r >= 0) {
+                        candidates((int) (r >>> 32), (int) r, base + p);
+                    }
+                }
+            }
+            if (bits2 != null) {
+                int v = w & 0xffff;
+                if ((bits2[v >>> 6] & (1L << v)) != 0) {
+                    candidates(ix.start2[v], ix.start2[v + 1], base + p);
+                }
+            }
+            if (has1) {
+                int v = w & 0xff;
+                candidates(ix.start1[v], ix.start1[v + 1], base + p);
+            }
+            if (stopMatching) {
+                return;
+            }
+        }
+    }
+
+    private void candidates(int from, int to, long atomAt) {
+        int[] recs = c.atoms.records;
+        for (int i = from; i < to; i++) {
+            int rec = recs[i];
+            int part = c.recPart[rec];
+            int pat = c.partPattern[part];
+            if (!targetActive(c.patTarget[pat]) || alreadyReported(pat)) {
+                continue;
+            }
+            long lo = Math.max(0, atomAt - c.recPrefixMax[rec]);
+            long hi = atomAt - c.recPrefixMin[rec];
+            for (long s = lo; s <= hi; s++) {
+                tryPart(part, pat, s);
+            }
+        }
+    }
+
+    private boolean targetActive(int target) {
+        return target == 0 || target == activeTarget;
+    }
+
+    private boolean alreadyReported(int pat) {
+        int owner = c.patOwner[pat];
+        return owner >= 0 && (bodyReported[owner >>> 6] & (1L << owner)) != 0;
+    }
+
+    private void tryPart(int part, int pat, long start) {
+        int idx = c.partIndex[part];
+        if (idx == 0) {
+            if (c.patOffset[pat] != null && !inWindow(pat, start)) {
+                return;
+            }
+        } else if (!chains.contains(c.partChainSlot[part - 1])) {
+            return;
+        }
+        int n = verifier.run(c.partProgram[part], start);
+        if (n == 0) {
+            return;
+        }
+        long chainStart = start;
+        if (idx > 0) {
+            chainStart = chainPredecessor(c.partChainSlot[part - 1], start, c.partGapMin[part], c.partGapMax[part]);
+            if (chainStart < 0) {
+                return;
+            }
+        }
+        if (idx == c.patPartCount[pat] - 1) {
+            patternMatched(pat, chainStart, verifier.ends[n - 1]);
+        } else {
+            recordChain(c.partChainSlot[part], verifier.ends, n, chainStart, c.partGapMax[part + 1]);
+        }
+    }
+
+    private boolean inWindow(int pat, long start) {
+        long[] w = windows.get(pat);
+        if (w == null) {
+            OffsetSpec.Window win = c.patOffset[pat].resolve(size, exe);
+            w = windows.create(pat);
+            if (win == null) {
+                w[0] = 1;
+                w[1] = 0; // empty: from > to
+            } else {
+                w[0] = win.from();
+                w[1] = win.to();
+            }
+        }
+        return start >= w[0] && start <= w[1];
+    }
+
+    private void recordChain(int slot, long[] ends, int n, long chainStart, long nextGapMax) {
+        long[] e = chains.get(slot);
+        if (e == null) {
+            e = chains.create(slot);
+        }
+        for (int i = 0; i < n; i++) {
+            long end = ends[i];
+            int count = (int) e[0];
+            if (nextGapMax == Gap.UNBOUNDED) {
+                // Only the earliest end matters when the next gap has no upper bound.
+                if (count == 0 || end < e[1]) {
+                    e[0] = 1;
+                    e[1] = end;
+                    e[2] = chainStart;
+                }
+                continue;
+            }
+            if (count > 0 && e[1 + 2 * ((count - 1) % CHAIN_ENTRIES)] == end) {
+                continue;
+            }
+            int at = count % CHAIN_ENTRIES;  // a ring: the oldest entries give way
+            e[1 + 2 * at] = end;
+            e[2 + 2 * at] = chainStart;
+            e[0] = count + 1;
+        }
+    }
+
+    /** The chain start of a predecessor whose end lies [min, max] before {@code start}, or -1. */
+    private long chainPredecessor(int slot, long start, long min, long max) {
+        long[] e = chains.get(slot);
+        if (e == null) {
+            return -1;
+        }
+        int n = (int) Math.min(e[0], CHAIN_ENTRIES);
+        long best = -1;
+        for (int i = 0; i < n; i++) {
+            long gap = start - e[1 + 2 * i];
+            if (gap >= min && (max == Gap.UNBOUNDED || gap <= max)) {
+                long cs = e[2 + 2 * i];
+                if (best < 0 || cs < best) {
+                    best = cs;
+                }
+            }
+        }
+        return best;
+    }
+
+    private void patternMatched(int pat, long start, long end) {
+        int owner = c.patOwner[pat];
+        if (owner >= 0) {
+            bodyReported[owner >>> 6] |= 1L << owner;
+            detections.add(new Detection(c.bodyNames[owner], SignatureKind.BODY, start));
+            if (!options.allMatch()) {
+                stopMatching = true;
+            }
+            return;
+        }
+        int slot = -owner - 1;
+        long[] m = slotMatches.get(slot);
+        if (m == null) {
+            m = slotMatches.create(slot);
+            m[1] = -1;
+        } else if (m[1] == start) {
+            return; // the same match reached through another variant or atom
+        }
+        int count = (int) m[0];
+        if (count < OFFSETS_PER_SLOT) {
+            m[2 + count] = start;
+        }
+        m[0] = count + 1;
+        m[1] = start;
+    }
+
+    /** Parts with no atom are anchored by an absolute offset: verify each start in their window directly. */
+    private void anchoredByOffset() throws IOException {
+        for (int part : c.offsetAnchoredParts) {
+            int pat = c.partPattern[part];
+            if (!targetActive(c.patTarget[pat])) {
+                continue;
+            }
+            OffsetSpec.Window w = c.patOffset[pat].resolve(size, exe);
+            if (w == null || w.from() >= size) {
+                continue;
+            }
+            long to = Math.min(w.to(), size - 1);
+            int span = (int) Math.min(Integer.MAX_VALUE - 16, to - w.from() + c.partProgram[part].maxLength + 4);
+            long from = Math.max(0, w.from() - 1);
+            byte[] data = input.readFully(from, span + 1);
+            verifier.window(data, from, data.length, size);
+            for (long s = w.from(); s <= to && !stopMatching; s++) {
+                tryPart(part, pat, s);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- hashes
+
+    private MessageDigest[] digestsFor(HashScope scope, long length) {
+        MessageDigest[] out = null;
+        for (HashAlgorithm a : HashAlgorithm.values()) {
+            HashTable t = c.hashes.table(scope, a);
+            HashTable allow = scope == HashScope.FILE ? c.hashes.allowed(a) : null;
+            if ((t != null && t.covers(length)) || (allow != null && allow.covers(length))) {
+                if (out == null) {
+                    out = new MessageDigest[HashAlgorithm.values().length];
+                }
+                out[a.ordinal()] = newDigest(a);
+            }
+        }
+        return out;
+    }
+
+    private static MessageDigest newDigest(HashAlgorithm a) {
+        try {
+            return MessageDigest.getInstance(a.jcaName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always provides " + a.jcaName(), e);
+        }
+    }
+
+    private void updateDigests(byte[] buf, int off, int len) {
+        if (digests == null) {
+            return;
+        }
+        for (MessageDigest d : digests) {
+            if (d != null) {
+                d.update(buf, off, len);
+            }
+        }
+    }
+
+    private byte[][] fileDigests;
+
+    /** Completes the whole-file digests when the pass stopped early. */
+    private void finishDigests() throws IOException {
+        if (digests == null) {
+            return;
+        }
+        if (scanned < size && limit == null) {
+            byte[] buf = new byte[(int) Math.min(CHUNK, size - scanned)];
+            long pos = scanned;
+            while (pos < size) {
+                int r = input.read(pos, buf, 0, buf.length);
+                if (r <= 0) {
+                    break;
+                }
+                updateDigests(buf, 0, r);
+                pos += r;
+            }
+            if (pos < size) {
+                return;
+            }
+        } else if (scanned < size) {
+            return; // a limit stopped the read: digests of partial data mean nothing
+        }
+        fileDigests = new byte[digests.length][];
+        for (int i = 0; i < digests.length; i++) {
+            if (digests[i] != null) {
+                fileDigests[i] = digests[i].digest();
+            }
+        }
+    }
+
+    private List<Detection> fileHashHits() {
+        if (fileDigests == null) {
+            return List.of();
+        }
+        List<Detection> out = new ArrayList<>(0);
+        for (HashAlgorithm a : HashAlgorithm.values()) {
+            HashTable t = c.hashes.table(HashScope.FILE, a);
+            byte[] d = fileDigests[a.ordinal()];
+            if (t == null || d == null) {
+                continue;
+            }
+            for (int name : t.findAll(d, size)) {
+                out.add(new Detection(c.hashes.name(name), SignatureKind.HASH, -1));
+            }
+        }
+        return out;
+    }
+
+    private boolean allowListed() {
+        if (fileDigests == null) {
+            return false;
+        }
+        for (HashAlgorithm a : HashAlgorithm.values()) {
+            HashTable t = c.hashes.allowed(a);
+            byte[] d = fileDigests[a.ordinal()];
+            if (t != null && d != null && t.findAll(d, size).length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<Detection> sectionHashHits() throws IOException {
+        if (exe == null || exe.format() != ExecutableInfo.Format.PE || !c.hashes.hasScope(HashScope.PE_SECTION)
+                || (stopMatching && !options.allMatch() && !detections.isEmpty())) {
+            return List.of();
+        }
+        List<Detection> out = new ArrayList<>(0);
+        byte[] buf = null;
+        for (Section s : exe.sections()) {
+            long len = s.rawSize();
+            if (len <= 0 || s.rawOffset() + len > size) {
+                continue;
+            }
+            MessageDigest[] ds = digestsFor(HashScope.PE_SECTION, len);
+            if (ds == null) {
+                continue;
+            }
+            if (buf == null) {
+                buf = new byte[(int) Math.min(CHUNK, Math.max(len, 4096))];
+            }
+            long pos = s.rawOffset();
+            long end = pos + len;
+            while (pos < end) {
+                int r = input.read(pos, buf, 0, (int) Math.min(buf.length, end - pos));
+                if (r <= 0) {
+                    break;
+                }
+                for (MessageDigest d : ds) {
+                    if (d != null) {
+                        d.update(buf, 0, r);
+                    }
+                }
+                pos += r;
+            }
+            for (HashAlgorithm a : HashAlgorithm.values()) {
+                MessageDigest d = ds[a.ordinal()];
+                HashTable t = c.hashes.table(HashScope.PE_SECTION, a);
+                if (d == null || t == null) {
+                    continue;
+                }
+                for (int name : t.findAll(d.digest(), len)) {
+                    out.add(new Detection(c.hashes.name(name), SignatureKind.SECTION_HASH, s.rawOffset()));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- logical signatures
+
+    private List<Detection> logicalHits() {
+        if (c.lsigs.length == 0) {
+            return List.of();
+        }
+        // Candidates: signatures with a matched content subsignature, and those that may match without one.
+        long[] seen = new long[(c.lsigs.length + 63) >>> 6];
+        IntArray todo = new IntArray();
+        slotMatches.forEachKey(slot -> {
+            int l = c.slotLsig[slot];
+            if ((seen[l >>> 6] & (1L << l)) == 0) {
+                seen[l >>> 6] |= 1L << l;
+                todo.add(l);
+            }
+        });
+        for (int l : c.lsigAlwaysEvaluate) {
+            if ((seen[l >>> 6] & (1L << l)) == 0) {
+                seen[l >>> 6] |= 1L << l;
+                todo.add(l);
+            }
+        }
+        todo.sort();
+        List<Detection> out = new ArrayList<>(0);
+        for (int i = 0; i < todo.n; i++) {
+            int l = todo.a[i];
+            LogicalSignature sig = c.lsigs[l];
+            if (!targetHolds(sig.target())) {
+                continue;
+            }
+            currentLsig = l;
+            List<SubSignature> subs = sig.subsignatures();
+            int[] counts = new int[subs.size()];
+            long first = -1;
+            for (int k = 0; k < subs.size(); k++) {
+                long[] m = slotMatches.get(c.lsigSlotBase[l] + k);
+                if (m != null) {
+                    counts[k] = (int) Math.min(Integer.MAX_VALUE, m[0]);
+                    first = first < 0 ? m[2] : Math.min(first, m[2]);
+                }
+            }
+            for (int k = 0; k < subs.size(); k++) {
+                if (subs.get(k) instanceof SubSignature.Post post) {
+                    counts[k] = post.evaluate(this, counts);
+                }
+            }
+            if (sig.expression().evaluate(counts)) {
+                out.add(new Detection(sig.name(), SignatureKind.LOGICAL, first));
+                if (!options.allMatch()) {
+                    break;
+                }
+            }
+        }
+        currentLsig = -1;
+        return out;
+    }
+
+    private boolean targetHolds(TargetDescription t) {
+        if (!targetActive(t.target())) {
+            return false;
+        }
+        if (t.fileSize() != null && !t.fileSize().contains(size)) {
+            return false;
+        }
+        if (t.entryPoint() != null && (exe == null || exe.entryPoint() < 0 || !t.entryPoint().contains(exe.entryPoint()))) {
+            return false;
+        }
+        if (t.numberOfSections() != null && (exe == null || !t.numberOfSections().contains(exe.sections().size()))) {
+            return false;
+        }
+        // At the top level there is no container: only CL_TYPE_ANY (or no constraint) holds.
+        if (t.container() != null && !"CL_TYPE_ANY".equals(t.container())) {
+            return false;
+        }
+        if (!t.intermediates().isEmpty()) {
+            return false;
+        }
+        // Icon groups need PE icon extraction (not yet); handler-type signatures re-type files and never alert.
+        return t.iconGroup1() == null && t.iconGroup2() == null && t.handlerType() == null;
+    }
+
+    // ---------------------------------------------------------------- EvaluationContext
+
+    @Override
+    public ScanInput input() {
+        return input;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public ExecutableInfo executable() {
+        return exe;
+    }
+
+    @Override
+    public int matchCount(int index) {
+        long[] m = slotMatches.get(c.lsigSlotBase[currentLsig] + index);
+        return m == null ? 0 : (int) Math.min(Integer.MAX_VALUE, m[0]);
+    }
+
+    @Override
+    public long[] matchOffsets(int index) {
+        long[] m = slotMatches.get(c.lsigSlotBase[currentLsig] + index);
+        if (m == null) {
+            return new long[0];
+        }
+        int n = (int) Math.min(m[0], OFFSETS_PER_SLOT);
+        long[] out = Arrays.copyOfRange(m, 2, 2 + n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** A tiny growable int array. */
+    private static final class IntArray {
+        int[] a = new int[8];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        void sort() {
+            Arrays.sort(a, 0, n);
+        }
+    }
+}
