@@ -57,6 +57,10 @@ public final class CompiledSignatures {
     final int[] offsetAnchoredParts;
     final int maxBack;
     final int maxForward;
+    /** Patterns whose {@code SEx} window shrinks to the section start on large files (ClamAV's Boyer-Moore mode). */
+    final long[] sectionStartOnLargeFiles;
+    /** ClamAV's {@code CLI_DEFAULT_BM_OFFMODE_FSIZE}. */
+    static final long BM_OFFSET_MODE_SIZE = 262_144;
 
     final String[] bodyNames;
 
@@ -95,6 +99,10 @@ public final class CompiledSignatures {
         this.offsetAnchoredParts = b.offsetAnchored.toArray();
         this.maxBack = b.maxBack;
         this.maxForward = b.maxForward;
+        this.sectionStartOnLargeFiles = new long[(patOwner.length + 63) >>> 6];
+        for (int p : b.sectionStartOnLargeFiles.toArray()) {
+            sectionStartOnLargeFiles[p >>> 6] |= 1L << p;
+        }
         this.bodyNames = b.bodyNames;
         this.lsigs = b.lsigs;
         this.lsigSlotBase = b.lsigSlotBase;
@@ -143,6 +151,7 @@ public final class CompiledSignatures {
         final IntList recPrefixMax = new IntList();
         final AtomIndex.Builder atomBuilder = new AtomIndex.Builder();
         final IntList offsetAnchored = new IntList();
+        final IntList sectionStartOnLargeFiles = new IntList();
         int maxBack = 1;
         int maxForward = 8;
         String[] bodyNames = new String[0];
@@ -165,24 +174,26 @@ public final class CompiledSignatures {
             for (int i = 0; i < bodies.size(); i++) {
                 BodySignature s = bodies.get(i);
                 bodyNames[i] = s.name();
-                addPattern(s.pattern(), i, s.target(), boyerMooreOffset(s), s.name());
+                int pat = patOwner.size();
+                addPattern(s.pattern(), i, s.target(), s.offset(), s.name());
+                if (boyerMooreSectionOffset(s) && patOwner.size() > pat) {
+                    sectionStartOnLargeFiles.add(pat);
+                }
             }
         }
 
         /**
          * ClamAV sends a plain literal body signature of the PE target with a fixed offset (no {@code *}, no shift)
-         * to its Boyer-Moore matcher, which in the PE root accepts a relative offset only when the match starts
-         * exactly at the offset's lowest value. For {@code SEx} that means "at the start of section x", not
-         * "anywhere in it" (ClamAV's own unit tests keep two such signatures as known non-matching).
+         * to its Boyer-Moore matcher. For files of {@link #BM_OFFSET_MODE_SIZE} bytes or more that matcher accepts a
+         * relative offset only when the match starts exactly at the offset's lowest value: for {@code SEx} that
+         * means "at the start of section x", not "anywhere in it" (ClamAV's own unit tests keep two such
+         * signatures as known non-matching on their 1.4 MB test program).
          */
-        private static OffsetSpec boyerMooreOffset(BodySignature s) {
-            if (s.target() == 1 && s.offset() instanceof OffsetSpec.InSection in && in.shift() == 0
+        private static boolean boyerMooreSectionOffset(BodySignature s) {
+            return s.target() == 1 && s.offset() instanceof OffsetSpec.InSection in && in.shift() == 0
                     && s.pattern().parts().size() == 1 && s.pattern().parts().get(0).nodes().size() >= 3
                     && s.pattern().parts().get(0).nodes().stream()
-                            .allMatch(n -> n instanceof ByteSet b && b.isSingleton())) {
-                return new OffsetSpec.SectionStart(in.section(), 0, 0);
-            }
-            return s.offset();
+                            .allMatch(n -> n instanceof ByteSet b && b.isSingleton());
         }
 
         void addLogicals(List<LogicalSignature> logicals) {

@@ -106,10 +106,14 @@ final class Scan implements EvaluationContext {
 
         // ClamAV matches text-target (7) signatures only against normalised text, and HTML-target (3) ones only
         // against the normalised HTML views; the raw bytes of an HTML file are not matched at all.
-        boolean text = isText(type);
-        boolean html = isHtml(type);
-        matchGeneric = !html;
-        matchTarget = text || html ? -1 : activeTarget;
+        boolean text = TargetType.scansNormalisedText(type);
+        boolean html = type.equals(FileType.HTML);
+        // Files ClamAV types as "ignored" (media formats) get no signature matching at all.
+        matchGeneric = !html && !type.equals(FileType.IGNORED);
+        matchTarget = html ? -1 : TargetType.ofRawScan(type);
+        // When an executable's headers do not parse, ClamAV drops every relative offset, EOF-n included.
+        headersBroken = exe == null && (TargetType.isExecutable(activeTarget)
+                || type.equals(FileType.MACHO_UNIBIN));
         matchLayer();
         finishDigests();
         digests = null;
@@ -161,14 +165,7 @@ final class Scan implements EvaluationContext {
         return limit != null || (!options.allMatch() && (stopMatching || !hashHits.isEmpty() || !logical.isEmpty()));
     }
 
-    private static boolean isText(FileType t) {
-        return t.equals(FileType.TEXT_ASCII) || t.equals(FileType.TEXT_UTF8) || t.equals(FileType.TEXT_UTF16LE)
-                || t.equals(FileType.TEXT_UTF16BE);
-    }
-
-    private static boolean isHtml(FileType t) {
-        return t.equals(FileType.HTML) || t.equals(FileType.HTML_UTF16);
-    }
+    private boolean headersBroken;
 
     /** Matches the current buffer with the current targets: one pass, then the logical signatures. */
     private void matchLayer() throws IOException {
@@ -361,9 +358,14 @@ final class Scan implements EvaluationContext {
     }
 
     private boolean inWindow(int pat, long start) {
+        OffsetSpec spec = c.patOffset[pat];
+        if (spec instanceof OffsetSpec.VersionInfo) {
+            return exe != null && exe.isVersionInfoOffset(start);
+        }
         long[] w = windows.get(pat);
         if (w == null) {
-            OffsetSpec.Window win = c.patOffset[pat].resolve(size, exe);
+            OffsetSpec.Window win = headersBroken && spec instanceof OffsetSpec.FromEnd ? null
+                    : spec.resolve(size, exe);
             w = windows.create(pat);
             if (win == null) {
                 w[0] = 1;
@@ -371,6 +373,10 @@ final class Scan implements EvaluationContext {
             } else {
                 w[0] = win.from();
                 w[1] = win.to();
+                if (rawSize >= CompiledSignatures.BM_OFFSET_MODE_SIZE && input == rawInput
+                        && (c.sectionStartOnLargeFiles[pat >>> 6] & (1L << pat)) != 0) {
+                    w[1] = w[0];
+                }
             }
         }
         return start >= w[0] && start <= w[1];
