@@ -64,6 +64,19 @@ public final class ClamAvLoader {
         return session.signatures() - before;
     }
 
+    /**
+     * Loads one database held in memory; {@code fileName}'s extension selects the format, as for a file. Containers
+     * ({@code .cvd/.cld/.cud}) need a path: use {@link #load(Path, EngineBuilder)}.
+     */
+    public int loadContent(String fileName, byte[] content, EngineBuilder into) throws DatabaseException {
+        if (session == null || session.builder() != into) {
+            session = new LoadSession(options, into);
+        }
+        int before = session.signatures();
+        loadDatabase(new DbFile(fileName, fileName, content, false, false));
+        return session.signatures() - before;
+    }
+
     private void loadDirectory(Path dir) throws IOException, DatabaseException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
