@@ -1,11 +1,80 @@
 package dev.vigil.cli;
 
+import picocli.CommandLine;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /** The {@code vigil} command. */
 public final class Main {
+    /** Exit status for unusable command lines, as clamscan. */
+    static final int USAGE_ERROR = 2;
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(2); // TODO(cli)
+        // Paths are printed in the charset the JVM decodes file names with, so that they come out as they went in.
+        Charset names = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+                false, names);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, names);
+        Io io = new Io(Path.of("").toAbsolutePath(), System.in, out, err, stderrIsTerminal());
+        int status = run(args, io);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs the command line in {@code io}; returns the exit status. */
+    static int run(String[] args, Io io) {
+        CommandLine cl = commandLine(io);
+        try {
+            return cl.execute(ClamscanArgs.normalize(args, cl.getSubcommands().get("scan")));
+        } finally {
+            io.out().flush();
+            io.err().flush();
+        }
+    }
+
+    static CommandLine commandLine(Io io) {
+        CommandLine cl = new CommandLine(new VigilCommand(io));
+        cl.addSubcommand(new CommandLine(new ScanCommand(io)));
+        cl.setOverwrittenOptionsAllowed(true); // clamscan lets a flag be repeated; the last value wins
+        cl.setOut(new PrintWriter(io.out(), true));
+        cl.setErr(new PrintWriter(io.err(), true));
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            io.err().print("ERROR: " + ex.getMessage() + "\n");
+            io.err().print("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.\n");
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, ignoredCl, ignoredResult) -> {
+            io.err().print("ERROR: " + ex + "\n");
+            return USAGE_ERROR;
+        });
+        return cl;
+    }
+
+    /**
+     * Whether fd 2 is a terminal: the launcher script knows it for sure ({@code [ -t 2 ]}); otherwise Linux tells
+     * through /proc/self/fd/2. The JDK's Console only looks at stdin and stdout.
+     */
+    static boolean stderrIsTerminal() {
+        String fromLauncher = System.getProperty("vigil.stderr.tty");
+        if (fromLauncher != null) {
+            return Boolean.parseBoolean(fromLauncher);
+        }
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (Exception e) {
+            return false;
+        }
     }
 }

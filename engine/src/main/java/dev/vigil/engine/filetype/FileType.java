@@ -35,6 +35,22 @@ public record FileType(String name) {
     public static final FileType ZIP = known("CL_TYPE_ZIP");
     public static final FileType GZ = known("CL_TYPE_GZ");
     public static final FileType BZ = known("CL_TYPE_BZ");
+    public static final FileType ERROR = known("CL_TYPE_ERROR");
+    public static final FileType IGNORED = known("CL_TYPE_IGNORED");
+    public static final FileType POSIX_TAR = known("CL_TYPE_POSIX_TAR");
+    public static final FileType OLD_TAR = known("CL_TYPE_OLD_TAR");
+    public static final FileType MSCAB = known("CL_TYPE_MSCAB");
+    public static final FileType RAR = known("CL_TYPE_RAR");
+    public static final FileType SEVEN_ZIP = known("CL_TYPE_7Z");
+    public static final FileType RTF = known("CL_TYPE_RTF");
+    public static final FileType SCRIPT = known("CL_TYPE_SCRIPT");
+    public static final FileType MBR = known("CL_TYPE_MBR");
+    public static final FileType GPT = known("CL_TYPE_GPT");
+    public static final FileType PART_ANY = known("CL_TYPE_PART_ANY");
+    public static final FileType PART_HFSPLUS = known("CL_TYPE_PART_HFSPLUS");
+    public static final FileType ZIPSFX = known("CL_TYPE_ZIPSFX");
+    public static final FileType INTERNAL = known("CL_TYPE_INTERNAL");
+    public static final FileType OTHER = known("CL_TYPE_OTHER");
 
     private static FileType known(String name) {
         FileType t = new FileType(name);

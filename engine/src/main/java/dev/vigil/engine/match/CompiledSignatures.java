@@ -67,6 +67,8 @@ public final class CompiledSignatures {
     /** Signatures worth evaluating even when none of their content subsignatures matched. */
     final int[] lsigAlwaysEvaluate;
     final boolean anyExecutableOffsets;
+    /** Longest target-7 part: ClamAV's normalised-text windows overlap by this much. */
+    final int maxTextPatternLength;
 
     final List<String> warnings;
 
@@ -99,6 +101,7 @@ public final class CompiledSignatures {
         this.slotCount = b.slotCount;
         this.lsigAlwaysEvaluate = b.alwaysEvaluate.toArray();
         this.anyExecutableOffsets = b.anyExecutableOffsets;
+        this.maxTextPatternLength = b.maxTextPatternLength;
         this.warnings = List.copyOf(b.warnings);
     }
 
@@ -148,6 +151,7 @@ public final class CompiledSignatures {
         int slotCount;
         final IntList alwaysEvaluate = new IntList();
         boolean anyExecutableOffsets;
+        int maxTextPatternLength;
         final List<String> warnings = new ArrayList<>();
 
         Builder(HashTables hashes, FileTypeDetector detector) {
@@ -228,6 +232,9 @@ public final class CompiledSignatures {
                 partGapMax.add(gap == null ? 0 : gap.max());
                 partChainSlot.add(parts.size() > 1 && i < parts.size() - 1 ? chainSlots++ : -1);
                 maxForward = Math.max(maxForward, prog.maxLength + 4);
+                if (target == 7) {
+                    maxTextPatternLength = Math.max(maxTextPatternLength, prog.maxLength);
+                }
                 Atoms.Choice c = choices.get(i);
                 if (c == null) {
                     offsetAnchored.add(partId);

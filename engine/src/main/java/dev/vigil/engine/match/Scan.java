@@ -19,6 +19,9 @@ import dev.vigil.engine.ir.LogicalSignature;
 import dev.vigil.engine.ir.OffsetSpec;
 import dev.vigil.engine.ir.SubSignature;
 import dev.vigil.engine.ir.TargetDescription;
+import dev.vigil.engine.normalize.HtmlNormalizer;
+import dev.vigil.engine.normalize.HtmlViews;
+import dev.vigil.engine.normalize.TextNormalizer;
 
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -41,9 +44,16 @@ final class Scan implements EvaluationContext {
     private static final int CHAIN_ENTRIES = 64;
 
     private final CompiledSignatures c;
-    private final ScanInput input;
     private final ScanOptions options;
-    private final long size;
+    /** The data the caller gave. */
+    private final ScanInput rawInput;
+    private final long rawSize;
+    /** The buffer being matched now: the raw data or one of its normalised views. */
+    private ScanInput input;
+    private long size;
+    /** Which signature targets the current buffer is matched with: target 0 and/or one other (-1: none). */
+    private boolean matchGeneric = true;
+    private int matchTarget = -1;
     private final Verifier verifier = new Verifier();
     private final List<Detection> detections = new ArrayList<>();
     private final long deadline;
@@ -69,9 +79,11 @@ final class Scan implements EvaluationContext {
 
     Scan(CompiledSignatures compiled, ScanInput input, ScanOptions options) {
         this.c = compiled;
+        this.rawInput = input;
         this.input = input;
         this.options = options;
-        this.size = input.size();
+        this.rawSize = input.size();
+        this.size = rawSize;
         long t = options.limits().maxScanTime() == null ? 0 : options.limits().maxScanTime().toNanos();
         this.deadline = t > 0 ? System.nanoTime() + t : Long.MAX_VALUE;
         this.bodyReported = new long[(c.bodyNames.length + 63) >>> 6];
@@ -92,18 +104,47 @@ final class Scan implements EvaluationContext {
         }
         digests = digestsFor(HashScope.FILE, size);
 
-        anchoredByOffset();
-        pass();
+        // ClamAV matches text-target (7) signatures only against normalised text, and HTML-target (3) ones only
+        // against the normalised HTML views; the raw bytes of an HTML file are not matched at all.
+        boolean text = isText(type);
+        boolean html = isHtml(type);
+        matchGeneric = !html;
+        matchTarget = text || html ? -1 : activeTarget;
+        matchLayer();
         finishDigests();
-
+        digests = null;
         List<Detection> hashHits = fileHashHits();
+        if (text && !done(hashHits)) {
+            byte[] norm = TextNormalizer.normalize(rawInput, TextNormalizer.DEFAULT_MAX_SCRIPT_NORMALIZE,
+                    c.maxTextPatternLength, false, Integer.MAX_VALUE - 16);
+            if (norm != null) {
+                matchView(norm, TargetType.ASCII, false, hashHits);
+            }
+        } else if (html && !done(hashHits)) {
+            HtmlViews views = HtmlNormalizer.normalize(rawInput, Integer.MAX_VALUE - 16);
+            if (views != null) {
+                matchView(views.noComment(), TargetType.HTML, true, hashHits);
+                if (views.noTags() != null && !done(hashHits)) {
+                    matchView(views.noTags(), TargetType.HTML, true, hashHits);
+                }
+                for (byte[] embedded : views.dataUris()) {
+                    if (done(hashHits)) {
+                        break;
+                    }
+                    ScanResult child = new Scan(c, ScanInput.of(embedded), options).run();
+                    detections.addAll(child.detections());
+                }
+            }
+        }
+        input = rawInput;
+        size = rawSize;
         List<Detection> sectionHits = sectionHashHits();
-        List<Detection> logicalHits = (stopMatching && !options.allMatch()) ? List.of() : logicalHits();
 
-        List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + sectionHits.size());
+        List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + logical.size()
+                + sectionHits.size());
         all.addAll(hashHits);
         all.addAll(detections);
-        all.addAll(logicalHits);
+        all.addAll(logical);
         all.addAll(sectionHits);
         if (!all.isEmpty() && allowListed()) {
             all.clear();
@@ -111,7 +152,59 @@ final class Scan implements EvaluationContext {
         if (!options.allMatch() && all.size() > 1) {
             all = List.of(all.get(0));
         }
-        return new ScanResult(all, type, size, scanned, limit);
+        return new ScanResult(all, type, rawSize, scanned, limit);
+    }
+
+    private final List<Detection> logical = new ArrayList<>();
+
+    private boolean done(List<Detection> hashHits) {
+        return limit != null || (!options.allMatch() && (stopMatching || !hashHits.isEmpty() || !logical.isEmpty()));
+    }
+
+    private static boolean isText(FileType t) {
+        return t.equals(FileType.TEXT_ASCII) || t.equals(FileType.TEXT_UTF8) || t.equals(FileType.TEXT_UTF16LE)
+                || t.equals(FileType.TEXT_UTF16BE);
+    }
+
+    private static boolean isHtml(FileType t) {
+        return t.equals(FileType.HTML) || t.equals(FileType.HTML_UTF16);
+    }
+
+    /** Matches the current buffer with the current targets: one pass, then the logical signatures. */
+    private void matchLayer() throws IOException {
+        windows.clear();
+        slotMatches.clear();
+        chains.clear();
+        anchoredByOffset();
+        pass();
+        if (!(stopMatching && !options.allMatch())) {
+            logical.addAll(logicalHits());
+        }
+    }
+
+    /**
+     * Matches a normalised view with target 0 and {@code target}. Each view has its own matcher state, offsets and
+     * logical-signature evaluation, as in ClamAV; whole-file hash signatures apply to HTML views.
+     */
+    private void matchView(byte[] view, int target, boolean hashes, List<Detection> hashHits) throws IOException {
+        input = ScanInput.of(view);
+        size = view.length;
+        ExecutableInfo rawExe = exe;
+        exe = null;
+        matchGeneric = true;
+        matchTarget = target;
+        matchLayer();
+        exe = rawExe;
+        if (hashes && view.length > 0) {
+            for (HashAlgorithm a : HashAlgorithm.values()) {
+                HashTable t = c.hashes.table(HashScope.FILE, a);
+                if (t != null && t.covers(view.length)) {
+                    for (int name : t.findAll(newDigest(a).digest(view), view.length)) {
+                        hashHits.add(new Detection(c.hashes.name(name), SignatureKind.HASH, -1));
+                    }
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- the pass
@@ -119,7 +212,7 @@ final class Scan implements EvaluationContext {
     private void pass() throws IOException {
         int back = c.maxBack;
         int fwd = c.maxForward;
-        boolean matching = c.atoms.records.length > 0;
+        boolean matching = c.atoms.records.length > 0 && (matchGeneric || matchTarget >= 0);
         if (!matching && digests == null) {
             return;
         }
@@ -232,7 +325,7 @@ final class Scan implements EvaluationContext {
     }
 
     private boolean targetActive(int target) {
-        return target == 0 || target == activeTarget;
+        return target == 0 ? matchGeneric : target == matchTarget;
     }
 
     private boolean alreadyReported(int pat) {
@@ -471,7 +564,7 @@ final class Scan implements EvaluationContext {
         for (HashAlgorithm a : HashAlgorithm.values()) {
             HashTable t = c.hashes.allowed(a);
             byte[] d = fileDigests[a.ordinal()];
-            if (t != null && d != null && t.findAll(d, size).length > 0) {
+            if (t != null && d != null && t.findAll(d, rawSize).length > 0) {
                 return true;
             }
         }

@@ -49,6 +49,14 @@ final class SparseLongs {
         return v;
     }
 
+    void clear() {
+        if (size > 0) {
+            java.util.Arrays.fill(keys, 0);
+            java.util.Arrays.fill(values, null);
+            size = 0;
+        }
+    }
+
     void forEachKey(IntConsumer action) {
         for (int i = 0; i < keys.length; i++) {
             if (values[i] != null) {

@@ -1,0 +1,137 @@
+package dev.vigil.cli;
+
+import dev.vigil.engine.ScanLimits;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vigil scan}: clamscan's command line, as far as scripts rely on it. */
+@Command(name = "scan", sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Scan files and directories for malware, like clamscan.",
+                "Without -d, Vigil's built-in signatures (official ClamAV test-file signatures) are used."},
+        footer = {"", "Exit status: 0 nothing found, 1 something found, 2 an error occurred (1 wins over 2)."})
+final class ScanCommand implements Callable<Integer> {
+    private final Io io;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*",
+            description = "Files or directories to scan; '-' reads standard input. Default: the current directory.")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = {"-r", "--recursive"}, description = "Scan subdirectories recursively.")
+    boolean recursive;
+
+    @Option(names = {"-d", "--database"}, paramLabel = "FILE|DIR",
+            description = "Load ClamAV signatures from FILE or DIR (repeatable). Replaces the built-in signatures.")
+    List<Path> databases = new ArrayList<>();
+
+    @Option(names = {"-z", "--allmatch"}, description = "Report every matching signature, not only the first.")
+    boolean allMatch;
+
+    @Option(names = {"-i", "--infected"}, description = "Only print infected files.")
+    boolean infectedOnly;
+
+    @Option(names = {"-o", "--suppress-ok-results"}, description = "Skip printing OK files.")
+    boolean suppressOk;
+
+    @Option(names = "--no-summary", description = "Do not print the scan summary.")
+    boolean noSummary;
+
+    @Option(names = "--detect-pua", description = "Load the PUA (potentially unwanted application) signatures.")
+    boolean detectPua;
+
+    @Option(names = {"-f", "--file-list"}, paramLabel = "FILE",
+            description = "Scan the files listed in FILE, one per line (PATH arguments are then ignored).")
+    Path fileList;
+
+    @Option(names = "--max-filesize", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Files larger than SIZE are not scanned (K, M or G suffix; 0 = no limit). Default: 100M.")
+    long maxFileSize = ScanLimits.DEFAULT.maxFileSize();
+
+    @Option(names = "--max-scansize", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Scan at most SIZE of data per file (0 = no limit). Default: 400M.")
+    long maxScanSize = ScanLimits.DEFAULT.maxScanSize();
+
+    @Option(names = "--alert-exceeds-max",
+            description = "Report files that exceed a limit as Heuristics.Limits.Exceeded.<limit>.")
+    boolean alertExceedsMax;
+
+    @Option(names = "--max-dir-recursion", paramLabel = "N",
+            description = "Descend at most N directory levels. Default: 15.")
+    int maxDirRecursion = 15;
+
+    @Option(names = "--follow-dir-symlinks", paramLabel = "0|1|2",
+            description = "Follow directory symlinks: 0 never, 1 on the command line only (default), 2 always.")
+    int followDirSymlinks = Walker.LinkPolicy.COMMAND_LINE;
+
+    @Option(names = "--follow-file-symlinks", paramLabel = "0|1|2",
+            description = "Follow file symlinks: 0 never, 1 on the command line only (default), 2 always.")
+    int followFileSymlinks = Walker.LinkPolicy.COMMAND_LINE;
+
+    @Option(names = "--cross-fs", arity = "1", paramLabel = "yes|no", converter = YesNoConverter.class,
+            description = "Scan files and directories on other filesystems. Default: yes.")
+    boolean crossFs = true;
+
+    @Option(names = "--json", description = "Print one JSON object per file instead of clamscan's lines (no summary).")
+    boolean json;
+
+    @Option(names = "--no-progress", description = "No live progress line on stderr (shown only on a terminal).")
+    boolean noProgress;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Scan up to N files at a time (output order does not change). Default: number of CPUs, at most 8.")
+    int threads = Math.min(8, Runtime.getRuntime().availableProcessors());
+
+    @Option(names = {"-V", "--version"}, description = "Print Vigil's version and the signature set, then exit.")
+    boolean version;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    ScanCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        if (version) {
+            VersionReport.print(io.out(), databases);
+            io.out().flush();
+            return 0;
+        }
+        String problem = validate();
+        if (problem != null) {
+            io.err().print("ERROR: " + problem + "\n");
+            io.err().flush();
+            return 2;
+        }
+        return new ScanSession(settings(), io).run();
+    }
+
+    private String validate() {
+        if (followDirSymlinks < 0 || followDirSymlinks > 2) {
+            return "--follow-dir-symlinks: Invalid argument";
+        }
+        if (followFileSymlinks < 0 || followFileSymlinks > 2) {
+            return "--follow-file-symlinks: Invalid argument";
+        }
+        if (threads < 1) {
+            return "--threads: must be at least 1";
+        }
+        if (maxDirRecursion < 0) {
+            return "--max-dir-recursion: Invalid argument";
+        }
+        return null;
+    }
+
+    ScanSettings settings() {
+        return new ScanSettings(List.copyOf(paths), fileList, recursive, List.copyOf(databases), allMatch,
+                infectedOnly, suppressOk, noSummary, detectPua, json, !noProgress,
+                ScanLimits.DEFAULT.withMaxFileSize(maxFileSize).withMaxScanSize(maxScanSize), alertExceedsMax,
+                maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads);
+    }
+}
