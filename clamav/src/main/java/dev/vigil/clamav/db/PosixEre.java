@@ -23,6 +23,10 @@ final class PosixEre {
     static boolean isValid(byte[] pattern) {
         try {
             PosixEre p = new PosixEre(pattern);
+            // ClamAV's wrapper takes a leading "(?i)" as the case-insensitive flag
+            if (p.startsWith("(?i)")) {
+                p.pos = 4;
+            }
             p.ere(Integer.MIN_VALUE);
             return true;
         } catch (IllegalArgumentException e) {
