@@ -22,7 +22,6 @@ public final class ClamscanFlags {
             "--scan-ole2=no",      // OLE2 (doc, ppt, msi) streams and VBA
             "--scan-pdf=no",       // PDF objects and streams
             "--scan-swf=no",       // decompressed Flash
-            "--scan-html=no",      // normalised HTML and scripts (raw HTML is then scanned as it is)
             "--scan-xmldocs=no",   // OOXML / MS-XML documents
             "--scan-hwp3=no",      // Hangul documents
             "--scan-onenote=no",   // embedded OneNote files

@@ -46,7 +46,7 @@ public final class OffsetParser {
             spec = new OffsetSpec.EntryPoint(body.charAt(2) == '+' ? v : -v, shift);
         } else if (body.startsWith("S")) {
             if (body.startsWith("SE")) {
-                spec = new OffsetSpec.InSection((int) number(body.substring(2)));
+                spec = new OffsetSpec.InSection((int) number(body.substring(2)), shift);
             } else if (body.startsWith("SL+")) {
                 spec = new OffsetSpec.LastSection(number(body.substring(3)), shift);
             } else {

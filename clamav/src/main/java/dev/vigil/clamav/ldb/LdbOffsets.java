@@ -42,7 +42,7 @@ final class LdbOffsets {
             spec = new OffsetSpec.EntryPoint(body.charAt(2) == '+' ? n : -n, shift);
         } else if (body.startsWith("S")) {
             if (body.startsWith("SE")) {
-                spec = new OffsetSpec.InSection((int) number(body.substring(2), offset));
+                spec = new OffsetSpec.InSection((int) number(body.substring(2), offset), shift);
             } else if (offset.startsWith("SL+")) {
                 spec = new OffsetSpec.LastSection(number(body.substring(3), offset), shift);
             } else {

@@ -138,12 +138,7 @@ public final class FileTypeDetector {
             if (w == null) {
                 continue;
             }
-            long best = -1;
-            for (long[] m : ReferenceMatcher.findAll(r.pattern(), buf, 0, buf.length)) {
-                if (w.contains(m[0]) && (best < 0 || m[1] < best)) {
-                    best = m[1];
-                }
-            }
+            long best = ReferenceMatcher.firstEnd(r.pattern(), buf, 0, buf.length, w.from(), w.to());
             if (best >= 0) {
                 hits.add(new Hit(best, i, r));
             }

@@ -100,18 +100,22 @@ public sealed interface OffsetSpec {
         }
     }
 
-    /** {@code SEx}: anywhere inside section x. */
-    record InSection(int section) implements OffsetSpec {
+    /**
+     * {@code SEx[,shift]}: a start from the beginning of section x up to its raw size plus the shift past it
+     * (ClamAV's window is inclusive at both ends, so a match may start right after the section's last byte).
+     */
+    record InSection(int section, long shift) implements OffsetSpec {
+        public InSection(int section) {
+            this(section, 0);
+        }
+
         @Override
         public Window resolve(long size, ExecutableInfo exe) {
             if (exe == null || section < 0 || section >= exe.sections().size()) {
                 return null;
             }
             Section s = exe.sections().get(section);
-            if (s.rawSize() <= 0) {
-                return null;
-            }
-            return new Window(s.rawOffset(), s.rawOffset() + s.rawSize() - 1);
+            return new Window(s.rawOffset(), s.rawOffset() + Math.max(0, s.rawSize()) + shift);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.BodySignature;
+import dev.vigil.engine.ir.ByteSet;
 import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.LogicalSignature;
 import dev.vigil.engine.ir.OffsetSpec;
@@ -164,8 +165,24 @@ public final class CompiledSignatures {
             for (int i = 0; i < bodies.size(); i++) {
                 BodySignature s = bodies.get(i);
                 bodyNames[i] = s.name();
-                addPattern(s.pattern(), i, s.target(), s.offset(), s.name());
+                addPattern(s.pattern(), i, s.target(), boyerMooreOffset(s), s.name());
             }
+        }
+
+        /**
+         * ClamAV sends a plain literal body signature of the PE target with a fixed offset (no {@code *}, no shift)
+         * to its Boyer-Moore matcher, which in the PE root accepts a relative offset only when the match starts
+         * exactly at the offset's lowest value. For {@code SEx} that means "at the start of section x", not
+         * "anywhere in it" (ClamAV's own unit tests keep two such signatures as known non-matching).
+         */
+        private static OffsetSpec boyerMooreOffset(BodySignature s) {
+            if (s.target() == 1 && s.offset() instanceof OffsetSpec.InSection in && in.shift() == 0
+                    && s.pattern().parts().size() == 1 && s.pattern().parts().get(0).nodes().size() >= 3
+                    && s.pattern().parts().get(0).nodes().stream()
+                            .allMatch(n -> n instanceof ByteSet b && b.isSingleton())) {
+                return new OffsetSpec.SectionStart(in.section(), 0, 0);
+            }
+            return s.offset();
         }
 
         void addLogicals(List<LogicalSignature> logicals) {

@@ -29,7 +29,7 @@ public final class ReferenceMatcher {
     public static long find(BodyPattern p, byte[] data, int from, int to) {
         checkWindow(data, from, to);
         for (int start = from; start <= to; start++) {
-            if (!ends(p, data, from, to, start).isEmpty()) {
+            if (canStartAt(p, data, to, start) && !ends(p, data, from, to, start).isEmpty()) {
                 return start;
             }
         }
@@ -38,15 +38,55 @@ public final class ReferenceMatcher {
 
     /** Every match as a {start, end} pair (end exclusive), by ascending start then end. */
     public static List<long[]> findAll(BodyPattern p, byte[] data, int from, int to) {
+        return findAllStartingIn(p, data, from, to, from, to);
+    }
+
+    /**
+     * Like {@link #findAll} but only for matches starting in {@code [minStart, maxStart]} (both inclusive; the
+     * window still bounds the matches and the look-arounds).
+     */
+    public static List<long[]> findAllStartingIn(BodyPattern p, byte[] data, int from, int to,
+                                                 long minStart, long maxStart) {
         checkWindow(data, from, to);
         List<long[]> out = new ArrayList<>();
-        for (int start = from; start <= to; start++) {
+        int first = (int) Math.max(from, minStart);
+        int last = (int) Math.min(to, maxStart);
+        for (int start = first; start <= last; start++) {
+            if (!canStartAt(p, data, to, start)) {
+                continue;
+            }
             BitSet ends = ends(p, data, from, to, start);
             for (int e = ends.nextSetBit(0); e >= 0; e = ends.nextSetBit(e + 1)) {
                 out.add(new long[] {start, e});
             }
         }
         return out;
+    }
+
+    /**
+     * The smallest end offset (exclusive) of any match starting in {@code [minStart, maxStart]}, or -1. All starts
+     * are followed at once, so the cost is linear in the window for each pattern node.
+     */
+    public static long firstEnd(BodyPattern p, byte[] data, int from, int to, long minStart, long maxStart) {
+        checkWindow(data, from, to);
+        BitSet positions = new BitSet();
+        int first = (int) Math.max(from, minStart);
+        int last = (int) Math.min(to, maxStart);
+        for (int start = first; start <= last; start++) {
+            if (canStartAt(p, data, to, start)) {
+                positions.set(start);
+            }
+        }
+        return positions.isEmpty() ? -1 : follow(p, data, from, to, positions).nextSetBit(0);
+    }
+
+    /** Cheap first-byte test that spares the full search at most positions. */
+    private static boolean canStartAt(BodyPattern p, byte[] data, int to, int start) {
+        List<PatternNode> nodes = p.parts().get(0).nodes();
+        if (nodes.isEmpty() || !(nodes.get(0) instanceof ByteSet first)) {
+            return true;
+        }
+        return start < to && first.contains(data[start]);
     }
 
     private static void checkWindow(byte[] data, int from, int to) {
@@ -59,6 +99,11 @@ public final class ReferenceMatcher {
     private static BitSet ends(BodyPattern p, byte[] data, int from, int to, int start) {
         BitSet positions = new BitSet();
         positions.set(start);
+        return follow(p, data, from, to, positions);
+    }
+
+    /** All positions where a match starting at any of {@code positions} can end. */
+    private static BitSet follow(BodyPattern p, byte[] data, int from, int to, BitSet positions) {
         for (int i = 0; i < p.parts().size(); i++) {
             if (i > 0) {
                 positions = afterGap(positions, p.gaps().get(i - 1), to);
@@ -73,11 +118,22 @@ public final class ReferenceMatcher {
 
     private static BitSet afterGap(BitSet ends, Gap gap, int to) {
         BitSet next = new BitSet();
-        for (int e = ends.nextSetBit(0); e >= 0; e = ends.nextSetBit(e + 1)) {
-            long lo = e + gap.min();
-            long hi = gap.bounded() ? Math.min(to, e + gap.max()) : to;
-            if (lo <= hi) {
-                next.set((int) lo, (int) hi + 1);
+        int firstEnd = ends.nextSetBit(0);
+        if (firstEnd < 0) {
+            return next;
+        }
+        if (!gap.bounded()) {
+            long lo = firstEnd + gap.min();
+            if (lo <= to) {
+                next.set((int) lo, to + 1);
+            }
+            return next;
+        }
+        // Position q is reachable when some end e has q - max <= e <= q - min.
+        for (long q = firstEnd + gap.min(); q <= to; q++) {
+            int e = ends.previousSetBit((int) (q - gap.min()));
+            if (e >= 0 && e >= q - gap.max()) {
+                next.set((int) q);
             }
         }
         return next;
@@ -96,6 +152,12 @@ public final class ReferenceMatcher {
 
     private static BitSet step(PatternNode node, BitSet positions, byte[] data, int from, int to) {
         BitSet next = new BitSet();
+        if (node instanceof Alternation alt && !alt.negated()) {
+            for (List<PatternNode> option : alt.alternatives()) {
+                next.or(advance(option, positions, data, from, to));
+            }
+            return next;
+        }
         for (int pos = positions.nextSetBit(0); pos >= 0; pos = positions.nextSetBit(pos + 1)) {
             switch (node) {
                 case ByteSet set -> {
@@ -115,17 +177,10 @@ public final class ReferenceMatcher {
                     }
                 }
                 case Alternation alt -> {
-                    if (alt.negated()) {
-                        int length = alt.minLength();
-                        if (pos + length <= to && !anyAlternativeSpans(alt, data, from, to, pos, pos + length)) {
-                            next.set(pos + length);
-                        }
-                    } else {
-                        BitSet single = new BitSet();
-                        single.set(pos);
-                        for (List<PatternNode> option : alt.alternatives()) {
-                            next.or(advance(option, single, data, from, to));
-                        }
+                    // Only negated alternations get here: they consume their fixed length when no option fits.
+                    int length = alt.minLength();
+                    if (pos + length <= to && !anyAlternativeSpans(alt, data, from, to, pos, pos + length)) {
+                        next.set(pos + length);
                     }
                 }
             }

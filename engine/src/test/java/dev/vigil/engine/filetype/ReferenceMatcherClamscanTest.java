@@ -62,6 +62,11 @@ class ReferenceMatcherClamscanTest {
                 if (ReferenceMatcher.find(pattern, data, 0, data.length) >= 0) {
                     expected.add(p.getFileName() + ":Ref.P" + i);
                 }
+                // The all-starts-at-once search must agree with the per-start enumeration.
+                long minEnd = ReferenceMatcher.findAll(pattern, data, 0, data.length).stream()
+                        .mapToLong(m -> m[1]).min().orElse(-1);
+                assertThat(ReferenceMatcher.firstEnd(pattern, data, 0, data.length, 0, data.length))
+                        .as("first end of P%d in %s", i, p.getFileName()).isEqualTo(minEnd);
             }
         }
 
