@@ -64,6 +64,19 @@ public final class ClamAvLoader {
         return session.signatures() - before;
     }
 
+    /**
+     * Loads one database held in memory; {@code fileName}'s extension selects the format, as for a file. Containers
+     * ({@code .cvd/.cld/.cud}) need a path: use {@link #load(Path, EngineBuilder)}.
+     */
+    public int loadContent(String fileName, byte[] content, EngineBuilder into) throws DatabaseException {
+        if (session == null || session.builder() != into) {
+            session = new LoadSession(options, into);
+        }
+        int before = session.signatures();
+        loadDatabase(new DbFile(fileName, fileName, content, false, false));
+        return session.signatures() - before;
+    }
+
     private void loadDirectory(Path dir) throws IOException, DatabaseException {
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
@@ -88,8 +101,8 @@ public final class ClamAvLoader {
         Path skip = null;
         if (dailyCld != null && dailyCvd != null) {
             // clamscan loads only the newer of the two (the .cld when they are equal)
-            int cld = CvdContainer.open(dailyCld, false).header().version();
-            int cvd = CvdContainer.open(dailyCvd, false).header().version();
+            int cld = CvdContainer.readHeader(dailyCld).version();
+            int cvd = CvdContainer.readHeader(dailyCvd).version();
             skip = cld < cvd ? dailyCld : dailyCvd;
         }
         for (Path p : files) {
@@ -136,12 +149,32 @@ public final class ClamAvLoader {
 
     private void loadContainer(Path path, boolean signed) throws IOException, DatabaseException {
         CvdContainer container = CvdContainer.open(path, options.verifySigned() && signed);
+        if (signed && supersededByTwin(path, container.header().version())) {
+            return;
+        }
         for (CvdContainer.Entry e : container.entries()) {
             loadDatabase(new DbFile(path + ":" + e.name(), e.name(), e.content(), signed, true));
         }
         CvdContainer.Header h = container.header();
         session.builder().source(path.getFileName() + " version " + h.version() + ", " + h.signatures()
                 + " signatures, built " + h.buildTime());
+    }
+
+    /**
+     * ClamAV skips {@code x.cvd} when {@code x.cld} beside it is as new or newer, and {@code x.cld} when
+     * {@code x.cvd} is newer (the twin is checked as ClamAV checks it, so a broken twin fails the load).
+     */
+    private boolean supersededByTwin(Path path, int version) throws IOException, DatabaseException {
+        String name = path.getFileName().toString();
+        boolean isCld = DbFile.endsWithIgnoreCase(name, ".cld");
+        char[] twin = name.toCharArray();
+        twin[twin.length - 2] = isCld ? 'v' : 'l';
+        Path other = path.resolveSibling(new String(twin));
+        if (!Files.isReadable(other) || Files.isDirectory(other)) {
+            return false;
+        }
+        int otherVersion = CvdContainer.open(other, isCld && options.verifySigned()).header().version();
+        return otherVersion > version || (otherVersion == version && !isCld);
     }
 
     /** Dispatches on the extension in clamscan's order of tests. */

@@ -3,13 +3,11 @@ package dev.vigil.clamav.db;
 import dev.vigil.clamav.DatabaseException;
 import dev.vigil.clamav.SignatureSyntaxException;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Container metadata ({@code .cdb}): {@code name:containerType:containerSize:fileNameRegex:sizeInContainer:realSize:
  * encrypted:filePos:res1:res2[:minfl[:maxfl]]}. Parsed, checked and counted like ClamAV; not added to the engine
- * yet (Vigil does not open containers). The file-name regex is checked with Java's syntax, close to POSIX ERE.
+ * yet (Vigil does not open containers). The file-name regex is checked as ClamAV's POSIX regex compiler does.
  */
 public final class CdbReader {
     private static final int MAX_FIELDS = 12;
@@ -61,13 +59,8 @@ public final class CdbReader {
             if (!container.equals("*") && !ClamTypes.isKnown(container)) {
                 throw new DatabaseException(file.displayName(), line, "unknown container type " + container);
             }
-            String regex = f.text(b, 3);
-            if (!regex.equals("*")) {
-                try {
-                    Pattern.compile(regex);
-                } catch (PatternSyntaxException e) {
-                    throw new DatabaseException(file.displayName(), line, "bad file-name regex: " + e.getDescription());
-                }
+            if (!f.is(b, 3, "*") && !PosixEre.isValid(java.util.Arrays.copyOfRange(b, f.from[3], f.to[3]))) {
+                throw new DatabaseException(file.displayName(), line, "bad file-name regular expression");
             }
             for (int i : new int[] {2, 4, 5, 7}) {
                 if (!validRange(f.text(b, i))) {

@@ -51,7 +51,7 @@ public final class IgnoreList {
 
     /** ClamAV pads names shorter than three characters with spaces. */
     static String pad(String name) {
-        return name.length() >= 3 ? name : (name + "  ").substring(0, 3);
+        return name.length() >= 3 ? name : (name + "   ").substring(0, 3);
     }
 
     /** ClamAV's normalisation: drops a trailing {@code .{...}} clause or {@code .UNOFFICIAL}. */
