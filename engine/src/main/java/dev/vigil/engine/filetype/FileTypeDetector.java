@@ -2,6 +2,10 @@ package dev.vigil.engine.filetype;
 
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.OffsetSpec;
+import dev.vigil.engine.ir.BodyPattern;
+import dev.vigil.engine.ir.ByteSet;
+import dev.vigil.engine.ir.Part;
+import dev.vigil.engine.ir.PatternNode;
 import dev.vigil.engine.match.ReferenceMatcher;
 
 import java.io.IOException;
@@ -41,12 +45,15 @@ public final class FileTypeDetector {
     private final List<MagicRule> fileMagic;
     private final List<MagicRule> partitionMagic;
     private final List<MagicRule> patterns;
+    /** For each of {@link #patterns}: bytes every match contains (see {@link #requiredLiteral}). */
+    private final byte[][] patternLiterals;
 
     private FileTypeDetector(List<MagicRule> rules) {
         this.rules = List.copyOf(rules);
         this.fileMagic = newestFirst(rules, 0);
         this.partitionMagic = newestFirst(rules, 4);
         this.patterns = rules.stream().filter(r -> r.kind() == 1 && r.pattern() != null).toList();
+        this.patternLiterals = patterns.stream().map(r -> requiredLiteral(r.pattern())).toArray(byte[][]::new);
     }
 
     /** The built-in table, extended (and overridden) by rules from databases, in load order. */
@@ -121,6 +128,44 @@ public final class FileTypeDetector {
     }
 
     /**
+     * The longest run of literal bytes in any part of the pattern: every match contains it, so a window without it
+     * needs no run of the (deliberately simple, slow) reference matcher. Typing every file stays cheap this way.
+     */
+    private static byte[] requiredLiteral(BodyPattern p) {
+        byte[] best = new byte[0];
+        for (Part part : p.parts()) {
+            java.io.ByteArrayOutputStream run = new java.io.ByteArrayOutputStream();
+            for (PatternNode n : part.nodes()) {
+                if (n instanceof ByteSet b && b.isSingleton()) {
+                    run.write(b.singleValue());
+                } else {
+                    if (run.size() > best.length) {
+                        best = run.toByteArray();
+                    }
+                    run.reset();
+                }
+            }
+            if (run.size() > best.length) {
+                best = run.toByteArray();
+            }
+        }
+        return best;
+    }
+
+    private static boolean contains(byte[] buf, byte[] literal) {
+        if (literal.length == 0) {
+            return true;
+        }
+        int first = literal[0];
+        for (int i = 0, last = buf.length - literal.length; i <= last; i++) {
+            if (buf[i] == first && Arrays.equals(buf, i, i + literal.length, literal, 0, literal.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Kind-1 patterns over {@code buf}, with {@code current} as the type they may require. Matches are taken in the
      * order of their end offsets (ClamAV reports a pattern when its scan reaches the pattern's last part), rules in
      * load order at equal offsets. Returns null when no rule changed the type.
@@ -135,7 +180,7 @@ public final class FileTypeDetector {
                 continue;
             }
             OffsetSpec.Window w = typingWindow(r.placement());
-            if (w == null) {
+            if (w == null || !contains(buf, patternLiterals[i])) {
                 continue;
             }
             long best = ReferenceMatcher.firstEnd(r.pattern(), buf, 0, buf.length, w.from(), w.to());
