@@ -21,10 +21,12 @@ public final class CaseRunner {
     private final Clamscan clamscan;
     private final Path scratch;
     private final Map<String, Loaded> engines = new ConcurrentHashMap<>();
+    private final KnownDifferences known;
 
-    public CaseRunner(Clamscan clamscan, Path scratch) {
+    public CaseRunner(Clamscan clamscan, Path scratch) throws IOException {
         this.clamscan = clamscan;
         this.scratch = scratch;
+        this.known = KnownDifferences.load();
     }
 
     /** Vigil's load of a case: an engine, or the exception its loader threw. */
@@ -73,6 +75,11 @@ public final class CaseRunner {
             ScanOutcome expected = ClamscanOutput.parse(run, group.root(), files);
             ScanOutcome actual = VigilScanner.scan(vigil.engine(), group.root(), files, allMatch);
             List<String> diffs = allMatch ? Comparison.pairs(expected, actual) : Comparison.verdicts(expected, actual);
+            if (allMatch) {
+                List<String> stale = new ArrayList<>();
+                diffs = known.unexpected(c.name(), group.label(), diffs, stale);
+                stale.forEach(s -> failures.add("case " + c.name() + " [" + group.label() + "]: " + s));
+            }
             if (!diffs.isEmpty()) {
                 String what = allMatch ? "(file, signature) pairs differ" : "verdicts differ";
                 failures.add(Comparison.describe("case " + c.name() + " [" + group.label() + ", " + mode + "] "

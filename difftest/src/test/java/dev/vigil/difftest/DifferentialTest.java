@@ -27,7 +27,7 @@ class DifferentialTest {
     private static CaseCatalog catalog;
     private static CaseRunner runner;
 
-    private static synchronized void init() {
+    private static synchronized void init() throws IOException {
         if (runner == null) {
             runner = new CaseRunner(new Clamscan(Oracles.clamscan()), scratch);
             catalog = new CaseCatalog(scratch);
