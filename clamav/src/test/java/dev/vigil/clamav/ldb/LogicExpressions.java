@@ -14,16 +14,79 @@ final class LogicExpressions {
     private LogicExpressions() {
     }
 
-    /** Expressions from real signatures (Cisco-Talos/clamav-signature-util test data, see PROVENANCE). */
+    /**
+     * Expressions of real logical signatures (every .ldb under ../shared/signatures/clamav) followed by seeded random
+     * expressions in ClamAV's grammar (blocks, {@code & |}, count modifiers with and without the distinct form).
+     */
     static List<String> corpus() throws IOException {
-        try (InputStream in = LogicExpressions.class.getResourceAsStream("/ldb/logical-exprs.txt")) {
-            List<String> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    out.add(line.strip());
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        java.nio.file.Path shared = java.nio.file.Path.of(System.getProperty("vigil.shared", "../shared"), "signatures",
+                "clamav");
+        if (java.nio.file.Files.isDirectory(shared)) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(shared)) {
+                for (java.nio.file.Path f : files.filter(x -> x.toString().endsWith(".ldb")).sorted().toList()) {
+                    for (String line : java.nio.file.Files.readAllLines(f, StandardCharsets.ISO_8859_1)) {
+                        String[] fields = line.split(";", 4);
+                        if (!line.startsWith("#") && fields.length > 3) {
+                            out.add(fields[2].strip());
+                        }
+                    }
                 }
             }
-            return out;
+        }
+        Random r = new Random(20261123);
+        while (out.size() < 600) {
+            out.add(randomExpression(r, 1 + r.nextInt(8), 3));
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** A random expression over subsignatures 0..n-1 that names each of them at least once. */
+    static String randomExpression(Random r, int n, int depth) {
+        StringBuilder sb = new StringBuilder();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        java.util.Collections.shuffle(order, r);
+        appendGroup(sb, r, order, depth);
+        return sb.toString();
+    }
+
+    private static void appendGroup(StringBuilder sb, Random r, List<Integer> ids, int depth) {
+        if (ids.size() == 1 || depth == 0) {
+            for (int i = 0; i < ids.size(); i++) {
+                if (i > 0) {
+                    sb.append(r.nextBoolean() ? '&' : '|');
+                }
+                sb.append(ids.get(i));
+                if (r.nextInt(5) == 0) {
+                    sb.append("=<>".charAt(r.nextInt(3))).append(r.nextInt(4));
+                }
+            }
+            return;
+        }
+        int cut = 1 + r.nextInt(ids.size() - 1);
+        List<List<Integer>> halves = List.of(ids.subList(0, cut), ids.subList(cut, ids.size()));
+        for (int h = 0; h < 2; h++) {
+            List<Integer> half = halves.get(h);
+            if (h == 1) {
+                sb.append(r.nextBoolean() ? '&' : '|');
+            }
+            boolean block = half.size() > 1 || r.nextInt(3) == 0;
+            if (block) {
+                sb.append('(');
+            }
+            appendGroup(sb, r, half, depth - 1);
+            if (block) {
+                sb.append(')');
+                if (r.nextInt(3) == 0) {
+                    sb.append("=><".charAt(r.nextInt(3))).append(r.nextInt(4));
+                    if (half.size() > 1 && r.nextBoolean()) {
+                        sb.append(',').append(1 + r.nextInt(half.size()));
+                    }
+                }
+            }
         }
     }
 
