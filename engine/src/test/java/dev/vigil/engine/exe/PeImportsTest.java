@@ -26,73 +26,73 @@ class PeImportsTest {
     /** The synthetic files the clamscan comparison runs over; each exercises one rule of ClamAV's hashing. */
     static Map<String, byte[]> cases() {
         Map<String, byte[]> out = new LinkedHashMap<>();
-        out.put("plain", new ImportPeBuilder(false)
+        out.put("plain", new SmallPeBuilder(false)
                 .dll("KERNEL32.dll", "CreateFileA", "ExitProcess")
                 .dll("msvcrt.DLL", "printf")
                 .bytes());
-        out.put("ordinals", new ImportPeBuilder(false)
+        out.put("ordinals", new SmallPeBuilder(false)
                 .dll("WS2_32.dll", 1, 23, 999)
                 .dll("wsock32.dll", 3)
                 .dll("OleAut32.dll", 2, 500)
                 .dll("user32.dll", 12)
                 .bytes());
-        out.put("extensions", new ImportPeBuilder(false)
+        out.put("extensions", new SmallPeBuilder(false)
                 .dll("driver.SYS", "Foo")
                 .dll("ctl.ocx", "Bar")
                 .dll("noext", "Baz")
                 .dll("a.b.dll", "Qux")
                 .dll("lib.dllx", "Quux")
                 .bytes());
-        out.put("oddDllNameIsNotChecked", new ImportPeBuilder(false)
+        out.put("oddDllNameIsNotChecked", new SmallPeBuilder(false)
                 .dll("we!rd name.dll", "Func")
                 .bytes());
-        out.put("invalidFunctionName", new ImportPeBuilder(false)
+        out.put("invalidFunctionName", new SmallPeBuilder(false)
                 .dll("kernel32.dll", "Good", "Bad-Name")
                 .bytes());
-        out.put("dottedFunctionName", new ImportPeBuilder(false)
+        out.put("dottedFunctionName", new SmallPeBuilder(false)
                 .dll("kernel32.dll", "a.b", "")
                 .bytes());
-        ImportPeBuilder noLookup = new ImportPeBuilder(false);
+        SmallPeBuilder noLookup = new SmallPeBuilder(false);
         int name = noLookup.string("kernel32.dll");
         int addresses = noLookup.thunks(noLookup.hintName("FromFirstThunk"));
         out.put("firstThunkWhenNoLookupTable", noLookup.descriptor(0, name, addresses).bytes());
-        ImportPeBuilder badLookup = new ImportPeBuilder(false);
+        SmallPeBuilder badLookup = new SmallPeBuilder(false);
         name = badLookup.string("kernel32.dll");
         addresses = badLookup.thunks(badLookup.hintName("Fallback"));
         out.put("firstThunkWhenLookupUnmapped", badLookup.descriptor(0x7fff0000, name, addresses).bytes());
-        ImportPeBuilder unmappedName = new ImportPeBuilder(false);
+        SmallPeBuilder unmappedName = new SmallPeBuilder(false);
         name = unmappedName.string("kernel32.dll");
         int thunks = unmappedName.thunks(0x7fff0000L, unmappedName.hintName("After"));
         out.put("unmappedFunctionReadsOffsetTwo", unmappedName.descriptor(thunks, name, thunks).bytes());
-        ImportPeBuilder junk = new ImportPeBuilder(false).poke(2, (byte) 0x90, (byte) 0);
+        SmallPeBuilder junk = new SmallPeBuilder(false).poke(2, (byte) 0x90, (byte) 0);
         name = junk.string("kernel32.dll");
         thunks = junk.thunks(0x7fff0000L);
         out.put("unmappedFunctionWithJunkAtOffsetTwo", junk.descriptor(thunks, name, thunks).bytes());
-        ImportPeBuilder nearEnd = new ImportPeBuilder(false);
+        SmallPeBuilder nearEnd = new SmallPeBuilder(false);
         name = nearEnd.string("kernel32.dll");
-        int lastName = ImportPeBuilder.IDATA_RVA + ImportPeBuilder.IDATA_SIZE - 40;
-        nearEnd.poke(ImportPeBuilder.IDATA_RAW + ImportPeBuilder.IDATA_SIZE - 38,
+        int lastName = SmallPeBuilder.IDATA_RVA + SmallPeBuilder.IDATA_SIZE - 40;
+        nearEnd.poke(SmallPeBuilder.IDATA_RAW + SmallPeBuilder.IDATA_SIZE - 38,
                 "NearTheEnd".getBytes(StandardCharsets.US_ASCII));
         thunks = nearEnd.thunks(nearEnd.hintName("Early"), lastName);
         out.put("nameNearEndOfFileSkipped", nearEnd.descriptor(thunks, name, thunks).bytes());
-        out.put("directoryWithoutSlackDropsLastDescriptor", new ImportPeBuilder(false)
+        out.put("directoryWithoutSlackDropsLastDescriptor", new SmallPeBuilder(false)
                 .dll("first.dll", "One")
                 .dll("second.dll", "Two")
-                .importDirectory(ImportPeBuilder.IDATA_RVA, 40)
+                .importDirectory(SmallPeBuilder.IDATA_RVA, 40)
                 .bytes());
-        out.put("emptyTable", new ImportPeBuilder(false).descriptor(0, 0, 0).bytes());
-        out.put("directoryPastEnd", new ImportPeBuilder(false)
+        out.put("emptyTable", new SmallPeBuilder(false).descriptor(0, 0, 0).bytes());
+        out.put("directoryPastEnd", new SmallPeBuilder(false)
                 .dll("kernel32.dll", "A")
-                .importDirectory(ImportPeBuilder.IDATA_RVA, ImportPeBuilder.IDATA_SIZE + 1)
+                .importDirectory(SmallPeBuilder.IDATA_RVA, SmallPeBuilder.IDATA_SIZE + 1)
                 .bytes());
-        out.put("noImportDirectory", new ImportPeBuilder(false)
+        out.put("noImportDirectory", new SmallPeBuilder(false)
                 .dll("kernel32.dll", "A")
                 .importDirectory(0, 0)
                 .bytes());
-        out.put("unmappedDllName", new ImportPeBuilder(false)
+        out.put("unmappedDllName", new SmallPeBuilder(false)
                 .descriptor(0, 0x7fff0000, 0)
                 .bytes());
-        out.put("pe32plus", new ImportPeBuilder(true)
+        out.put("pe32plus", new SmallPeBuilder(true)
                 .dll("kernel32.dll", "CreateFileA")
                 .bytes());
         return out;
@@ -127,6 +127,21 @@ class PeImportsTest {
     }
 
     @Test
+    void versionInfoKeysWithValuesAreRecorded() throws IOException {
+        SmallPeBuilder b = new SmallPeBuilder(false);
+        long[] keys = b.versionInfo("CompanyName", "Acme", "Comments", "", "ProductName", "Thing");
+        byte[] file = b.bytes();
+        // The empty value's padding counts as a value (ExecutableOffsetsClamscanTest checks that against clamscan).
+        assertThat(Executables.parse(ScanInput.of(file)).versionInfoOffsets()).containsExactly(keys);
+        for (int len = 0; len <= file.length; len += 3) {
+            ExecutableInfo info = Executables.parse(ScanInput.of(java.util.Arrays.copyOf(file, len)));
+            if (info != null) {
+                assertThat(java.util.Arrays.stream(info.versionInfoOffsets()).boxed().toList()).isSubsetOf(java.util.Arrays.stream(keys).boxed().toList());
+            }
+        }
+    }
+
+    @Test
     void nonPeGivesNothing() throws IOException {
         assertThat(text(new byte[0])).isNull();
         assertThat(text("MZ".getBytes(StandardCharsets.US_ASCII))).isNull();
@@ -156,20 +171,20 @@ class PeImportsTest {
 
     /** A PE whose .idata grows by {@code extra} bytes of thunks all naming the same function, with no terminator. */
     private static byte[] endlessThunks(int extra) throws IOException {
-        ImportPeBuilder b = new ImportPeBuilder(false);
+        SmallPeBuilder b = new SmallPeBuilder(false);
         int name = b.string("k.dll");
         int fn = b.hintName("F");
         int thunks = b.thunks(fn);
         byte[] small = b.descriptor(thunks, name, thunks).bytes();
         byte[] big = java.util.Arrays.copyOf(small, small.length + extra);
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(big).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int thunkAt = ImportPeBuilder.IDATA_RAW + (thunks - ImportPeBuilder.IDATA_RVA);
+        int thunkAt = SmallPeBuilder.IDATA_RAW + (thunks - SmallPeBuilder.IDATA_RVA);
         for (int p = thunkAt; p + 4 <= big.length; p += 4) {
             bb.putInt(p, fn);
         }
         int idataHeader = 0x80 + 24 + 224 + 40;
-        bb.putInt(idataHeader + 8, ImportPeBuilder.IDATA_SIZE + extra);
-        bb.putInt(idataHeader + 16, ImportPeBuilder.IDATA_SIZE + extra);
+        bb.putInt(idataHeader + 8, SmallPeBuilder.IDATA_SIZE + extra);
+        bb.putInt(idataHeader + 16, SmallPeBuilder.IDATA_SIZE + extra);
         return text(big);
     }
 }

@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Builds small PE32 (or PE32+) files with a hand-laid import table in an {@code .idata} section, for tests of the
- * import-table text. Layout: headers to 0x400, {@code .text} at RVA 0x1000 (file 0x400), {@code .idata} at RVA 0x2000
+ * Builds small PE32 (or PE32+) files with a hand-laid import table and optionally version information in an
+ * {@code .idata} section, for tests of the import-table text and {@code VI} offsets. Layout: headers to 0x400, {@code .text} at RVA 0x1000 (file 0x400), {@code .idata} at RVA 0x2000
  * (file 0x600, {@link #IDATA_SIZE} bytes); descriptors at the start of {@code .idata}, names and thunks after them.
  */
-final class ImportPeBuilder {
+final class SmallPeBuilder {
     static final int IDATA_RVA = 0x2000;
     static final int IDATA_RAW = 0x600;
     static final int IDATA_SIZE = 0xa00;
@@ -21,7 +21,7 @@ final class ImportPeBuilder {
     private int cursor = DESCRIPTOR_AREA;
     private int descriptors;
 
-    ImportPeBuilder(boolean plus) {
+    SmallPeBuilder(boolean plus) {
         this.plus = plus;
         b = ByteBuffer.allocate(IDATA_RAW + IDATA_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(0, (byte) 'M').put(1, (byte) 'Z');
@@ -64,7 +64,7 @@ final class ImportPeBuilder {
         return 0x80 + 24 + (plus ? 112 : 96) + 8 * index;
     }
 
-    ImportPeBuilder importDirectory(int rva, int size) {
+    SmallPeBuilder importDirectory(int rva, int size) {
         b.putInt(dataDirectory(1), rva);
         b.putInt(dataDirectory(1) + 4, size);
         return this;
@@ -105,7 +105,7 @@ final class ImportPeBuilder {
         return IDATA_RVA + at;
     }
 
-    ImportPeBuilder descriptor(int originalFirstThunk, int nameRva, int firstThunk) {
+    SmallPeBuilder descriptor(int originalFirstThunk, int nameRva, int firstThunk) {
         int at = IDATA_RAW + 20 * descriptors++;
         b.putInt(at, originalFirstThunk);
         b.putInt(at + 12, nameRva);
@@ -114,7 +114,7 @@ final class ImportPeBuilder {
     }
 
     /** A DLL whose imports are names (String) or ordinals (Integer), with identical lookup and address tables. */
-    ImportPeBuilder dll(String name, Object... imports) {
+    SmallPeBuilder dll(String name, Object... imports) {
         long[] values = new long[imports.length];
         for (int i = 0; i < imports.length; i++) {
             values[i] = imports[i] instanceof Integer ord
@@ -125,8 +125,79 @@ final class ImportPeBuilder {
         return descriptor(thunks(values), nameRva, thunks(values));
     }
 
+    /**
+     * A resource tree holding one {@code RT_VERSION} resource whose string table has the given key/value pairs, and
+     * the resource data directory pointing at it. Returns the file offsets of the keys.
+     */
+    long[] versionInfo(String... keysAndValues) {
+        align(4);
+        int root = cursor;
+        // Root (one ID entry: RT_VERSION) -> names (ID 1) -> languages (0x409) -> data entry.
+        putDirectory(root, 16, 0x80000000 | 0x18);
+        putDirectory(root + 0x18, 1, 0x80000000 | 0x30);
+        putDirectory(root + 0x30, 0x409, 0x48);
+        int data = root + 0x58;
+        cursor = data;
+        int info = cursor;
+        cursor += 6;
+        putUtf16z("VS_VERSION_INFO");
+        align(4);
+        b.putShort(IDATA_RAW + info + 2, (short) 0x34);
+        b.putInt(IDATA_RAW + cursor, 0xfeef04bd);
+        cursor += 0x34;
+        int stringFileInfo = cursor;
+        cursor += 6;
+        putUtf16z("StringFileInfo");
+        align(4);
+        int table = cursor;
+        cursor += 6;
+        putUtf16z("040904B0");
+        align(4);
+        long[] keys = new long[keysAndValues.length / 2];
+        for (int i = 0; i + 1 < keysAndValues.length; i += 2) {
+            int string = cursor;
+            keys[i / 2] = IDATA_RAW + string + 6;
+            cursor += 6;
+            putUtf16z(keysAndValues[i]);
+            align(4);
+            putUtf16z(keysAndValues[i + 1]);
+            b.putShort(IDATA_RAW + string, (short) (cursor - string));
+            b.putShort(IDATA_RAW + string + 2, (short) (keysAndValues[i + 1].length() + 1));
+            b.putShort(IDATA_RAW + string + 4, (short) 1);
+            align(4);
+        }
+        b.putShort(IDATA_RAW + table, (short) (cursor - table));
+        b.putShort(IDATA_RAW + table + 4, (short) 1);
+        b.putShort(IDATA_RAW + stringFileInfo, (short) (cursor - stringFileInfo));
+        b.putShort(IDATA_RAW + stringFileInfo + 4, (short) 1);
+        b.putShort(IDATA_RAW + info, (short) (cursor - info));
+        b.putInt(IDATA_RAW + root + 0x48, IDATA_RVA + data);
+        b.putInt(IDATA_RAW + root + 0x4c, cursor - data);
+        b.putInt(dataDirectory(2), IDATA_RVA + root);
+        b.putInt(dataDirectory(2) + 4, cursor - root);
+        return keys;
+    }
+
+    /** A resource directory with one ID entry; {@code target} is relative to the resource root. */
+    private void putDirectory(int at, int id, int target) {
+        b.putShort(IDATA_RAW + at + 14, (short) 1);
+        b.putInt(IDATA_RAW + at + 16, id);
+        b.putInt(IDATA_RAW + at + 20, target);
+    }
+
+    private void putUtf16z(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            b.putShort(IDATA_RAW + cursor + 2 * i, (short) s.charAt(i));
+        }
+        cursor += 2 * s.length() + 2;
+    }
+
+    private void align(int n) {
+        cursor = (cursor + n - 1) & -n;
+    }
+
     /** Sets raw file bytes (e.g. in the DOS header). */
-    ImportPeBuilder poke(int offset, byte... bytes) {
+    SmallPeBuilder poke(int offset, byte... bytes) {
         b.put(offset, bytes);
         return this;
     }
