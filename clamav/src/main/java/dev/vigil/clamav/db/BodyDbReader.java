@@ -74,8 +74,8 @@ public final class BodyDbReader {
                 String name = SignatureNames.display(rawName, file.official());
                 String offset = f.text(b, 2);
                 String hex = f.text(b, 3);
-                session.builder().add(new BodySignature(name, target, offsetOf(offset, target),
-                        pattern(hex, target, offset)));
+                session.builder().add(new BodySignature(name, target, peStaticOffset(offsetOf(offset, target), target,
+                        hex), pattern(hex, target, offset)));
             } catch (SignatureSyntaxException e) {
                 throw new DatabaseException(file.displayName(), line, e.getMessage());
             }
@@ -126,6 +126,23 @@ public final class BodyDbReader {
             throw new DatabaseException(file.displayName(), 0, "empty database file");
         }
         session.counted(loaded);
+    }
+
+    /**
+     * ClamAV hands PE-target signatures made only of plain hex bytes to its Boyer-Moore matcher, which in PE mode
+     * accepts a relative offset only at its exact start (libclamav/matcher-bm.c): an {@code SEx} signature then
+     * matches at the first byte of section x only, not anywhere in it.
+     */
+    static OffsetSpec peStaticOffset(OffsetSpec offset, int target, String hex) {
+        if (target != TargetType.PE || !(offset instanceof OffsetSpec.InSection in)) {
+            return offset;
+        }
+        for (int i = 0; i < hex.length(); i++) {
+            if ("{*?([".indexOf(hex.charAt(i)) >= 0) {
+                return offset;
+            }
+        }
+        return new OffsetSpec.SectionStart(in.section(), 0, 0);
     }
 
     static OffsetSpec offsetOf(String offset, int target) throws SignatureSyntaxException {
