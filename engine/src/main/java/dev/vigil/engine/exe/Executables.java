@@ -34,6 +34,19 @@ public final class Executables {
     }
 
     /**
+     * The text whose digest and length ClamAV compares with import-table ({@code .imp}) signatures: the imported
+     * functions as lower-case {@code dll.function} names joined by commas. Null when ClamAV computes no import hash
+     * for this file (not a usable PE32, no import directory, or names it rejects). Bounded; never throws on hostile
+     * content (only on I/O failure).
+     */
+    public static byte[] importTableDigestInput(ScanInput input) throws IOException {
+        if (sniff(input) != ExecutableInfo.Format.PE) {
+            return null;
+        }
+        return PeImports.digestInput(input, PeParser.headers(input));
+    }
+
+    /**
      * The slices of a Mach-O universal binary as {offset, size} pairs, in the order and with the stopping rules of
      * ClamAV's {@code cli_scanmacho_unibin}; each slice is scanned as a nested file. Empty when not universal.
      */

@@ -27,7 +27,34 @@ final class PeParser {
     private PeParser() {
     }
 
+    /**
+     * The parsed headers other users of the PE need: sections, the aligned header size for RVA mapping, whether the
+     * optional header is PE32+, and the data directories as (RVA, size) pairs (absent ones read as 0).
+     */
+    record Headers(List<Section> sections, long entryPoint, long headerSize, boolean pe32Plus, long[] directories) {
+        long directoryRva(int index) {
+            return 2 * index < directories.length ? directories[2 * index] : 0;
+        }
+
+        long directorySize(int index) {
+            return 2 * index + 1 < directories.length ? directories[2 * index + 1] : 0;
+        }
+    }
+
     static ExecutableInfo parse(ScanInput in) throws IOException {
+        Headers h = headers(in);
+        if (h == null) {
+            return null;
+        }
+        long[] versionInfo = new long[0];
+        if (h.directorySize(2) != 0) {
+            versionInfo = PeVersionInfo.offsets(in, h.directoryRva(2), h.sections(), h.headerSize());
+        }
+        return new ExecutableInfo(ExecutableInfo.Format.PE, h.entryPoint(), h.sections(), versionInfo);
+    }
+
+    /** The headers, or null when ClamAV would find them broken. */
+    static Headers headers(ScanInput in) throws IOException {
         long fileSize = in.size();
         byte[] dos = HeaderBytes.read(in, 0, 2);
         if (dos == null || !((dos[0] == 'M' && dos[1] == 'Z') || (dos[0] == 'Z' && dos[1] == 'M'))) {
@@ -98,11 +125,11 @@ final class PeParser {
         if (entry < 0) {
             return null;
         }
-        long[] versionInfo = new long[0];
-        if (directoryBytes >= 3 * 8 && u32le(directories, 2 * 8 + 4) != 0) {
-            versionInfo = PeVersionInfo.offsets(in, u32le(directories, 2 * 8), sections, headerSize);
+        long[] dirs = new long[directoryBytes / 4];
+        for (int i = 0; i < dirs.length; i++) {
+            dirs[i] = u32le(directories, 4 * i);
         }
-        return new ExecutableInfo(ExecutableInfo.Format.PE, entry, sections, versionInfo);
+        return new Headers(List.copyOf(sections), entry, headerSize, storedSize == OPTIONAL64_SIZE, dirs);
     }
 
     /**

@@ -143,13 +143,15 @@ final class Scan implements EvaluationContext {
         input = rawInput;
         size = rawSize;
         List<Detection> sectionHits = sectionHashHits();
+        List<Detection> importHits = importHashHits(sectionHits);
 
         List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + logical.size()
-                + sectionHits.size());
+                + sectionHits.size() + importHits.size());
         all.addAll(hashHits);
         all.addAll(detections);
         all.addAll(logical);
         all.addAll(sectionHits);
+        all.addAll(importHits);
         if (!all.isEmpty() && allowListed()) {
             all.clear();
         }
@@ -618,6 +620,28 @@ final class Scan implements EvaluationContext {
                 }
                 for (int name : t.findAll(d.digest(), len)) {
                     out.add(new Detection(c.hashes.name(name), SignatureKind.SECTION_HASH, s.rawOffset()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Import-table hashes (.imp); ClamAV looks them up after the section hashes, for PE32 files only. */
+    private List<Detection> importHashHits(List<Detection> sectionHits) throws IOException {
+        if (exe == null || exe.format() != ExecutableInfo.Format.PE || !c.hashes.hasScope(HashScope.PE_IMPORTS)
+                || (!options.allMatch() && (!detections.isEmpty() || !sectionHits.isEmpty()))) {
+            return List.of();
+        }
+        byte[] text = Executables.importTableDigestInput(input);
+        if (text == null) {
+            return List.of();
+        }
+        List<Detection> out = new ArrayList<>(0);
+        for (HashAlgorithm a : HashAlgorithm.values()) {
+            HashTable t = c.hashes.table(HashScope.PE_IMPORTS, a);
+            if (t != null && t.covers(text.length)) {
+                for (int name : t.findAll(newDigest(a).digest(text), text.length)) {
+                    out.add(new Detection(c.hashes.name(name), SignatureKind.IMPORT_HASH, -1));
                 }
             }
         }

@@ -20,6 +20,18 @@ class ExecutablesFuzzTest {
         check(Executables.parse(ScanInput.of(data)), data);
     }
 
+    /** Import-table text: null or bounded, and never a NUL (every name ends at one). */
+    @FuzzTest(maxDuration = "60s")
+    void imports(byte[] data) throws IOException {
+        byte[] text = Executables.importTableDigestInput(ScanInput.of(data));
+        if (text != null) {
+            assertThat(text.length).isLessThanOrEqualTo(16 << 20);
+            for (byte b : text) {
+                assertThat(b).isNotZero();
+            }
+        }
+    }
+
     @FuzzTest(maxDuration = "60s")
     void elf(byte[] data) throws IOException {
         check(Executables.parse(ScanInput.of(data), ExecutableInfo.Format.ELF), data);
@@ -39,6 +51,13 @@ class ExecutablesFuzzTest {
             return;
         }
         assertThat(info.entryPoint()).isBetween(0L, 0xffffffffL);
+        long[] vi = info.versionInfoOffsets();
+        for (int i = 0; i < vi.length; i++) {
+            assertThat(vi[i]).isBetween(0L, (long) data.length - 1);
+            if (i > 0) {
+                assertThat(vi[i]).isGreaterThan(vi[i - 1]);
+            }
+        }
         // Every section needs header bytes in the file, so the count is bounded by the data.
         assertThat(info.sections().size()).isLessThanOrEqualTo(data.length);
         for (Section s : info.sections()) {

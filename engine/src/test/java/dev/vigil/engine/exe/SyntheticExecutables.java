@@ -29,6 +29,10 @@ final class SyntheticExecutables {
         m.put("pe64.exe", pe(true, 0x200, 0x400, 0x1100, false, 0x200));
         m.put("pe32-signbit-broken.exe", pe(false, 0x200, 0x410, 0x1020, true, 0x200));
         m.put("pe32-ep-unmapped-broken.exe", pe(false, 0x200, 0x400, 0x7000, false, 0x200));
+        SmallPeBuilder versionInfo = new SmallPeBuilder(false).dll("kernel32.dll", "ExitProcess");
+        versionInfo.versionInfo("CompanyName", "Vigil Test Company", "Comments", "", "FileDescription",
+                "Version information probe", "ProductName", "Vigil");
+        m.put("pe32-versioninfo.exe", versionInfo.bytes());
         m.put("elf32-be", elf(false, true, true));
         m.put("elf64-le", elf(true, false, true));
         m.put("elf64-le-bad-phentsize", elf(true, false, false));
