@@ -59,9 +59,12 @@ final class LogicExpressions {
                 if (i > 0) {
                     sb.append(r.nextBoolean() ? '&' : '|');
                 }
-                sb.append(ids.get(i));
                 if (r.nextInt(5) == 0) {
-                    sb.append("=<>".charAt(r.nextInt(3))).append(r.nextInt(4));
+                    // ClamAV accepts a count modifier inside an operand only when the modified part is enclosed.
+                    sb.append('(').append(ids.get(i)).append("=<>".charAt(r.nextInt(3))).append(r.nextInt(4))
+                            .append(')');
+                } else {
+                    sb.append(ids.get(i));
                 }
             }
             return;
@@ -73,19 +76,24 @@ final class LogicExpressions {
             if (h == 1) {
                 sb.append(r.nextBoolean() ? '&' : '|');
             }
-            boolean block = half.size() > 1 || r.nextInt(3) == 0;
+            boolean block = half.size() > 1;
+            boolean modified = block && r.nextInt(3) == 0;
+            if (modified) {
+                sb.append('(');
+            }
             if (block) {
                 sb.append('(');
             }
             appendGroup(sb, r, half, depth - 1);
             if (block) {
                 sb.append(')');
-                if (r.nextInt(3) == 0) {
-                    sb.append("=><".charAt(r.nextInt(3))).append(r.nextInt(4));
-                    if (half.size() > 1 && r.nextBoolean()) {
-                        sb.append(',').append(1 + r.nextInt(half.size()));
-                    }
+            }
+            if (modified) {
+                sb.append("=><".charAt(r.nextInt(3))).append(r.nextInt(4));
+                if (half.size() > 1 && r.nextBoolean()) {
+                    sb.append(',').append(1 + r.nextInt(half.size()));
                 }
+                sb.append(')');
             }
         }
     }
