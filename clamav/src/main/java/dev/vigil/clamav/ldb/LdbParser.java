@@ -1,5 +1,6 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.clamav.hex.OffsetParser;
 import dev.vigil.clamav.LoadOptions;
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.clamav.hex.HexPatternParser;
@@ -140,7 +141,7 @@ public final class LdbParser {
                 default -> throw new SignatureSyntaxException("invalid modifier '" + modifiers.charAt(i) + "'");
             }
         }
-        OffsetSpec offsetSpec = LdbOffsets.parse(offset, target);
+        OffsetSpec offsetSpec = OffsetParser.parse(offset, target);
         if (fullword) {
             hex = ContentModifiers.fullword(hex);
         }

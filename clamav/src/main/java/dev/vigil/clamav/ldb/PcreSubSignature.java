@@ -1,5 +1,6 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.clamav.hex.OffsetParser;
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.EvaluationContext;
 import dev.vigil.engine.ir.OffsetSpec;
@@ -75,7 +76,7 @@ public final class PcreSubSignature implements SubSignature.Post {
         if (highest >= index) {
             throw new SignatureSyntaxException("PCRE trigger must name only earlier subsignatures");
         }
-        OffsetSpec offset = LdbOffsets.parse(offsetText, target);
+        OffsetSpec offset = OffsetParser.parse(offsetText, target);
         boolean global = false;
         boolean rolling = false;
         boolean encompass = false;
