@@ -158,7 +158,9 @@ final class Scan implements EvaluationContext {
         if (!options.allMatch() && all.size() > 1) {
             all = List.of(all.get(0));
         }
-        return new ScanResult(all, type, rawSize, scanned, limit);
+        // Skipping the read when no signature needs these bytes is an optimisation, not a partial scan.
+        long covered = limit == null ? Math.max(scanned, rawSize) : scanned;
+        return new ScanResult(all, type, rawSize, covered, limit);
     }
 
     private final List<Detection> logical = new ArrayList<>();
