@@ -9,7 +9,7 @@
  *
  * <p>Known differences in meaning that the IR cannot express yet:
  * <ul>
- * <li>{@code SEx,shift}: the shift is dropped ({@code OffsetSpec.InSection} has none).</li>
+ *   <li>{@code SEx,shift}: the shift is dropped ({@code OffsetSpec.InSection} has none).</li>
  *   <li>{@code !(L)} at the end of a part consumes a lone CR to look past it (moves that part's end by one).</li>
  *   <li>ClamAV tries generic alternatives in order without backtracking when they are "unique" by its own
  *       comparison; the IR alternation is fully backtracking. Only odd mixes of nibble wildcards differ.</li>
