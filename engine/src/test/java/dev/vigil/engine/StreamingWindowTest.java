@@ -7,6 +7,7 @@ import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.HashAlgorithm;
 import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
+import dev.vigil.engine.ir.LookAround;
 import dev.vigil.engine.ir.OffsetSpec;
 import dev.vigil.engine.ir.Part;
 import dev.vigil.engine.ir.PatternNode;
@@ -85,6 +86,40 @@ class StreamingWindowTest {
             assertThat(files.filter(p -> p.getFileName().toString().endsWith(".spool")).toList())
                     .as("spool files are deleted after the scan").isEmpty();
         }
+    }
+
+    @Test
+    void windowsKeepTheBytesThatFarLookAroundsRead() throws Exception {
+        // Each marker needs a byte about 4000 bytes before (or after) it: nearly every window edge falls between a
+        // marker and its anchor byte, so a window that kept too little history would lose matches.
+        int distance = 4000;
+        byte[] data = new byte[3 * MIB + 77];
+        Map<String, Long> expected = new TreeMap<>();
+        EngineBuilder b = Engine.builder();
+        int i = 0;
+        for (long at = distance + 16; at + 32 + distance < data.length; at += 4099, i++) {
+            String marker = String.format("VIGIL-ANCHORED-%05d", i);
+            put(data, at, marker);
+            put(data, at - 1 - (distance - 7), "Q");
+            put(data, at + marker.length() + distance - 7, "R");
+            for (boolean behind : new boolean[] {true, false}) {
+                List<PatternNode> nodes = new ArrayList<>(literal(marker).nodes());
+                LookAround anchor = LookAround.at(behind, ByteSet.of(behind ? 'Q' : 'R'), distance - 10, distance);
+                if (behind) {
+                    nodes.addFirst(anchor);
+                } else {
+                    nodes.add(anchor);
+                }
+                String name = (behind ? "B" : "A") + i;
+                b.add(new BodySignature(name, 0, new OffsetSpec.Any(), BodyPattern.of(new Part(nodes))));
+                expected.put(name, at);
+            }
+        }
+        // The anchor bytes are at the distance's edge: one byte farther and none of these match.
+        b.add(new BodySignature("TooFar", 0, new OffsetSpec.Any(), BodyPattern.of(new Part(List.of(
+                LookAround.at(true, ByteSet.of('Q'), 0, distance - 8), ByteSet.of('V'), ByteSet.of('I'))))));
+        Engine engine = b.build();
+        assertThat(found(engine.scan(data, ScanOptions.DEFAULT.withAllMatch(true)))).isEqualTo(expected);
     }
 
     private static Map<String, Long> found(ScanResult r) {

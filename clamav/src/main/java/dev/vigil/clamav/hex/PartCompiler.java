@@ -1,8 +1,8 @@
 package dev.vigil.clamav.hex;
 
 import dev.vigil.clamav.SignatureSyntaxException;
-import dev.vigil.engine.ir.AnyBytes;
 import dev.vigil.engine.ir.ByteSet;
+import dev.vigil.engine.ir.LookAround;
 import dev.vigil.engine.ir.PatternNode;
 
 import java.util.ArrayList;
@@ -260,9 +260,9 @@ final class PartCompiler {
 
     private List<PatternNode> toNodes(int[] codes) {
         List<PatternNode> nodes = new ArrayList<>(codes.length + 4);
+        // ClamAV checks anchor bytes outside the match: the part begins and ends with the bytes between them
         if (anchorApplies(0)) {
-            nodes.add(anchorSet(0));
-            nodes.add(new AnyBytes(anchorMin[0], anchorMax[0]));
+            nodes.add(LookAround.at(true, anchorSet(0), anchorMin[0], anchorMax[0]));
         }
         if (leftMarker != null) {
             nodes.add(leftMarker.leftCheck());
@@ -279,8 +279,7 @@ final class PartCompiler {
             nodes.add(rightMarker.rightCheck());
         }
         if (anchorApplies(1)) {
-            nodes.add(new AnyBytes(anchorMin[1], anchorMax[1]));
-            nodes.add(anchorSet(1));
+            nodes.add(LookAround.at(false, anchorSet(1), anchorMin[1], anchorMax[1]));
         }
         return nodes;
     }

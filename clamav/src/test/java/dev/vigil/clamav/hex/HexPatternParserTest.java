@@ -2,7 +2,6 @@ package dev.vigil.clamav.hex;
 
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.Alternation;
-import dev.vigil.engine.ir.AnyBytes;
 import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.ByteSet;
 import dev.vigil.engine.ir.Gap;
@@ -90,8 +89,11 @@ class HexPatternParserTest {
 
     @Test
     void anchorsAroundAPart() throws Exception {
-        assertThat(single("aa[1-3]bbcc[2]dd")).containsExactly(b(0xaa), new AnyBytes(1, 3), b(0xbb), b(0xcc),
-                new AnyBytes(2, 2), b(0xdd));
+        // the anchor bytes lie outside the match: look-arounds at a distance
+        assertThat(single("aa[1-3]bbcc[2]dd")).containsExactly(LookAround.at(true, ByteSet.of(0xaa), 1, 3),
+                b(0xbb), b(0xcc), LookAround.at(false, ByteSet.of(0xdd), 2, 2));
+        assertThat(single("bbcc[0-32]?d")).containsExactly(b(0xbb), b(0xcc),
+                LookAround.at(false, ByteSet.lowNibble(0xd), 0, 32));
         // ClamAV ignores anchors written as ?? or x?
         assertThat(single("??[1-3]bbcc")).containsExactly(b(0xbb), b(0xcc));
     }

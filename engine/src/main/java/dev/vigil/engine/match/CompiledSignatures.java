@@ -259,7 +259,7 @@ public final class CompiledSignatures {
                 partGapMin.add(gap == null ? 0 : gap.min());
                 partGapMax.add(gap == null ? 0 : gap.max());
                 partChainSlot.add(parts.size() > 1 && i < parts.size() - 1 ? chainSlots++ : -1);
-                maxForward = Math.max(maxForward, prog.maxLength + 4);
+                maxForward = Math.max(maxForward, prog.maxLength + 4 + prog.aheadReach);
                 if (target == 7) {
                     maxTextPatternLength = Math.max(maxTextPatternLength, prog.maxLength);
                 }
@@ -268,7 +268,7 @@ public final class CompiledSignatures {
                     offsetAnchored.add(partId);
                     continue;
                 }
-                maxBack = Math.max(maxBack, c.prefixMax() + 2);
+                maxBack = Math.max(maxBack, c.prefixMax() + 2 + prog.behindReach);
                 int rec = recPart.size();
                 recPart.add(partId);
                 recPrefixMin.add(c.prefixMin());

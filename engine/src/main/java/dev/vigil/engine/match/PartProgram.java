@@ -29,6 +29,8 @@ final class PartProgram {
     static final int OP_AHEAD = 5;    // byte after is in set a (b: bit0 end accepted, bit1 \r\n accepted)
     static final int OP_NOTANY = 6;   // the next aux[a+1] bytes match none of aux[a] alternatives at aux[a+2..]
     static final int OP_MATCH = 7;
+    static final int OP_BEHIND_AT = 8; // some byte aux[b]..aux[b+1] bytes before the byte before is in set a
+    static final int OP_AHEAD_AT = 9;  // some byte aux[b]..aux[b+1] bytes after the byte after is in set a
 
     final int minLength;
     final int maxLength;
@@ -39,14 +41,21 @@ final class PartProgram {
     final int[] aux;
     /** Byte sets, four longs each. */
     final long[] sets;
+    /** How many bytes before a look-around's position it may read (the verification window must hold them). */
+    final int behindReach;
+    /** How many bytes after a look-around's position it may read. */
+    final int aheadReach;
 
-    private PartProgram(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets) {
+    private PartProgram(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets,
+                        int behindReach, int aheadReach) {
         this.minLength = minLength;
         this.maxLength = maxLength;
         this.straight = straight;
         this.prog = prog;
         this.aux = aux;
         this.sets = sets;
+        this.behindReach = behindReach;
+        this.aheadReach = aheadReach;
     }
 
     int instructionCount() {
@@ -63,12 +72,13 @@ final class PartProgram {
                 ByteSet s = (ByteSet) nodes.get(i);
                 code[i] = s.isAny() ? ANY_CODE : s.isSingleton() ? s.singleValue() : SET_BASE + pool.index(s);
             }
-            return new PartProgram(code.length, code.length, code, null, null, pool.toArray());
+            return new PartProgram(code.length, code.length, code, null, null, pool.toArray(), 0, 0);
         }
         NfaWriter w = new NfaWriter(pool);
         w.emitSequence(nodes);
         w.emit(OP_MATCH, 0, 0);
-        return new PartProgram(part.minLength(), part.maxLength(), null, w.prog(), w.aux(), pool.toArray());
+        return new PartProgram(part.minLength(), part.maxLength(), null, w.prog(), w.aux(), pool.toArray(),
+                w.behindReach, w.aheadReach);
     }
 
     /** Interns byte sets of one program. */
@@ -103,6 +113,8 @@ final class PartProgram {
         private int n;
         private int[] aux = new int[8];
         private int auxN;
+        int behindReach;
+        int aheadReach;
 
         NfaWriter(SetPool pool) {
             this.pool = pool;
@@ -153,8 +165,22 @@ final class PartProgram {
                         patch(s, 2, pc());
                     }
                 }
+                case LookAround l when !l.adjacent() -> {
+                    int at = auxN;
+                    ensureAux(2);
+                    aux[auxN++] = l.minDistance();
+                    aux[auxN++] = l.maxDistance();
+                    emit(l.behind() ? OP_BEHIND_AT : OP_AHEAD_AT, pool.index(l.set()), at);
+                    if (l.behind()) {
+                        behindReach = Math.max(behindReach, l.maxDistance() + 1);
+                    } else {
+                        aheadReach = Math.max(aheadReach, l.maxDistance() + 1);
+                    }
+                }
                 case LookAround l -> {
                     int set = pool.index(l.set());
+                    behindReach = Math.max(behindReach, 1);
+                    aheadReach = Math.max(aheadReach, 2); // \r\n
                     if (l.behind()) {
                         emit(OP_BEHIND, set, l.edgeOk() ? 1 : 0);
                     } else {

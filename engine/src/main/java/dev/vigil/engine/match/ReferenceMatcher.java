@@ -200,6 +200,16 @@ public final class ReferenceMatcher {
     }
 
     private static boolean holds(LookAround look, byte[] data, int from, int to, int pos) {
+        if (!look.adjacent()) {
+            // the nearest byte checked is pos - 1 - minDistance behind, pos + minDistance ahead
+            for (long d = look.minDistance(); d <= look.maxDistance(); d++) {
+                long at = look.behind() ? pos - 1 - d : pos + d;
+                if (at >= from && at < to && look.set().contains(data[(int) at])) {
+                    return true;
+                }
+            }
+            return false;
+        }
         if (look.behind()) {
             return pos == from ? look.edgeOk() : look.set().contains(data[pos - 1]);
         }

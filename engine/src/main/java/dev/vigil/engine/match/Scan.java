@@ -471,9 +471,11 @@ final class Scan implements EvaluationContext {
                 continue;
             }
             long to = Math.min(w.to(), size - 1);
-            int span = (int) Math.min(Integer.MAX_VALUE - 16, to - w.from() + c.partProgram[part].maxLength + 4);
-            long from = Math.max(0, w.from() - 1);
-            byte[] data = input.readFully(from, span + 1);
+            PartProgram prog = c.partProgram[part];
+            long from = Math.max(0, w.from() - 1 - prog.behindReach);
+            int span = (int) Math.min(Integer.MAX_VALUE - 16,
+                    to - from + prog.maxLength + 4 + prog.aheadReach);
+            byte[] data = input.readFully(from, span);
             verifier.window(data, from, data.length, size);
             for (long s = w.from(); s <= to && !stopMatching; s++) {
                 tryPart(part, pat, s);

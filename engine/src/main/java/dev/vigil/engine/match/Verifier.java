@@ -146,6 +146,16 @@ final class Verifier {
                         stack = push(stack, sp++, pc + 1);
                     }
                 }
+                case PartProgram.OP_BEHIND_AT -> {
+                    if (behindAtOk(p.sets, a, p.aux[b], p.aux[b + 1], at)) {
+                        stack = push(stack, sp++, pc + 1);
+                    }
+                }
+                case PartProgram.OP_AHEAD_AT -> {
+                    if (aheadAtOk(p.sets, a, p.aux[b], p.aux[b + 1], at)) {
+                        stack = push(stack, sp++, pc + 1);
+                    }
+                }
                 case PartProgram.OP_NOTANY -> {
                     if (noneMatches(p, a, at)) {
                         stack = push(stack, sp++, pc + 1);
@@ -188,6 +198,27 @@ final class Verifier {
             return true;
         }
         return (flags & 2) != 0 && b == '\r' && at + 1 < limit && buf[at + 1] == '\n';
+    }
+
+    /** Some byte {@code min..max} bytes before the byte before {@code at} is in the set (none before the data). */
+    private boolean behindAtOk(long[] sets, int set, int min, int max, int at) {
+        // windows keep enough history, so a byte before the window is one before the data
+        for (long i = at - 1L - min; i >= at - 1L - max && i >= 0; i--) {
+            if (inSet(sets, set, buf[(int) i] & 0xff)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some byte {@code min..max} bytes after the byte after {@code at} is in the set (none past the data). */
+    private boolean aheadAtOk(long[] sets, int set, int min, int max, int at) {
+        for (long i = (long) at + min; i <= (long) at + max && i < limit && base + i < size; i++) {
+            if (inSet(sets, set, buf[(int) i] & 0xff)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean noneMatches(PartProgram p, int auxAt, int at) {

@@ -88,17 +88,21 @@ class MatcherAgainstReferenceTest {
         if (first && r.nextInt(6) == 0) {
             nodes.add(new LookAround(true, ByteSet.of(0), true, false));
         }
+        if (r.nextInt(4) == 0) {
+            nodes.add(farLookAround(r, true)); // ClamAV's aa[x-y] anchor
+        }
         // A literal anchor of two bytes keeps every part anchorable, as ClamAV requires.
         nodes.add(lit(r));
         nodes.add(lit(r));
         int extra = r.nextInt(4);
         for (int i = 0; i < extra; i++) {
-            switch (r.nextInt(6)) {
+            switch (r.nextInt(7)) {
                 case 0 -> nodes.add(ByteSet.ANY);
                 case 1 -> nodes.add(ByteSet.ofAll('a', 'c'));
                 case 2 -> nodes.add(new AnyBytes(0, 1 + r.nextInt(3)));
                 case 3 -> nodes.add(new Alternation(List.of(List.of(lit(r)), List.of(lit(r), lit(r))), false));
                 case 4 -> nodes.add(new Alternation(List.of(List.of(lit(r)), List.of(lit(r))), true));
+                case 5 -> nodes.add(farLookAround(r, r.nextBoolean()));
                 default -> nodes.add(lit(r));
             }
         }
@@ -108,7 +112,16 @@ class MatcherAgainstReferenceTest {
         if (last && r.nextInt(6) == 0) {
             nodes.add(new LookAround(false, ByteSet.of(0), true, false));
         }
+        if (r.nextInt(4) == 0) {
+            nodes.add(farLookAround(r, false)); // ClamAV's [x-y]aa anchor
+        }
         return new Part(nodes);
+    }
+
+    private static LookAround farLookAround(Random r, boolean behind) {
+        int min = r.nextInt(3);
+        ByteSet set = r.nextInt(3) == 0 ? ByteSet.of(0) : lit(r);
+        return LookAround.at(behind, set, min, min + r.nextInt(4));
     }
 
     private static ByteSet lit(Random r) {

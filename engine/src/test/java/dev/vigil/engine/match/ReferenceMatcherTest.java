@@ -51,6 +51,34 @@ class ReferenceMatcherTest {
     }
 
     @Test
+    void distantLookAroundsCheckBytesOutsideTheMatch() {
+        // Q one or two bytes before the byte before "ab": the match begins at "ab", the anchor is not part of it
+        List<PatternNode> behind = new ArrayList<>(List.of(LookAround.at(true, ByteSet.of('Q'), 1, 2)));
+        behind.addAll(lit("ab"));
+        assertThat(ReferenceMatcher.findAll(single(behind), b("Qxab"), 0, 4)).containsExactly(new long[] {2, 4});
+        assertThat(ReferenceMatcher.find(single(behind), b("Qxxab"), 0, 5)).isEqualTo(3);
+        assertThat(ReferenceMatcher.find(single(behind), b("Qab"), 0, 3)).isEqualTo(-1);
+        assertThat(ReferenceMatcher.find(single(behind), b("Qxxxab"), 0, 6)).isEqualTo(-1);
+        assertThat(ReferenceMatcher.find(single(behind), b("Qxab"), 1, 4)).as("before the window").isEqualTo(-1);
+
+        // R right after "ab" or one byte later: the match ends after "ab"
+        List<PatternNode> ahead = new ArrayList<>(lit("ab"));
+        ahead.add(LookAround.at(false, ByteSet.of('R'), 0, 1));
+        assertThat(ReferenceMatcher.findAll(single(ahead), b("abxR"), 0, 4)).containsExactly(new long[] {0, 2});
+        assertThat(ReferenceMatcher.find(single(ahead), b("abR"), 0, 3)).isZero();
+        assertThat(ReferenceMatcher.find(single(ahead), b("abxxR"), 0, 5)).isEqualTo(-1);
+        assertThat(ReferenceMatcher.find(single(ahead), b("abxR"), 0, 3)).as("past the window").isEqualTo(-1);
+        assertThat(ReferenceMatcher.find(single(ahead), b("ab"), 0, 2)).as("no edge match").isEqualTo(-1);
+    }
+
+    @Test
+    void lookAroundDistancesAreChecked() {
+        assertThatThrownBy(() -> LookAround.at(true, ByteSet.of('Q'), 2, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LookAround(false, ByteSet.of('Q'), true, false, 0, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void gapsSeparateParts() {
         BodyPattern p = new BodyPattern(List.of(new Part(lit("ab")), new Part(lit("cd"))), List.of(new Gap(1, 2)));
         assertThat(ReferenceMatcher.find(p, b("abcd"), 0, 4)).isEqualTo(-1);
