@@ -82,7 +82,12 @@ if needs_build; then
 fi
 
 # --- database (cached) ----------------------------------------------------------------------------------------------
-DB=$TARGET/db-s$SEED-h$HASHES-b$BODIES
+# Cache keys include a digest of the generator's sources, so that a changed generator regenerates.
+src_digest() { (cd bench/src/main/java/dev/vigil/bench && cat "$@") | sha256sum | cut -c1-8; }
+GEN_KEY=$(src_digest DatabaseGenerator.java BodySignatureFactory.java HashSignatureFactory.java LogicShape.java \
+                     SignatureNames.java SourcePool.java)
+CORPUS_KEY=$(src_digest CorpusBuilder.java SourcePool.java)
+DB=$TARGET/db-s$SEED-h$HASHES-b$BODIES-$GEN_KEY
 EMPTY=$TARGET/empty-file
 : > "$EMPTY"
 if [ ! -f "$DB/.complete" ]; then
@@ -99,7 +104,7 @@ if [ ! -f "$DB/.complete" ]; then
 fi
 
 # --- corpus (cached; the marker lies beside it so that it is not scanned) -------------------------------------------
-CORPUS=$TARGET/corpus-s$SEED-${SIZE_MB}mb
+CORPUS=$TARGET/corpus-s$SEED-${SIZE_MB}mb-$CORPUS_KEY
 if [ ! -f "$CORPUS.complete" ]; then
   echo "== building corpus $CORPUS"
   rm -rf "$CORPUS"
