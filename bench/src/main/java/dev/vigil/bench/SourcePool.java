@@ -175,6 +175,30 @@ public final class SourcePool {
         return sources;
     }
 
+    /** The pool's files as Latin-1 text, built on first use, for {@link #isUnique}. */
+    private List<String> haystacks;
+
+    /**
+     * True when {@code fragment} occurs exactly once in the whole pool. Planted signatures use only such fragments:
+     * code shared by many files (static runtimes, section-name tables) would otherwise detect half a corpus.
+     */
+    public boolean isUnique(byte[] fragment) {
+        if (haystacks == null) {
+            haystacks = sources.stream().map(s -> new String(s.bytes(), StandardCharsets.ISO_8859_1)).toList();
+        }
+        String needle = new String(fragment, StandardCharsets.ISO_8859_1);
+        int found = 0;
+        for (String h : haystacks) {
+            for (int at = h.indexOf(needle); at >= 0 && found < 2; at = h.indexOf(needle, at + 1)) {
+                found++;
+            }
+            if (found > 1) {
+                return false;
+            }
+        }
+        return found == 1;
+    }
+
     /** Printable runs of the pool's files, in the order found. */
     public List<String> strings() {
         return strings;
