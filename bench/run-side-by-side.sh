@@ -10,9 +10,10 @@
 # and the ratios Vigil/clamscan. Writes a table to stdout and a markdown file under bench/target/.
 #
 # Fairness: both engines get the same database directory, the same corpus, first-match mode, clamd's default
-# limits, and the same single CPU (taskset). clamscan runs with unpacking and document/mail/HTML parsers
-# disabled (--scan-archive=no etc.) and without its clean-file cache, because Vigil does not unpack containers
-# yet; ELF parsing stays on (entry-point offsets need it). The corpus holds no PE files (see CorpusBuilder).
+# limits, and the same single CPU (taskset). clamscan runs with unpacking and document/mail parsers disabled
+# (--scan-archive=no etc.) and without its clean-file cache, because Vigil does not unpack containers yet. ELF
+# parsing stays on (entry-point offsets need it), and so does HTML/text normalisation (--scan-html), which Vigil
+# does too (UTF-16 text is decoded under that switch). The corpus holds no PE files (see CorpusBuilder).
 #
 # Usage: bench/run-side-by-side.sh [--reps N] [--size-mb N] [--seed N] [--hashes N] [--bodies N]
 #                                  [--cpu N|none] [--vigil bench|cli] [--skip-vigil] [--skip-clamscan]
@@ -82,7 +83,12 @@ if needs_build; then
 fi
 
 # --- database (cached) ----------------------------------------------------------------------------------------------
-DB=$TARGET/db-s$SEED-h$HASHES-b$BODIES
+# Cache keys include a digest of the generator's sources, so that a changed generator regenerates.
+src_digest() { (cd bench/src/main/java/dev/vigil/bench && cat "$@") | sha256sum | cut -c1-8; }
+GEN_KEY=$(src_digest DatabaseGenerator.java BodySignatureFactory.java HashSignatureFactory.java LogicShape.java \
+                     SignatureNames.java SourcePool.java)
+CORPUS_KEY=$(src_digest CorpusBuilder.java SourcePool.java)
+DB=$TARGET/db-s$SEED-h$HASHES-b$BODIES-$GEN_KEY
 EMPTY=$TARGET/empty-file
 : > "$EMPTY"
 if [ ! -f "$DB/.complete" ]; then
@@ -99,7 +105,7 @@ if [ ! -f "$DB/.complete" ]; then
 fi
 
 # --- corpus (cached; the marker lies beside it so that it is not scanned) -------------------------------------------
-CORPUS=$TARGET/corpus-s$SEED-${SIZE_MB}mb
+CORPUS=$TARGET/corpus-s$SEED-${SIZE_MB}mb-$CORPUS_KEY
 if [ ! -f "$CORPUS.complete" ]; then
   echo "== building corpus $CORPUS"
   rm -rf "$CORPUS"
@@ -116,7 +122,7 @@ PIN=()
 if [ "$CPU" != none ] && command -v taskset >/dev/null; then PIN=(taskset -c "$CPU"); fi
 
 CLAM_OPTS=(--no-summary --disable-cache --bytecode=no --heuristic-alerts=no --scan-archive=no --scan-mail=no
-           --scan-ole2=no --scan-pdf=no --scan-swf=no --scan-html=no --scan-xmldocs=no --scan-hwp3=no
+           --scan-ole2=no --scan-pdf=no --scan-swf=no --scan-xmldocs=no --scan-hwp3=no
            --scan-onenote=no --scan-image=no --scan-image-fuzzy-hash=no --scan-pe=no)
 if [ "$VIGIL_MODE" = cli ]; then
   VIGIL_CMD=("$JAVA_BIN" $VIGIL_JAVA_OPTS -jar "$ROOT/cli/target/vigil.jar" scan -d "$DB")

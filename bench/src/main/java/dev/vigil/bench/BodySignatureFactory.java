@@ -19,7 +19,7 @@ final class BodySignatureFactory {
     /** Share of AC patterns using specials/alternates/ranges in the official databases (research notes, 4.2). */
     static final int WILDCARD_PER_MILLE = 24;
     /** Signatures left unmutated, so that a few files of a corpus built from the same system files are detected. */
-    static final int PLANTED_PER_100K = 100;
+    static final int PLANTED_PER_100K = 30;
 
     /** ndb target types with rough weights of the official main/daily mix. */
     private static final int[] NDB_TARGETS = weighted(0, 38, 1, 40, 6, 7, 7, 5, 3, 4, 2, 2, 4, 1, 5, 1, 9, 1, 10, 1);
@@ -127,11 +127,11 @@ final class BodySignatureFactory {
     private String planted(String name, int target) {
         plantedCount++;
         SourcePool.Source s = pool.randomSource();
-        int length = 16 + random.nextInt(33);
+        int length = 24 + random.nextInt(25);
         for (int attempt = 0; attempt < 32; attempt++) {
             int at = random.nextInt(Math.max(1, s.bytes().length - length));
             byte[] b = java.util.Arrays.copyOfRange(s.bytes(), at, at + length);
-            if (SourcePool.looksLikeContent(b)) {
+            if (SourcePool.looksLikeContent(b) && pool.isUnique(b)) {
                 plantedFiles.add(s.path().toString());
                 // Target 0 so the planted signature applies whatever type clamscan gives the file.
                 return name.replaceFirst("^[A-Za-z]+\\.", "Unix.") + ":0:*:" + hex(b);
@@ -231,7 +231,12 @@ final class BodySignatureFactory {
         for (int i = 0; i < n; i++) {
             String sub;
             if (planted) {
-                sub = hex(stringOf(plantedSource));
+                // The first string must be specific to its file, or the signature fires on every similar file.
+                byte[] str = stringOf(plantedSource);
+                for (int attempt = 0; i == 0 && attempt < 32 && !pool.isUnique(str); attempt++) {
+                    str = stringOf(plantedSource);
+                }
+                sub = hex(str);
             } else if (random.nextInt(100) < 60) {
                 byte[] s = pool.string(6, 40).getBytes(StandardCharsets.US_ASCII);
                 sub = hex(rare[i] ? rareText(s) : s);
@@ -289,7 +294,7 @@ final class BodySignatureFactory {
             while (end < b.length && printable(b[end])) {
                 end++;
             }
-            if (end - start >= 8) {
+            if (end - start >= 12) {
                 return java.util.Arrays.copyOfRange(b, start, Math.min(end, start + 40));
             }
         }

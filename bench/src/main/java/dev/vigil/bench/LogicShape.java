@@ -160,7 +160,7 @@ sealed interface LogicShape {
             boolean[] rare = new boolean[n];
             for (int i = 0; i < n; i++) {
                 // Most subsignatures of real signatures are specific to the malware; a minority are common strings.
-                rare[i] = random.nextInt(100) < 70;
+                rare[i] = random.nextInt(100) < 85;
             }
             if (!shape.holds(counts(rare))) {
                 return rare;

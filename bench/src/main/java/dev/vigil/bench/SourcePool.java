@@ -129,7 +129,10 @@ public final class SourcePool {
                     }
                 } else if (start >= 0) {
                     if (i - start >= MIN_STRING) {
-                        out.add(new String(b, start, Math.min(i - start, 80), StandardCharsets.US_ASCII));
+                        String str = new String(b, start, Math.min(i - start, 80), StandardCharsets.US_ASCII).strip();
+                        if (str.length() >= MIN_STRING && looksLikeText(str)) {
+                            out.add(str);
+                        }
                     }
                     start = -1;
                 }
@@ -140,6 +143,23 @@ public final class SourcePool {
             out.add("LoadLibraryA");
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Mostly letters, digits and spaces, and not an x86 push/pop sequence that happens to be printable
+     * ({@code AWAVAUATUSH}, {@code []A\A]}): those occur in every binary and would give thousands of patterns one
+     * common head, which no real database has.
+     */
+    static boolean looksLikeText(String s) {
+        int alnum = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == ' ') {
+                alnum++;
+            }
+        }
+        return alnum * 5 >= s.length() * 4 && !s.contains("AWAV") && !s.contains("AUAT") && !s.contains("A\\A]")
+                && !s.contains("[]A") && !s.contains("A^A_") && !s.contains("AVAU");
     }
 
     private static <T> void shuffle(List<T> list, SplittableRandom random) {
@@ -153,6 +173,30 @@ public final class SourcePool {
 
     public List<Source> sources() {
         return sources;
+    }
+
+    /** The pool's files as Latin-1 text, built on first use, for {@link #isUnique}. */
+    private List<String> haystacks;
+
+    /**
+     * True when {@code fragment} occurs exactly once in the whole pool. Planted signatures use only such fragments:
+     * code shared by many files (static runtimes, section-name tables) would otherwise detect half a corpus.
+     */
+    public boolean isUnique(byte[] fragment) {
+        if (haystacks == null) {
+            haystacks = sources.stream().map(s -> new String(s.bytes(), StandardCharsets.ISO_8859_1)).toList();
+        }
+        String needle = new String(fragment, StandardCharsets.ISO_8859_1);
+        int found = 0;
+        for (String h : haystacks) {
+            for (int at = h.indexOf(needle); at >= 0 && found < 2; at = h.indexOf(needle, at + 1)) {
+                found++;
+            }
+            if (found > 1) {
+                return false;
+            }
+        }
+        return found == 1;
     }
 
     /** Printable runs of the pool's files, in the order found. */
@@ -218,7 +262,7 @@ public final class SourcePool {
 
     /** A printable string of a real binary, at least {@code minLength} long (several joined when short). */
     public String string(int minLength, int maxLength) {
-        StringBuilder sb = new StringBuilder(strings.get(random.nextInt(strings.size())));
+        StringBuilder sb = new StringBuilder(tail(strings.get(random.nextInt(strings.size())), minLength));
         while (sb.length() < minLength) {
             sb.append(' ').append(strings.get(random.nextInt(strings.size())));
         }
@@ -226,6 +270,21 @@ public final class SourcePool {
             sb.setLength(maxLength);
         }
         return sb.toString();
+    }
+
+    /**
+     * The string from a word start chosen at random (leaving at least {@code minLength} characters when it can), so
+     * that patterns do not all share the few heads of symbol tables ({@code _ZN}, {@code GL_}, {@code xml}).
+     */
+    private String tail(String s, int minLength) {
+        if (s.length() <= minLength) {
+            return s;
+        }
+        int at = random.nextInt(s.length() - minLength + 1);
+        while (at > 0 && at < s.length() - minLength && Character.isLetterOrDigit(s.charAt(at - 1))) {
+            at++;
+        }
+        return s.substring(at);
     }
 
     /** Bytes of real files laid end to end, {@code size} bytes in all (for scan benchmarks on binary data). */

@@ -26,7 +26,8 @@ final class BenchDatabase {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "vigil-bench-db-seed1");
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"),
+                "vigil-bench-db-seed1-v" + DatabaseGenerator.GENERATOR_VERSION);
         if (!Files.exists(dir.resolve(COMPLETE_MARKER))) {
             DatabaseGenerator.generate(DatabaseGenerator.Config.defaults(1), dir);
             Files.createFile(dir.resolve(COMPLETE_MARKER));
