@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code SEx} signatures on PE files: plain-byte ones (ClamAV's Boyer-Moore path) against ones with a wildcard
- * (Aho-Corasick path), at a section's start and in its middle, compared with clamscan on ClamAV's test.exe.
+ * (Aho-Corasick path), at a section's start and in its middle, compared with clamscan on ClamAV's test.exe and on a
+ * prefix of it below the 256 KiB where ClamAV's Boyer-Moore matcher switches to start-only offsets.
  */
 class PeStaticOffsetOracleTest {
 
@@ -36,7 +37,13 @@ class PeStaticOffsetOracleTest {
         Path exe = Path.of(System.getProperty("vigil.shared", "../shared"),
                 "conformance/clamav-unit-input/pe_allmatch/test.exe");
         Assumptions.assumeTrue(Files.isRegularFile(exe), "shared test.exe absent");
-        byte[] data = Files.readAllBytes(exe);
+        byte[] full = Files.readAllBytes(exe);
+        check(tmp.resolve("large"), full);
+        check(tmp.resolve("small"), java.util.Arrays.copyOf(full, 200_000));
+    }
+
+    private static void check(Path tmp, byte[] data) throws Exception {
+        Files.createDirectories(tmp);
         ExecutableInfo info = Executables.parse(ScanInput.of(data));
         StringBuilder db = new StringBuilder();
         for (int x = 0; x < info.sections().size(); x++) {
@@ -56,7 +63,7 @@ class PeStaticOffsetOracleTest {
         Path ndb = tmp.resolve("se.ndb");
         Files.writeString(ndb, db);
         Path copy = tmp.resolve("test.exe");
-        Files.copy(exe, copy);
+        Files.write(copy, data);
 
         Clamscan.Result r = Clamscan.run(List.of("--allmatch", "--no-summary", "-d", ndb.toString(),
                 copy.toString()));
