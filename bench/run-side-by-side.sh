@@ -223,7 +223,7 @@ MD=$TARGET/side-by-side-$STAMP.md
   fi
   [ "${M[vigil.ok]}" = yes ] || [ "$SKIP_VIGIL" = 1 ] || echo "Vigil failed: $(grep -m1 -E 'Exception|ERROR' "$RUNS"/vigil-*-1.err "$RUNS"/vigil-*-1.out 2>/dev/null | head -1)"
   [ "${M[clam.ok]}" = yes ] || [ "$SKIP_CLAM" = 1 ] || echo "clamscan failed: $(head -3 "$RUNS/clam-scan-1.err" 2>/dev/null)"
-  grep -h 'vigil-timing' "$RUNS"/vigil-scan-*.err 2>/dev/null | sed 's/^/    /' | head -"$REPS" | { read -r first && { echo; echo "Vigil's own timings (per run):"; echo; echo "$first"; cat; }; } || true
+  grep -h 'vigil-timing' "$RUNS"/vigil-scan-*.err 2>/dev/null | sed 's/^/    /' | head -"$REPS" | { IFS= read -r first && { echo; echo "Vigil's own timings (per run):"; echo; echo "$first"; cat; }; } || true
 } | tee "$MD"
 echo
 echo "Written to $MD (raw runs in $RUNS)"
