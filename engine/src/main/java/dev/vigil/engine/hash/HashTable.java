@@ -134,7 +134,7 @@ public final class HashTable {
         /** Adds an entry; {@code size < 0} means any size. */
         public void add(byte[] digest, long size, int name) {
             if (n == names.length) {
-                int cap = n * 2;
+                int cap = n + (n >> 1); // 1.5x keeps the transient copy small for millions of entries
                 keys = Arrays.copyOf(keys, cap);
                 names = Arrays.copyOf(names, cap);
                 digests = Arrays.copyOf(digests, cap * len);

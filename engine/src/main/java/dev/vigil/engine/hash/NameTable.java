@@ -13,10 +13,10 @@ public final class NameTable {
     public int add(String name) {
         byte[] b = name.getBytes(StandardCharsets.UTF_8);
         if (used + b.length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, used + b.length));
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), used + b.length)); // 1.5x: a million names
         }
         if (size + 2 > starts.length) {
-            starts = Arrays.copyOf(starts, starts.length * 2);
+            starts = Arrays.copyOf(starts, starts.length + (starts.length >> 1));
         }
         System.arraycopy(b, 0, bytes, used, b.length);
         starts[size] = used;

@@ -10,8 +10,17 @@ public record ByteSet(long w0, long w1, long w2, long w3) implements PatternNode
     public static final ByteSet ANY = new ByteSet(-1L, -1L, -1L, -1L);
     public static final ByteSet NONE = new ByteSet(0, 0, 0, 0);
 
+    /** Canonical one-byte sets: patterns hold millions of positions, and most are single bytes. */
+    private static final ByteSet[] SINGLE = new ByteSet[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            SINGLE[v] = NONE.with(v);
+        }
+    }
+
     public static ByteSet of(int value) {
-        return NONE.with(value);
+        return SINGLE[value & 0xff];
     }
 
     public static ByteSet ofAll(int... values) {
