@@ -16,8 +16,11 @@ final class Atoms {
     /** Limit on how many literal atoms one choice may expand into (caseless letters double it each). */
     static final int MAX_EXPANSION = 16;
 
-    /** An atom: its node index in the part, its length, the literal values it expands to, and the prefix span. */
-    record Choice(int nodeIndex, int length, int[] values, int prefixMin, int prefixMax) {
+    /**
+     * An atom: its node index in the part, its length, the literal values it expands to, the prefix span, and its
+     * score (higher is more selective).
+     */
+    record Choice(int nodeIndex, int length, int[] values, int prefixMin, int prefixMax, double score) {
     }
 
     private Atoms() {
@@ -25,6 +28,15 @@ final class Atoms {
 
     /** The best atom of the part, or null if it has no byte positions narrow enough to anchor on. */
     static Choice choose(Part part) {
+        List<Choice> c = candidates(part, 1);
+        return c.isEmpty() ? null : c.get(0);
+    }
+
+    /**
+     * Up to {@code max} atom candidates of the part, best first. The compiler starts from the best and moves a part
+     * to a lesser candidate when too many other patterns share its best one (x86 idioms, common strings).
+     */
+    static List<Choice> candidates(Part part, int max) {
         List<PatternNode> nodes = part.nodes();
         int n = nodes.size();
         // Per node: number of values it can take (0 = not a narrow byte set) and its rarity score.
@@ -36,11 +48,12 @@ final class Atoms {
                 score[i] = rarity(s);
             }
         }
-        int bestAt = -1;
-        int bestLen = 0;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        long bestMin = 0;
-        long bestMax = 0;
+        int[] at = new int[max];
+        int[] lens = new int[max];
+        double[] scores = new double[max];
+        long[] mins = new long[max];
+        long[] maxs = new long[max];
+        int kept = 0;
         long prefixMin = 0;
         long prefixMax = 0;
         for (int i = 0; i < n && prefixMax <= 1 << 20; i++) {
@@ -61,25 +74,41 @@ final class Atoms {
                 if (prefixMin != prefixMax) {
                     sc -= 2 + (prefixMax - prefixMin); // a variable prefix means several candidate starts
                 }
-                if (sc > bestScore) {
-                    bestScore = sc;
-                    bestAt = i;
-                    bestLen = len;
-                    bestMin = prefixMin;
-                    bestMax = prefixMax;
+                // Insert into the sorted top-max list.
+                int pos = kept;
+                while (pos > 0 && scores[pos - 1] < sc) {
+                    pos--;
+                }
+                if (pos < max) {
+                    int last = Math.min(kept, max - 1);
+                    for (int k = last; k > pos; k--) {
+                        at[k] = at[k - 1];
+                        lens[k] = lens[k - 1];
+                        scores[k] = scores[k - 1];
+                        mins[k] = mins[k - 1];
+                        maxs[k] = maxs[k - 1];
+                    }
+                    at[pos] = i;
+                    lens[pos] = len;
+                    scores[pos] = sc;
+                    mins[pos] = prefixMin;
+                    maxs[pos] = prefixMax;
+                    kept = Math.min(kept + 1, max);
                 }
             }
             prefixMin += nodes.get(i).minLength();
             prefixMax += nodes.get(i).maxLength();
         }
-        if (bestAt < 0) {
-            return null;
+        List<Choice> out = new java.util.ArrayList<>(kept);
+        for (int k = 0; k < kept; k++) {
+            int expansion = 1;
+            for (int j = 0; j < lens[k]; j++) {
+                expansion *= width[at[k] + j];
+            }
+            out.add(new Choice(at[k], lens[k], expand(nodes, at[k], lens[k], expansion), (int) mins[k],
+                    (int) maxs[k], scores[k]));
         }
-        int expansion = 1;
-        for (int k = 0; k < bestLen; k++) {
-            expansion *= width[bestAt + k];
-        }
-        return new Choice(bestAt, bestLen, expand(nodes, bestAt, bestLen, expansion), (int) bestMin, (int) bestMax);
+        return out;
     }
 
     /** How much one position narrows the search: rare, specific bytes score high. */

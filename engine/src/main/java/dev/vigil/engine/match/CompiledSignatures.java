@@ -119,6 +119,7 @@ public final class CompiledSignatures {
         Builder b = new Builder(hashes, FileTypeDetector.withDefaults(magic));
         b.addBodies(bodies);
         b.addLogicals(logicals);
+        b.assignAtoms();
         return new CompiledSignatures(b);
     }
 
@@ -229,10 +230,10 @@ public final class CompiledSignatures {
 
         void addPattern(BodyPattern pattern, int owner, int target, OffsetSpec offset, String name) {
             List<Part> parts = pattern.parts();
-            List<Atoms.Choice> choices = new ArrayList<>();
+            List<List<Atoms.Choice>> choices = new ArrayList<>();
             for (int i = 0; i < parts.size(); i++) {
-                Atoms.Choice c = Atoms.choose(parts.get(i));
-                if (c == null && !(i == 0 && offset instanceof OffsetSpec.Absolute)) {
+                List<Atoms.Choice> c = Atoms.candidates(parts.get(i), ATOM_CANDIDATES);
+                if (c.isEmpty() && !(i == 0 && offset instanceof OffsetSpec.Absolute)) {
                     warnings.add(name + ": part " + i + " has no literal bytes to anchor on; pattern left out");
                     return;
                 }
@@ -263,12 +264,70 @@ public final class CompiledSignatures {
                 if (target == 7) {
                     maxTextPatternLength = Math.max(maxTextPatternLength, prog.maxLength);
                 }
-                Atoms.Choice c = choices.get(i);
-                if (c == null) {
+                List<Atoms.Choice> c = choices.get(i);
+                if (c.isEmpty()) {
                     offsetAnchored.add(partId);
                     continue;
                 }
-                maxBack = Math.max(maxBack, c.prefixMax() + 2 + prog.behindReach);
+                pendingPart.add(partId);
+                pendingChoices.add(c);
+                pendingBehind.add(prog.behindReach);
+            }
+        }
+
+        /** Atom candidates kept per part; the compiler picks among them once it knows every pattern's atoms. */
+        static final int ATOM_CANDIDATES = 6;
+        /** An atom shared by more parts than this makes each of its occurrences verify them all: spread them out. */
+        static final int CROWDED = 16;
+
+        final IntList pendingPart = new IntList();
+        final List<List<Atoms.Choice>> pendingChoices = new ArrayList<>();
+        final IntList pendingBehind = new IntList();
+
+        /**
+         * Chooses one atom per part. Each part starts with its most selective candidate; a part whose atom is shared
+         * by more than {@link #CROWDED} others (x86 idioms such as {@code 85 c0 0f 84}, common strings) moves to the
+         * candidate that trades the least selectivity for the least crowding, since every occurrence of an atom
+         * costs one verification per part that shares it.
+         */
+        void assignAtoms() {
+            int n = pendingPart.size();
+            int[] pick = new int[n];
+            java.util.HashMap<Long, Integer> crowd = new java.util.HashMap<>();
+            for (int i = 0; i < n; i++) {
+                count(crowd, pendingChoices.get(i).get(0), 1);
+            }
+            for (int pass = 0; pass < 2; pass++) {
+                for (int i = 0; i < n; i++) {
+                    List<Atoms.Choice> cs = pendingChoices.get(i);
+                    Atoms.Choice cur = cs.get(pick[i]);
+                    int curCrowd = crowdOf(crowd, cur);
+                    if (cs.size() == 1 || curCrowd <= CROWDED) {
+                        continue;
+                    }
+                    int best = pick[i];
+                    double bestCost = cost(cur, curCrowd);
+                    for (int j = 0; j < cs.size(); j++) {
+                        // A shorter atom fires far more often than any crowding costs: only same-length moves.
+                        if (j != pick[i] && cs.get(j).length() >= cs.get(0).length()) {
+                            double c = cost(cs.get(j), crowdOf(crowd, cs.get(j)) + 1);
+                            if (c > bestCost) {
+                                best = j;
+                                bestCost = c;
+                            }
+                        }
+                    }
+                    if (best != pick[i]) {
+                        count(crowd, cur, -1);
+                        count(crowd, cs.get(best), 1);
+                        pick[i] = best;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                Atoms.Choice c = pendingChoices.get(i).get(pick[i]);
+                int partId = pendingPart.get(i);
+                maxBack = Math.max(maxBack, c.prefixMax() + 2 + pendingBehind.get(i));
                 int rec = recPart.size();
                 recPart.add(partId);
                 recPrefixMin.add(c.prefixMin());
@@ -276,6 +335,29 @@ public final class CompiledSignatures {
                 for (int v : c.values()) {
                     atomBuilder.add(c.length(), v, rec);
                 }
+            }
+            pendingChoices.clear();
+        }
+
+        private static double cost(Atoms.Choice c, int crowd) {
+            return c.score() - 4 * (Math.log(Math.max(1, crowd)) / Math.log(2));
+        }
+
+        private static long atomKey(Atoms.Choice c, int value) {
+            return ((long) c.length() << 32) | (value & 0xffffffffL);
+        }
+
+        private static int crowdOf(java.util.HashMap<Long, Integer> crowd, Atoms.Choice c) {
+            int m = 0;
+            for (int v : c.values()) {
+                m = Math.max(m, crowd.getOrDefault(atomKey(c, v), 0));
+            }
+            return m;
+        }
+
+        private static void count(java.util.HashMap<Long, Integer> crowd, Atoms.Choice c, int delta) {
+            for (int v : c.values()) {
+                crowd.merge(atomKey(c, v), delta, Integer::sum);
             }
         }
     }
@@ -294,6 +376,10 @@ public final class CompiledSignatures {
 
         int size() {
             return n;
+        }
+
+        int get(int i) {
+            return a[i];
         }
 
         int[] toArray() {
