@@ -47,21 +47,8 @@ public final class BodyDbReader {
             if (session.ignored().ignores(rawName, b, lines.start(), lines.end())) {
                 continue;
             }
-            if (f.count > 4) {
-                if (!Numbers.isNumber(b, f.from[4], f.to[4])) {
-                    throw new DatabaseException(file.displayName(), line, "invalid minimum FLEVEL");
-                }
-                if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[4], f.to[4])) > flevel) {
-                    continue;
-                }
-                if (f.count == 6) {
-                    if (!Numbers.isNumber(b, f.from[5], f.to[5])) {
-                        throw new DatabaseException(file.displayName(), line, "invalid maximum FLEVEL");
-                    }
-                    if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[5], f.to[5])) < flevel) {
-                        continue;
-                    }
-                }
+            if (f.outsideLevel(b, 4, flevel, file.displayName(), line)) {
+                continue;
             }
             if (!f.is(b, 1, "*") && !Numbers.isNumber(b, f.from[1], f.to[1])) {
                 throw new DatabaseException(file.displayName(), line, "invalid target type");

@@ -30,21 +30,8 @@ public final class CdbReader {
             if (f.count > MAX_FIELDS || f.count < MAX_FIELDS - 2) {
                 throw new DatabaseException(file.displayName(), line, "expected 10 to 12 ':'-separated fields");
             }
-            if (f.count > 10) {
-                if (!Numbers.isNumber(b, f.from[10], f.to[10])) {
-                    throw new DatabaseException(file.displayName(), line, "invalid minimum FLEVEL");
-                }
-                if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[10], f.to[10])) > flevel) {
-                    continue;
-                }
-                if (f.count == MAX_FIELDS) {
-                    if (!Numbers.isNumber(b, f.from[11], f.to[11])) {
-                        throw new DatabaseException(file.displayName(), line, "invalid maximum FLEVEL");
-                    }
-                    if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[11], f.to[11])) < flevel) {
-                        continue;
-                    }
-                }
+            if (f.outsideLevel(b, 10, flevel, file.displayName(), line)) {
+                continue;
             }
             String name;
             try {

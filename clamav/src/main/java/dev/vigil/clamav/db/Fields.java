@@ -1,5 +1,7 @@
 package dev.vigil.clamav.db;
 
+import dev.vigil.clamav.DatabaseException;
+
 /**
  * ClamAV's {@code cli_strtokenize} on a byte range: splits at every delimiter (empty fields kept) into at most
  * {@code max} fields (a count of {@code max} means "too many"). Reuses its arrays between lines.
@@ -31,6 +33,28 @@ final class Fields {
             }
             s = i + 1;
         }
+    }
+
+    /**
+     * Whether the optional FLEVEL fields at {@code min} and {@code min + 1} (when present) exclude an engine of level
+     * {@code flevel}. Both must be decimal numbers, as ClamAV demands; otherwise the line is malformed.
+     */
+    boolean outsideLevel(byte[] b, int min, long flevel, String file, int line) throws DatabaseException {
+        if (count > min) {
+            if (!Numbers.isNumber(b, from[min], to[min])) {
+                throw new DatabaseException(file, line, "invalid minimum FLEVEL");
+            }
+            if (Integer.toUnsignedLong(Numbers.atoi(b, from[min], to[min])) > flevel) {
+                return true;
+            }
+            if (count > min + 1) {
+                if (!Numbers.isNumber(b, from[min + 1], to[min + 1])) {
+                    throw new DatabaseException(file, line, "invalid maximum FLEVEL");
+                }
+                return Integer.toUnsignedLong(Numbers.atoi(b, from[min + 1], to[min + 1])) < flevel;
+            }
+        }
+        return false;
     }
 
     String text(byte[] b, int i) {

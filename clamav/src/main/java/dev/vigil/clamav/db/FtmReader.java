@@ -39,21 +39,8 @@ public final class FtmReader {
             if (f.count < 6 || f.count > MAX_FIELDS) {
                 throw new DatabaseException(file.displayName(), lines.number(), "expected 6 to 8 ':'-separated fields");
             }
-            if (f.count > 6) {
-                if (!Numbers.isNumber(b, f.from[6], f.to[6])) {
-                    throw new DatabaseException(file.displayName(), lines.number(), "invalid minimum FLEVEL");
-                }
-                if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[6], f.to[6])) > flevel) {
-                    continue;
-                }
-                if (f.count == 8) {
-                    if (!Numbers.isNumber(b, f.from[7], f.to[7])) {
-                        throw new DatabaseException(file.displayName(), lines.number(), "invalid maximum FLEVEL");
-                    }
-                    if (Integer.toUnsignedLong(Numbers.atoi(b, f.from[7], f.to[7])) < flevel) {
-                        continue;
-                    }
-                }
+            if (f.outsideLevel(b, 6, flevel, file.displayName(), lines.number())) {
+                continue;
             }
             String required = f.text(b, 4);
             String type = f.text(b, 5);
