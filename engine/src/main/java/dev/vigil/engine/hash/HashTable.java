@@ -50,15 +50,6 @@ public final class HashTable {
         return anySize || Arrays.binarySearch(sizes, toKeySize(size)) >= 0;
     }
 
-    /** The name index of the first entry matching this digest and size, or -1. */
-    public int find(byte[] digest, long size) {
-        int r = findExact(digest, toKeySize(size));
-        if (r < 0 && anySize) {
-            r = findExact(digest, ANY_KEY_SIZE);
-        }
-        return r;
-    }
-
     /** All name indexes of entries matching this digest and size (exact-size ones first). */
     public int[] findAll(byte[] digest, long size) {
         int[] a = collect(digest, toKeySize(size));
@@ -69,11 +60,6 @@ public final class HashTable {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private int findExact(byte[] digest, long keySize) {
-        int[] all = collect(digest, keySize);
-        return all.length == 0 ? -1 : all[0];
     }
 
     private int[] collect(byte[] digest, long keySize) {

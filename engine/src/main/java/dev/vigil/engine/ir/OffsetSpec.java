@@ -22,11 +22,6 @@ public sealed interface OffsetSpec {
      */
     Window resolve(long size, ExecutableInfo exe);
 
-    /** True when the window does not depend on executable headers or the file size. */
-    default boolean isStatic() {
-        return false;
-    }
-
     private static Window window(long base, long shift, long size) {
         if (base < 0 || base > size) {
             return null;
@@ -39,22 +34,12 @@ public sealed interface OffsetSpec {
         public Window resolve(long size, ExecutableInfo exe) {
             return new Window(0, Long.MAX_VALUE);
         }
-
-        @Override
-        public boolean isStatic() {
-            return true;
-        }
     }
 
     record Absolute(long offset, long shift) implements OffsetSpec {
         @Override
         public Window resolve(long size, ExecutableInfo exe) {
             return new Window(offset, offset + shift);
-        }
-
-        @Override
-        public boolean isStatic() {
-            return true;
         }
     }
 

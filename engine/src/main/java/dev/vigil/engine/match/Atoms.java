@@ -26,12 +26,6 @@ final class Atoms {
     private Atoms() {
     }
 
-    /** The best atom of the part, or null if it has no byte positions narrow enough to anchor on. */
-    static Choice choose(Part part) {
-        List<Choice> c = candidates(part, 1);
-        return c.isEmpty() ? null : c.get(0);
-    }
-
     /**
      * Up to {@code max} atom candidates of the part, best first. The compiler starts from the best and moves a part
      * to a lesser candidate when too many other patterns share its best one (x86 idioms, common strings).

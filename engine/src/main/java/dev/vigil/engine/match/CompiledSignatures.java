@@ -71,7 +71,6 @@ public final class CompiledSignatures {
     final int slotCount;
     /** Signatures worth evaluating even when none of their content subsignatures matched. */
     final int[] lsigAlwaysEvaluate;
-    final boolean anyExecutableOffsets;
     /** Longest target-7 part: ClamAV's normalised-text windows overlap by this much. */
     final int maxTextPatternLength;
 
@@ -109,7 +108,6 @@ public final class CompiledSignatures {
         this.slotLsig = b.slotLsig;
         this.slotCount = b.slotCount;
         this.lsigAlwaysEvaluate = b.alwaysEvaluate.toArray();
-        this.anyExecutableOffsets = b.anyExecutableOffsets;
         this.maxTextPatternLength = b.maxTextPatternLength;
         this.warnings = List.copyOf(b.warnings);
     }
@@ -161,7 +159,6 @@ public final class CompiledSignatures {
         int[] slotLsig = new int[0];
         int slotCount;
         final IntList alwaysEvaluate = new IntList();
-        boolean anyExecutableOffsets;
         int maxTextPatternLength;
         final List<String> warnings = new ArrayList<>();
 
@@ -246,9 +243,6 @@ public final class CompiledSignatures {
             patOwner.add(owner);
             patTarget.add(target);
             patOffset.add(offset instanceof OffsetSpec.Any ? null : offset);
-            if (offset != null && !offset.isStatic()) {
-                anyExecutableOffsets = true;
-            }
             for (int i = 0; i < parts.size(); i++) {
                 Part part = parts.get(i);
                 PartProgram prog = PartProgram.compile(part);
