@@ -1,0 +1,26 @@
+package dev.vigil.yara.modules;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The modules compiled into Vigil, by import name. */
+public final class Modules {
+
+    private Modules() {
+    }
+
+    private static List<YaraModule> all() {
+        return List.of(
+                // one line per module
+        );
+    }
+
+    public static Map<String, YaraModule> builtIn() {
+        Map<String, YaraModule> m = new LinkedHashMap<>();
+        for (YaraModule module : all()) {
+            m.put(module.name(), module);
+        }
+        return m;
+    }
+}
