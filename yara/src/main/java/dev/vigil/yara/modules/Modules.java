@@ -16,11 +16,18 @@ public final class Modules {
         );
     }
 
-    public static Map<String, YaraModule> builtIn() {
+    private static final Map<String, YaraModule> BUILT_IN;
+
+    static {
         Map<String, YaraModule> m = new LinkedHashMap<>();
         for (YaraModule module : all()) {
             m.put(module.name(), module);
         }
-        return m;
+        BUILT_IN = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** Every built-in module by name; modules are stateless, so one instance serves every scan. */
+    public static Map<String, YaraModule> builtIn() {
+        return BUILT_IN;
     }
 }
