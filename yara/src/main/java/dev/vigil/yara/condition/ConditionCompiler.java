@@ -738,24 +738,28 @@ final class ConditionCompiler {
             long c = r.constant();
             long folded = UNDEF;
             if (!undef(a) && !undef(c)) {
-                try {
-                    folded = switch (op) {
-                        case "+" -> Math.addExact(a, c);
-                        case "-" -> Math.subtractExact(a, c);
-                        case "*" -> Math.multiplyExact(a, c);
-                        default -> {
-                            if (c == 0) {
-                                throw error("division by zero");
-                            }
-                            if (a == Long.MIN_VALUE && c == -1) {
-                                throw new ArithmeticException();
-                            }
-                            yield a / c;
+                // YARA 4.5.2's own overflow tests, including their blind spot for |INT64_MIN|.
+                boolean overflow = switch (op) {
+                    case "+" -> (c > 0 && a > Long.MAX_VALUE - c) || (c < 0 && a < Long.MIN_VALUE - c);
+                    case "-" -> (c < 0 && a > Long.MAX_VALUE + c) || (c > 0 && a < Long.MIN_VALUE + c);
+                    case "*" -> c != 0 && Math.abs(a) > Long.MAX_VALUE / Math.abs(c);
+                    default -> {
+                        if (c == 0) {
+                            throw error("division by zero");
                         }
-                    };
-                } catch (ArithmeticException overflow) {
+                        // 4.5.2 dies of SIGFPE here; refusing is the only sane equivalent.
+                        yield a == Long.MIN_VALUE && c == -1;
+                    }
+                };
+                if (overflow) {
                     throw error("integer overflow in \"" + a + " " + op + " " + c + "\"");
                 }
+                folded = switch (op) {
+                    case "+" -> a + c;
+                    case "-" -> a - c;
+                    case "*" -> a * c;
+                    default -> a / c;
+                };
             } else if (op.equals("\\") && c == 0) {
                 throw error("division by zero");
             }

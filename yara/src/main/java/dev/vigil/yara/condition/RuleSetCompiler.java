@@ -121,10 +121,12 @@ public final class RuleSetCompiler {
             for (int i = 0; i < indexes.length; i++) {
                 indexes[i] = stringCount + i;
             }
+            // YARA declares the rule before its condition, so the condition may name (and wildcard-match) itself;
+            // its own result reads as false while it is being evaluated.
+            names.put(rule.name(), rules.size());
             ConditionCompiler cc = new ConditionCompiler(this, rule, namespace, indexes);
             Nodes.IntNode condition = cc.compileCondition();
             stringCount += indexes.length;
-            names.put(rule.name(), rules.size());
             if (rule.isGlobal()) {
                 globalsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(rules.size());
             }
