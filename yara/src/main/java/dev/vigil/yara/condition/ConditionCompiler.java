@@ -1276,7 +1276,7 @@ final class ConditionCompiler {
         IntNode q = quantifier(fi.quantifier(), -1, true);
         line = fi.line();
         if (fi.variables().size() > MAX_LOOP_VARS) {
-            throw error("syntax error, too many loop variables");
+            throw error("too many loop variables");
         }
         for (String v : fi.variables()) {
             for (List<LoopVar> level : loops) {
@@ -1372,7 +1372,7 @@ final class ConditionCompiler {
                 String name = describe(ei.expr());
                 if (x.t() == T.OBJECT && x.type() instanceof Type.Array arr) {
                     if (nvars != 1) {
-                        throw error("syntax error, iterator for \"" + name
+                        throw error("iterator for \"" + name
                                 + "\" yields a single item on each iteration, but the loop expects " + nvars);
                     }
                     LoopVar v = declareVar(vars, fi.variables().get(0), arr.element());
@@ -1391,7 +1391,7 @@ final class ConditionCompiler {
                     };
                 } else if (x.t() == T.OBJECT && x.type() instanceof Type.Dict dict) {
                     if (nvars != 2) {
-                        throw error("syntax error, iterator for \"" + name
+                        throw error("iterator for \"" + name
                                 + "\" yields a key,value pair item on each iteration");
                     }
                     int keySlot = declare(vars, fi.variables().get(0), T.STRING, null);
@@ -1428,7 +1428,7 @@ final class ConditionCompiler {
 
     private void requireVars(int nvars, int expected, String name) {
         if (nvars != expected) {
-            throw error("syntax error, iterator yields one value on each iteration , but the loop expects " + nvars);
+            throw error("iterator yields one value on each iteration , but the loop expects " + nvars);
         }
     }
 

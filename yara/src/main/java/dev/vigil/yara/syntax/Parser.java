@@ -147,7 +147,10 @@ public final class Parser {
     private Token expect(String spelling) {
         Token t = peek();
         if (!t.is(spelling)) {
-            throw unexpected(t);
+            String expected = Lexer.KEYWORDS.contains(spelling) ? "<" + spelling + ">"
+                    : spelling.length() == 1 ? "'" + spelling + "'" : spelling;
+            throw new CompileError("syntax error, unexpected " + t.describe() + ", expecting " + expected, file,
+                    t.line());
         }
         return next();
     }
