@@ -44,7 +44,7 @@ final class HexParser {
                 break;
             }
             if (c == '[') {
-                if (parts.isEmpty() || lastWasJump) {
+                if (parts.isEmpty()) {
                     throw syntaxError();
                 }
                 parts.add(jump());

@@ -98,19 +98,22 @@ final class PatternString implements CompiledString {
             lo = pos;
             hi = pos;
         } else {
-            int scale = 1;
-            // An atom index covers both modes: the wide atoms carry doubled distances already (see the compiler).
-            lo = pos - p.atomMax[atom] * scale;
-            hi = pos - p.atomMin[atom] * scale;
+            // Wide atoms carry doubled distances already (see the compiler).
+            lo = pos - p.atomMax[atom];
+            hi = pos - p.atomMin[atom];
         }
+        if (pieces.length > 1 && (out.chain == null || out.chain.size.length != pieces.length)) {
+            out.chain = new StringMatches.ChainState(pieces.length);
+        }
+        // Starts already tried for this atom (the candidate range of one atom moves forward monotonically).
         long already;
-        if (pieces.length == 1) {
-            already = out.nextStart;
+        if (atom < 0 || atom >= atomPiece.length) {
+            already = pieces.length == 1 ? out.nextStart : out.chain.nextStart[0];
         } else {
-            if (out.chain == null || out.chain.size.length != pieces.length) {
-                out.chain = new StringMatches.ChainState(pieces.length);
+            if (out.nextStartByAtom.length != atomPiece.length) {
+                out.nextStartByAtom = new long[atomPiece.length];
             }
-            already = out.chain.nextStart[piece];
+            already = out.nextStartByAtom[atom];
         }
         long firstAbs = Math.max(Math.max(already, base + lo), Math.max(0, base));
         int dataEnd = (int) Math.min(size - base, Integer.MAX_VALUE);
@@ -120,16 +123,26 @@ final class PatternString implements CompiledString {
             if (s >= end) {
                 break;
             }
-            tryStart(piece, p, buf, base, s, end, dataEnd, out);
+            if (atom < 0 && pieces.length > 1) {
+                for (int k = 0; k < pieces.length; k++) {
+                    tryStart(k, pieces[k], buf, base, s, end, dataEnd, out);
+                }
+            } else {
+                tryStart(piece, p, buf, base, s, end, dataEnd, out);
+            }
             if (out.disabled()) {
                 return;
             }
         }
         long next = base + hi + 1;
-        if (pieces.length == 1) {
-            out.nextStart = Math.max(out.nextStart, next);
+        if (atom < 0 || atom >= atomPiece.length) {
+            if (pieces.length == 1) {
+                out.nextStart = Math.max(out.nextStart, next);
+            } else {
+                out.chain.nextStart[0] = Math.max(out.chain.nextStart[0], next);
+            }
         } else {
-            out.chain.nextStart[piece] = Math.max(out.chain.nextStart[piece], next);
+            out.nextStartByAtom[atom] = Math.max(out.nextStartByAtom[atom], next);
         }
     }
 

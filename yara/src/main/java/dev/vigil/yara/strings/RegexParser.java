@@ -172,6 +172,7 @@ final class RegexParser {
         long hi;
         int digits = 0;
         long v = 0;
+        i = skipBlanks(i);
         while (i < src.length && src[i] >= '0' && src[i] <= '9') {
             v = Math.min(v * 10 + (src[i] - '0'), 1L << 40);
             i++;
@@ -180,6 +181,7 @@ final class RegexParser {
         if (digits > 0) {
             lo = v;
         }
+        i = skipBlanks(i);
         if (i < src.length && src[i] == '}') {
             if (lo < 0) {
                 return null;
@@ -190,7 +192,7 @@ final class RegexParser {
         if (i >= src.length || src[i] != ',') {
             return null;
         }
-        i++;
+        i = skipBlanks(i + 1);
         v = 0;
         int hiDigits = 0;
         while (i < src.length && src[i] >= '0' && src[i] <= '9') {
@@ -198,6 +200,7 @@ final class RegexParser {
             i++;
             hiDigits++;
         }
+        i = skipBlanks(i);
         if (i >= src.length || src[i] != '}') {
             return null;
         }
@@ -206,6 +209,13 @@ final class RegexParser {
         }
         hi = hiDigits == 0 ? Integer.MAX_VALUE : Math.min(v, Integer.MAX_VALUE - 1);
         return new int[] {digits == 0 ? 0 : (int) Math.min(lo, Integer.MAX_VALUE - 1), (int) hi, i + 1};
+    }
+
+    private int skipBlanks(int i) {
+        while (i < src.length && src[i] == ' ') {
+            i++;
+        }
+        return i;
     }
 
     private ReNode single() {

@@ -19,8 +19,9 @@ public final class StringMatches implements MatchView {
     private int count;
     private boolean tooMany;
 
-    /** First absolute start offset a pattern matcher has not tried yet. */
+    /** First absolute start offset a pattern matcher has not tried yet: for atom-less strings, and per atom. */
     long nextStart;
+    long[] nextStartByAtom = new long[0];
     final PikeVm vm = new PikeVm();
     ChainState chain;
 
@@ -28,6 +29,7 @@ public final class StringMatches implements MatchView {
         count = 0;
         tooMany = false;
         nextStart = 0;
+        java.util.Arrays.fill(nextStartByAtom, 0);
         if (chain != null) {
             chain.reset();
         }

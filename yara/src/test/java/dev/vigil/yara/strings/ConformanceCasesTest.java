@@ -173,5 +173,5 @@ class ConformanceCasesTest {
     }
 
     /** Cases this test understood when the list of failures was last updated. */
-    private static final int COVERED_AT_LEAST = 0;
+    private static final int COVERED_AT_LEAST = 441;
 }
