@@ -14,6 +14,7 @@ public final class Modules {
         return List.of(
                 // one line per module
                 new dev.vigil.yara.modules.tests.TestsModule(),
+                new dev.vigil.yara.modules.elf.ElfModule(),
                 new dev.vigil.yara.modules.math.MathModule(),
                 new dev.vigil.yara.modules.time.TimeModule(),
                 new dev.vigil.yara.modules.console.ConsoleModule(),
