@@ -13,7 +13,16 @@ public final class Modules {
     private static List<YaraModule> all() {
         return List.of(
                 // one line per module
-                new dev.vigil.yara.modules.pe.PeModule()
+                new dev.vigil.yara.modules.pe.PeModule(),
+                new dev.vigil.yara.modules.tests.TestsModule(),
+                new dev.vigil.yara.modules.elf.ElfModule(),
+                new dev.vigil.yara.modules.math.MathModule(),
+                new dev.vigil.yara.modules.time.TimeModule(),
+                new dev.vigil.yara.modules.console.ConsoleModule(),
+                new dev.vigil.yara.modules.string.StringModule(),
+                new dev.vigil.yara.modules.cuckoo.CuckooModule(),
+                new dev.vigil.yara.modules.magic.MagicModule(),
+                new dev.vigil.yara.modules.hash.HashModule()
         );
     }
 
