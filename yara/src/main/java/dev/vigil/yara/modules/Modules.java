@@ -12,7 +12,7 @@ public final class Modules {
 
     private static List<YaraModule> all() {
         return List.of(
-                // one line per module
+                new dev.vigil.yara.modules.dotnet.DotnetModule()
         );
     }
 
