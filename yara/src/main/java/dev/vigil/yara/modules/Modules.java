@@ -12,7 +12,8 @@ public final class Modules {
 
     private static List<YaraModule> all() {
         return List.of(
-                new dev.vigil.yara.modules.dotnet.DotnetModule()
+                new dev.vigil.yara.modules.dotnet.DotnetModule(),
+                new dev.vigil.yara.modules.macho.MachoModule()
         );
     }
 
