@@ -13,7 +13,8 @@ public final class Modules {
     private static List<YaraModule> all() {
         return List.of(
                 new dev.vigil.yara.modules.dotnet.DotnetModule(),
-                new dev.vigil.yara.modules.macho.MachoModule()
+                new dev.vigil.yara.modules.macho.MachoModule(),
+                new dev.vigil.yara.modules.dex.DexModule()
         );
     }
 
