@@ -22,7 +22,10 @@ public final class Modules {
                 new dev.vigil.yara.modules.string.StringModule(),
                 new dev.vigil.yara.modules.cuckoo.CuckooModule(),
                 new dev.vigil.yara.modules.magic.MagicModule(),
-                new dev.vigil.yara.modules.hash.HashModule()
+                new dev.vigil.yara.modules.hash.HashModule(),
+                new dev.vigil.yara.modules.dotnet.DotnetModule(),
+                new dev.vigil.yara.modules.macho.MachoModule(),
+                new dev.vigil.yara.modules.dex.DexModule()
         );
     }
 
