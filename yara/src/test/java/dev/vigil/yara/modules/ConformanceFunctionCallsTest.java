@@ -24,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConformanceFunctionCallsTest {
 
-    private static final Pattern CALL = Pattern.compile("\\b(math|string)\\.(\\w+)\\(((?:[^()\"]|\"(?:[^\"\\\\]|\\\\.)*\")*)\\)");
+    /** module.function(arguments), where the arguments hold no parentheses outside string literals. */
+    private static final Pattern CALL = Pattern.compile(
+            "\\b(math|string)\\.(\\w+)\\(((?:[^()\"]|\"(?:[^\"\\\\]|\\\\.)*\")*)\\)");
 
     @Test
     void callsInYaraTestsAgreeWithYara(@TempDir Path dir) throws Exception {
