@@ -38,7 +38,8 @@ final class Lexer {
     Token next() {
         skipSpaceAndComments();
         if (pos >= src.length) {
-            return tok(Token.Kind.EOF, "");
+            // YARA reports errors at the end of the input on line 0.
+            return new Token(Token.Kind.EOF, "", null, 0, 0, false, false, 0);
         }
         int c = src[pos] & 0xff;
         int startLine = line;

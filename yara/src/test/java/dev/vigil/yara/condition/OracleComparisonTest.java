@@ -178,7 +178,12 @@ class OracleComparisonTest {
                 "rule a { condition: 99999999999999999999 }",
                 "rule a { condition: \"a\\q\" }",
                 "rule a /* x */ { // c\n condition: true }",
-                "rule a { condition: true } /* unterminated");
+                "rule a { condition: true } /* unterminated",
+                "rule a {\n condition:\n  true and\n\n  foo\n}",
+                "rule a {\n strings:\n  $a = \"x\"\n\n condition:\n  true\n}",
+                "rule a {\n  condition: true\n}\nrule a {\n condition: true }",
+                "rule a {\n condition:\n  1 +\n  \"x\"\n}",
+                "rule a {\n strings:\n  $a = \"x\"\n  $a = \"y\"\n condition:\n  $a\n}");
     }
 
     /** Refused by both, but YARA's grammar refuses them as syntax errors where we report a type error. */
@@ -216,6 +221,49 @@ class OracleComparisonTest {
             // yarac prints "error: [rule "x" in ]file(line): message"
             String yaraMessage = yaraFirst.substring(yaraFirst.indexOf("): ") + 3);
             assertThat(first.message()).isEqualTo(yaraMessage);
+            String location = yaraFirst.substring(0, yaraFirst.indexOf("): "));
+            int yaraLine = Integer.parseInt(location.substring(location.lastIndexOf('(') + 1));
+            assertThat(first.line()).as("line").isEqualTo(yaraLine);
         }
+    }
+
+    /** Several rules without strings: the set of reported rules must be yara's (global, private, references). */
+    static Stream<String> ruleSetCases() {
+        return Stream.of(
+                "global rule g { condition: filesize > 100 } rule a { condition: true } rule b { condition: a }",
+                "global rule g { condition: filesize < 100 } rule a { condition: true } rule b { condition: not a }",
+                "private rule p { condition: true } rule a { condition: p } rule b { condition: not p }",
+                "rule a1 { condition: true } rule a2 { condition: false } rule b { condition: 1 of (a*) }"
+                        + " rule c { condition: all of (a*) } rule d { condition: 50% of (a1, a2) }"
+                        + " rule e { condition: none of (a2) }",
+                "rule a { condition: b } rule b { condition: true }".replace("b }", "true }"),
+                "private global rule g { condition: true } rule a { condition: g }",
+                "rule a { condition: uint8(0) == 0x78 and uint16(filesize) == 0 } rule b { condition: not a }",
+                "rule a { condition: not (uint32(filesize - 2) == 0) } rule b { condition: defined uint16(filesize - 2) }");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ruleSetCases")
+    void reportedRulesAgreeWithYara(String source, @TempDir Path dir) throws Exception {
+        Yara.assumePresent();
+        String data = "xxabab bb ab";
+        Files.writeString(dir.resolve("r.yar"), source, StandardCharsets.ISO_8859_1);
+        Files.writeString(dir.resolve("data"), data, StandardCharsets.ISO_8859_1);
+        Yara.Run run = Yara.run(dir, "yara", "-w", "r.yar", "data");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        List<String> expected = run.stdout().lines().map(l -> l.split(" ")[0]).sorted().toList();
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(
+                List.of(new RuleSetCompiler.Source("default", "r.yar", source.getBytes(StandardCharsets.ISO_8859_1))),
+                Map.of(), new RuleSetCompiler.Options(IncludeResolver.none(), Modules.builtIn()));
+        assertThat(r.errors()).isEmpty();
+        boolean[] matched = r.rules().evaluate(TestContexts.of(data.getBytes(StandardCharsets.ISO_8859_1), Map.of(),
+                Map.of()));
+        List<String> ours = new ArrayList<>();
+        for (int i = 0; i < matched.length; i++) {
+            if (matched[i] && !r.rules().rules().get(i).isPrivate()) {
+                ours.add(r.rules().rules().get(i).name());
+            }
+        }
+        assertThat(ours.stream().sorted().toList()).isEqualTo(expected);
     }
 }
