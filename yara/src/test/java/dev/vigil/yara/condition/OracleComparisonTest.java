@@ -57,7 +57,16 @@ class OracleComparisonTest {
                 "for any i in (0..filesize - 1) : (uint8(i) == 0x20)",
                 "for all i in (0..filesize - 1) : (uint8(i) != 0)", "for 0 i in (1..3) : (i == 5)",
                 "for any i in (1..3) : (i)", "for all i in (1..3) : (i)", "for 3 i in (1..3) : (i == 2)",
-                "for 3 i in (1..2) : (i)")) {
+                "for 3 i in (1..2) : (i)", "(1 \\ #c == 0) or true", "defined ((1 \\ #c == 0) or false)",
+                "defined not (1 \\ #c == 0)", "-1 >> 1 == -1", "1 << 63 < 0", "0x7fffffffffffffff + #a < 0",
+                "#a * 1.5 == 4.5", "#a \\ 2 == 1", "-7 \\ 2 == -3", "-7 % 3 == -1",
+                "for any i in (#c..5) : (true)", "for any i in (5..#c) : (true)", "uint32be(filesize - 4) != 0",
+                "for all i in (1, #a, 3) : (i > 0)",
+                "for any i in (1..#a) : (for any j in (1..#b) : (@a[i] + 1 == @b[j]))", "1.5 == 1.5 and 3 > 2.5",
+                "not defined @a[-1] and not defined !a[0]", "all of ($a, $b) in (2..3)",
+                "any of ($a, $b) at #a + 1", "for any of ($a, $b) : (for any i in (1..#) : (@[i] == 8))",
+                "#a in (0..filesize) == #a and #b in (4..4) == 0", "for 1 i in (1..3) : (i == 1 or i == 2)",
+                "for all i in (1..3) : (for any j in (i..3) : (j == 3))", "none of ($a, $c) or any of ($c, $b)")) {
             cases.add(new Case(ab, cond, d));
         }
         cases.add(new Case(List.of("$ = \"a\"", "$ = \"b\"", "$x1 = \"x\""), "all of them and #x1 == 2", d));
