@@ -12,6 +12,8 @@ final class Lexer {
             "endswith", "icontains", "istartswith", "iendswith", "iequals", "import", "defined");
 
     private static final int MAX_IDENTIFIER = 128;
+    /** YARA's lexer buffer: text strings and regexes of 8191 bytes or more do not fit. */
+    private static final int LEX_BUFFER = 8192;
 
     private final byte[] src;
     private final String file;
@@ -100,7 +102,8 @@ final class Lexer {
                         }
                     }
                     pos = end;
-                    return new Token(Token.Kind.HEX, body, null, 0, 0, false, false, startLine);
+                    // Like flex's yylineno, a token spanning lines reports the line it ends on.
+                    return new Token(Token.Kind.HEX, body, null, 0, 0, false, false, line);
                 }
                 pos++;
                 return tok(Token.Kind.PUNCT, "{");
@@ -265,10 +268,12 @@ final class Lexer {
                     default -> throw error("illegal escape sequence");
                 }
                 pos += 2;
+                checkSpace(out.size());
                 continue;
             }
             out.write(c);
             pos++;
+            checkSpace(out.size());
         }
         byte[] bytes = out.toByteArray();
         return new Token(Token.Kind.TEXT, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), bytes, 0, 0,
@@ -305,10 +310,12 @@ final class Lexer {
                     sb.append('\\').append((char) e);
                 }
                 pos += 2;
+                checkSpace(sb.length());
                 continue;
             }
             sb.append((char) c);
             pos++;
+            checkSpace(sb.length());
         }
         boolean nocase = false;
         boolean dotAll = false;
@@ -324,6 +331,12 @@ final class Lexer {
             throw error("empty regular expression");
         }
         return new Token(Token.Kind.REGEX, sb.toString(), null, 0, 0, nocase, dotAll, startLine);
+    }
+
+    private void checkSpace(int size) {
+        if (size >= LEX_BUFFER - 1) {
+            throw error("out of space in lex_buf");
+        }
     }
 
     /** End (exclusive, after the '}') of a hex string token starting at {@code start}, or -1. */

@@ -192,13 +192,24 @@ class OracleComparisonTest {
                 "rule a {\n strings:\n  $a = \"x\"\n\n condition:\n  true\n}",
                 "rule a {\n  condition: true\n}\nrule a {\n condition: true }",
                 "rule a {\n condition:\n  1 +\n  \"x\"\n}",
-                "rule a {\n strings:\n  $a = \"x\"\n  $a = \"y\"\n condition:\n  $a\n}");
+                "rule a {\n strings:\n  $a = \"x\"\n  $a = \"y\"\n condition:\n  $a\n}",
+                "rule a { strings: $a = \"x\" condition: $a* }",
+                "rule a { condition: < 1 }",
+                "rule a { strings: $a = \"" + "a".repeat(8190) + "\" condition: $a }",
+                "rule a { strings: $a = \"" + "a".repeat(8191) + "\" condition: $a }",
+                "rule a { strings: $a = \"" + "a".repeat(8189) + "\\x41\\x41\" condition: $a }",
+                "rule a { strings: $a = /" + "a".repeat(8190) + "/ condition: $a }",
+                "rule a { strings: $a = /" + "a".repeat(8191) + "/ condition: $a }",
+                "rule a {\n}",
+                "rule a { meta: a = b condition: true }",
+                "rule a { condition: for any i in (1..2) (true) }");
     }
 
     /** Refused by both, but YARA's grammar refuses them as syntax errors where we report a type error. */
     static Stream<String> verdictOnlyCases() {
         return Stream.of("rule a { condition: (1 == 1) == 1 }", "rule a { condition: \"abc\" matches 1 }",
-                "rule a { condition: true == true }", "rule a { strings: $a = \"x\" condition: $a == 1 }");
+                "rule a { condition: true == true }",
+                "rule a { condition: 1 of (a, b }", "rule a { strings: $a = \"x\" condition: $a == 1 }");
     }
 
     @ParameterizedTest
