@@ -97,7 +97,8 @@ public final class Parser {
     }
 
     private void include(Token t) {
-        if (includeStack.size() > MAX_INCLUDE_DEPTH) {
+        // At most 16 files open at once, the including one counted.
+        if (includeStack.size() >= MAX_INCLUDE_DEPTH) {
             throw new CompileError("includes depth exceeded", file, t.line());
         }
         IncludeResolver.Source src;

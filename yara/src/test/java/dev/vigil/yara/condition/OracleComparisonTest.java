@@ -247,6 +247,33 @@ class OracleComparisonTest {
         }
     }
 
+    /** Include chains of {@code depth} includes below the main file, or a cycle when depth is negative. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 15, 16, -1, -3})
+    void includesAgreeWithYarac(int depth, @TempDir Path dir) throws Exception {
+        Yara.assumePresent();
+        Files.createDirectories(dir.resolve("sub"));
+        int n = Math.abs(depth);
+        for (int i = 0; i < n; i++) {
+            // Every included file lives in sub/ and names the next relative to itself.
+            Path f = i == 0 ? dir.resolve("main.yar") : dir.resolve("sub").resolve("f" + i + ".yar");
+            String next = i == 0 ? "sub/f1.yar" : "f" + (i + 1) + ".yar";
+            Files.writeString(f, "include \"" + next + "\"\n");
+        }
+        Path last = dir.resolve("sub").resolve("f" + n + ".yar");
+        Files.writeString(last, depth < 0 ? (n == 1 ? "include \"../main.yar\"\n" : "include \"f1.yar\"\n")
+                : "rule x { condition: true }\n");
+        Yara.Run run = Yara.run(dir, "yarac", "main.yar", "out.bin");
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(List.of(new RuleSetCompiler.Source("default",
+                        dir.resolve("main.yar").toString(), Files.readAllBytes(dir.resolve("main.yar")))), Map.of(),
+                new RuleSetCompiler.Options(IncludeResolver.fileSystem(), Modules.builtIn()));
+        assertThat(r.ok()).as("yarac: " + run.stderr()).isEqualTo(run.exit() == 0);
+        if (!r.ok()) {
+            String yaraFirst = run.stderr().lines().filter(l -> l.startsWith("error")).findFirst().orElseThrow();
+            assertThat(r.errors().get(0).message()).isEqualTo(yaraFirst.substring(yaraFirst.indexOf("): ") + 3));
+        }
+    }
+
     /** Several rules without strings: the set of reported rules must be yara's (global, private, references). */
     static Stream<String> ruleSetCases() {
         return Stream.of(
