@@ -11,6 +11,9 @@ final class Lexer {
             "of", "them", "for", "all", "any", "none", "entrypoint", "filesize", "matches", "contains", "startswith",
             "endswith", "icontains", "istartswith", "iendswith", "iequals", "import", "defined");
 
+    static final Set<String> INT_FUNCTIONS = Set.of("int8", "int16", "int32", "uint8", "uint16", "uint32", "int8be",
+            "int16be", "int32be", "uint8be", "uint16be", "uint32be");
+
     private static final int MAX_IDENTIFIER = 128;
     /** YARA's lexer buffer: text strings and regexes of 8191 bytes or more do not fit. */
     private static final int LEX_BUFFER = 8192;
@@ -76,7 +79,7 @@ final class Lexer {
             if (KEYWORDS.contains(word)) {
                 return tok(Token.Kind.KEYWORD, word);
             }
-            if (word.matches("u?int(8|16|32)(be)?")) {
+            if (INT_FUNCTIONS.contains(word)) {
                 return tok(Token.Kind.INT_FUNCTION, word);
             }
             if (word.length() > MAX_IDENTIFIER) {
