@@ -178,14 +178,13 @@ public final class StringCompiler {
         for (int i = 0; i < n; i++) {
             int[] lo = new int[atoms.size()];
             int[] hi = new int[atoms.size()];
-            boolean atStart = true;
             for (int j = 0; j < atoms.size(); j++) {
                 if (owner.get(j) == i) {
                     lo[j] = ranges.get(j)[0];
                     hi[j] = ranges.get(j)[1];
-                    atStart &= hi[j] == 0;
                 }
             }
+            boolean atStart = AtomQuality.atomAtStart(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
             pieces[i] = new PatternString.Piece(prog, lo, hi, atStart);
         }
@@ -220,19 +219,12 @@ public final class StringCompiler {
                 encodings(text, alphabet, true, alternatives);
             }
         }
-        ReNode root = null;
-        for (byte[] alt : alternatives) {
-            List<ReNode> bytes = new ArrayList<>();
-            for (byte b : alt) {
-                bytes.add(ReNode.literal(b & 0xFF));
-            }
-            ReNode seq = bytes.size() == 1 ? bytes.get(0) : ReNode.concat(bytes);
-            root = root == null ? seq : ReNode.alt(root, seq);
-        }
-        if (root == null) {
+        if (alternatives.isEmpty()) {
             throw new StringCompileException("invalid base64 string \"" + id + "\"");
         }
-        return pattern(id, root, false, true, m.wide(), false, true, warnings);
+        Base64String s = new Base64String(id, alternatives);
+        slowWarning(id, s.minQuality(), warnings);
+        return new Result(s, warnings);
     }
 
     /** The three alignments of {@code input} in base64, trimmed to the characters that do not depend on neighbours. */
