@@ -145,7 +145,7 @@ public final class StringCompiler {
         PatternAtoms.Choice[] choices = new PatternAtoms.Choice[n];
         boolean allHaveAtoms = true;
         for (int i = 0; i < n; i++) {
-            choices[i] = PatternAtoms.choose(pieceRoots.get(i), PatternString.SCAN_LIMIT / 2);
+            choices[i] = PatternAtoms.choose(pieceRoots.get(i), PatternString.SCAN_LIMIT);
             allHaveAtoms &= choices[i] != null;
         }
         List<byte[]> atoms = new ArrayList<>();
@@ -169,7 +169,8 @@ public final class StringCompiler {
                         }
                         atoms.add(w);
                         owner.add(i);
-                        ranges.add(new int[] {c.minOff()[j] * 2, c.maxOff()[j] * 2});
+                        ranges.add(new int[] {c.minOff()[j] * 2,
+                                Math.min(c.maxOff()[j] * 2, PatternString.SCAN_LIMIT)});
                     }
                 }
             }
