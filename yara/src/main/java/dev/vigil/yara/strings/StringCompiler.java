@@ -49,7 +49,12 @@ public final class StringCompiler {
                 } catch (StringCompileException e) {
                     throw new StringCompileException("invalid hex string \"" + id + "\": " + e.getMessage());
                 }
-                yield pattern(id, root, false, true, false, false, false, warnings);
+                try {
+                    yield pattern(id, root, false, true, false, false, false, warnings);
+                } catch (StringCompileException e) {
+                    throw e.getMessage().startsWith("invalid") ? e
+                            : new StringCompileException("invalid hex string \"" + id + "\": " + e.getMessage());
+                }
             }
             case REGEX -> {
                 RegexParser p;
@@ -74,7 +79,13 @@ public final class StringCompiler {
                     slowWarning(id, s.minQuality(), warnings);
                     yield new Result(s, warnings);
                 }
-                yield pattern(id, p.root, p.sawGreedy, m.ascii(), m.wide(), m.fullword(), true, warnings);
+                try {
+                    yield pattern(id, p.root, p.sawGreedy, m.ascii(), m.wide(), m.fullword(), true, warnings);
+                } catch (StringCompileException e) {
+                    throw e.getMessage().startsWith("invalid") ? e
+                            : new StringCompileException("invalid regular expression \"" + id + "\": "
+                            + e.getMessage());
+                }
             }
         };
     }
@@ -100,6 +111,10 @@ public final class StringCompiler {
 
     private static Result pattern(String id, ReNode root, boolean greedy, boolean ascii, boolean wide,
                                   boolean fullword, boolean isRegex, List<String> warnings) {
+        if (ReNode.splits(root) > ReNode.MAX_SPLITS) {
+            throw new StringCompileException((isRegex ? "invalid regular expression \"" : "invalid hex string \"") + id
+                    + "\": regular expression is too complex");
+        }
         if (!isRegex) {
             byte[] literal = literalOf(root);
             if (literal != null) {
