@@ -63,7 +63,8 @@ final class PikeVm {
         int dataEnd = buf.length;
         int count = addThread(p, current, 0, 0, buf, 0, 0, dataEnd, 1, nextGeneration());
         int pos = 0;
-        while (count > 0) {
+        // threads may all die while later starts are still to come
+        while (count > 0 || pos < limit) {
             int gen = nextGeneration();
             int nextCount = 0;
             boolean canRead = pos + 1 <= limit;
