@@ -65,6 +65,9 @@ final class HexParser {
         if (c == '(') {
             pos++;
             insideAlternatives++;
+            if (insideAlternatives > ReNode.MAX_DEPTH) {
+                throw new StringCompileException("regular expression is too complex");
+            }
             ReNode result = sequence();
             skipSpace();
             while (pos < src.length() && src.charAt(pos) == '|') {

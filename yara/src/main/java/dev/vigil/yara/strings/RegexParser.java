@@ -18,6 +18,7 @@ final class RegexParser {
     private final boolean nocase;
     private final boolean dotAll;
     private int pos;
+    private int depth;
     boolean sawGreedy;
     boolean sawLazy;
     boolean unboundedDot;
@@ -223,6 +224,9 @@ final class RegexParser {
         switch (c) {
             case '(' -> {
                 pos++;
+                if (++depth > ReNode.MAX_DEPTH) {
+                    throw new StringCompileException("regular expression is too complex");
+                }
                 if (pos < src.length && src[pos] == ')') {
                     throw new StringCompileException("syntax error, unexpected ')'");
                 }
@@ -231,6 +235,7 @@ final class RegexParser {
                     throw new StringCompileException("syntax error, unexpected end of file, expecting ')'");
                 }
                 pos++;
+                depth--;
                 return inner;
             }
             case '.' -> {
