@@ -186,8 +186,25 @@ class PeFunctionsConformanceTest {
     @ParameterizedTest
     @MethodSource("files")
     void sameResultsAsYara(Path file) throws Exception {
+        compare(file, Files.readAllBytes(file));
+    }
+
+    static Stream<PeMutationConformanceTest.Mutant> mutants() {
+        return PeMutationConformanceTest.mutants().filter(m -> m.seed() % 3 == 0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("mutants")
+    void sameResultsOnDamagedFiles(PeMutationConformanceTest.Mutant m) throws Exception {
+        byte[] data = PeMutationConformanceTest.mutate(Files.readAllBytes(Path.of(m.name())), m.seed());
+        Path file = temp.resolve("mutant");
+        Files.write(file, data);
+        compare(file, data);
+    }
+
+    private void compare(Path file, byte[] data) throws Exception {
         YaraOracle.assumePresent();
-        StructValue pe = PeModule.load(Files.readAllBytes(file));
+        StructValue pe = PeModule.load(data);
         List<Call> calls = calls(pe);
         StringBuilder rules = new StringBuilder("import \"pe\"\nimport \"console\"\n");
         List<String> expectedOurs = new ArrayList<>();
