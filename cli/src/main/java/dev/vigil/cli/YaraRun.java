@@ -156,7 +156,8 @@ final class YaraRun {
                     if (!Files.isReadable(path) || Files.isDirectory(path)) {
                         throw new IOException(file);
                     }
-                    compiler.addFile(path, namespace);
+                    // diagnostics name the file as it was given, which the compiler takes from the path it gets
+                    compiler.addFile(inProcessCwd() ? Path.of(file) : path, namespace);
                     hexStrings.addFile(path, namespace);
                 }
             } catch (IOException e) {
@@ -182,6 +183,11 @@ final class YaraRun {
             e.errors().forEach(d -> io.err().print(d.format() + "\n"));
             return null;
         }
+    }
+
+    /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */
+    private boolean inProcessCwd() {
+        return io.cwd().equals(Path.of("").toAbsolutePath());
     }
 
     private YaraScanOptions scanOptions() {
