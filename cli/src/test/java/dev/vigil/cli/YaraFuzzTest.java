@@ -44,7 +44,7 @@ class YaraFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void ruleSources(byte[] source) {
-        HexStringIndex index = new HexStringIndex();
+        RuleSourceIndex index = new RuleSourceIndex();
         index.addSource(new String(source, StandardCharsets.ISO_8859_1), "ns", null, 0);
         index.isHex("ns", "r", "$a");
         index.isHex("ns", "r", "$");
