@@ -28,8 +28,15 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     /** "namespace:name" of the non-private rules, in declaration order. */
     private final List<String> declared = new ArrayList<>();
 
+    private final Map<String, List<String>> tags = new HashMap<>();
+
     List<String> declaredRules() {
         return declared;
+    }
+
+    /** The tags of rule "namespace:name", as declared (empty when unknown). */
+    List<String> tagsOf(String id) {
+        return tags.getOrDefault(id, List.of());
     }
 
     @Override
@@ -113,6 +120,7 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                         if (!wordBeforePrevious.equals("private") && !wordTwoBack.equals("private")) {
                             declared.add(namespace + ":" + word);
                         }
+                        tags.put(namespace + ":" + word, ruleTags());
                     } else if (word.startsWith("$")) {
                         stringDeclaration(word);
                     }
@@ -128,6 +136,24 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                     i++;
                 }
             }
+        }
+
+        /** After {@code rule NAME}: the identifiers between ':' and '{', leaving the position at the '{'. */
+        private List<String> ruleTags() {
+            int j = skipBlanks(i);
+            if (j >= s.length() || s.charAt(j) != ':') {
+                return List.of();
+            }
+            int brace = s.indexOf('{', j);
+            int end = brace < 0 ? s.length() : brace;
+            List<String> found = new ArrayList<>();
+            for (String t : s.substring(j + 1, end).trim().split("\\s+")) {
+                if (!t.isEmpty()) {
+                    found.add(t);
+                }
+            }
+            i = end;
+            return List.copyOf(found);
         }
 
         /** After {@code $id}: records it when {@code = {} follows, leaving the position after the hex string. */

@@ -327,9 +327,10 @@ final class YaraRun {
                 int colon = id.lastIndexOf(':');
                 String ns = colon < 0 ? "default" : id.substring(0, colon);
                 String name = id.substring(colon + 1);
-                // the result does not carry a non-matching rule's tags or meta: printed as empty
-                if (shown(name, List.of())) {
-                    YaraOutput.ruleLine(out, detail, ns, name, List.of(), List.of(), display);
+                // the result carries no tags or meta for a non-matching rule: tags come from the sources, meta stays empty
+                List<String> tags = ruleSources.tagsOf(id);
+                if (shown(name, tags)) {
+                    YaraOutput.ruleLine(out, detail, ns, name, tags, List.of(), display);
                 }
             }
             // yara's callback answers "abort" once -l is reached, after every rule it is told about from then on

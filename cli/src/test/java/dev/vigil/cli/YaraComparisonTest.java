@@ -94,6 +94,8 @@ class YaraComparisonTest {
                 List.of("-p", "1", "--scan-list", "@/main.yar", "list.txt"),
                 List.of("-n", "@/main.yar", "files/a.txt"),
                 List.of("-n", "-i", "never", "@/main.yar", "files/a.txt"),
+                List.of("-n", "-g", "@/main.yar", "files/empty"),
+                List.of("-n", "-t", "T2", "@/main.yar", "files/a.txt"),
                 List.of("-t", "T2", "@/main.yar", "files/b.bin"),
                 List.of("-t", "nope", "-c", "@/main.yar", "files/b.bin"),
                 List.of("-i", "plain", "-i", "regex", "@/main.yar", "files/a.txt"),

@@ -195,6 +195,8 @@ class YaraOutputTest {
                 /* rule z */ rule f : private_tag { condition: true }
                 """, "ns", null, 0);
         assertThat(index.declaredRules()).containsExactly("ns:a", "ns:e", "ns:f");
+        assertThat(index.tagsOf("ns:f")).containsExactly("private_tag");
+        assertThat(index.tagsOf("ns:a")).isEmpty();
     }
 
     @Test
