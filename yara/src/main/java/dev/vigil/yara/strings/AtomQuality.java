@@ -85,14 +85,11 @@ final class AtomQuality {
     }
 
     /**
-     * Whether YARA's chosen atom sits at the very start of the pattern, so the pattern gets no backward code (or there
-     * is no atom at all). 4.5.2's wide fullword check depends on it (research §2.4 item 15).
+     * Whether YARA finds no atom at all for the pattern; it then matches from every offset with forward code only and
+     * no backward code, and 4.5.2's wide fullword check takes the ASCII path (research §2.4 item 15).
      */
     static boolean atomAtStart(ReNode root) {
-        Chooser c = new Chooser();
-        c.walk(root);
-        c.flush();
-        return c.bestLeafAtStart();
+        return ofTree(root) <= MIN_QUALITY;
     }
 
     /** Emulates YARA's walk: runs of literal/masked/any bytes give leaves; an alternation gives min of its sides. */
@@ -232,7 +229,7 @@ final class AtomQuality {
                 }
                 case REPEAT -> {
                     ReNode child = node.children.get(0);
-                    if (node.dotAny || node.min == 0) {
+                    if (node.rangeAny || node.min == 0) {
                         flush();
                         nothingBefore = false;
                     } else if (node.max == Integer.MAX_VALUE && node.min == 1) {

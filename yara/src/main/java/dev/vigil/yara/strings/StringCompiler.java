@@ -134,7 +134,7 @@ public final class StringCompiler {
             List<ReNode> kids = root.children;
             for (int i = 0; i < kids.size(); i++) {
                 ReNode c = kids.get(i);
-                boolean split = c.type == ReNode.Type.REPEAT && c.dotAny && !c.greedy && i > 0 && i < kids.size() - 1
+                boolean split = c.type == ReNode.Type.REPEAT && c.rangeAny && !c.greedy && i > 0 && i < kids.size() - 1
                         && (c.min > HexParser.CHAINING_THRESHOLD || c.max > HexParser.CHAINING_THRESHOLD);
                 if (split) {
                     pieceRoots.add(current.size() == 1 ? current.get(0) : ReNode.concat(current));

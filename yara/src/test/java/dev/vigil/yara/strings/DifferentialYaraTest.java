@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DifferentialYaraTest {
 
     private static final int RULES_PER_BATCH = 40;
-    private static final int BATCHES = 6;
+    private static final int BATCHES = Integer.getInteger("vigil.diffBatches", 6);
 
     @TempDir
     Path dir;
