@@ -200,9 +200,9 @@ public final class StringCompiler {
                     hi[j] = ranges.get(j)[1];
                 }
             }
-            boolean atStart = AtomQuality.atomAtStart(pieceRoots.get(i));
+            boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            pieces[i] = new PatternString.Piece(prog, lo, hi, atStart);
+            pieces[i] = new PatternString.Piece(prog, lo, hi, noAtom);
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
         int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();
