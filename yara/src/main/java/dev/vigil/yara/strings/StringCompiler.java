@@ -32,6 +32,11 @@ public final class StringCompiler {
         StringModifiers m = decl.modifiers() == null ? StringModifiers.NONE : decl.modifiers();
         String id = decl.identifier();
         List<String> warnings = new ArrayList<>();
+        boolean empty = decl.kind() == StringDecl.Kind.TEXT ? decl.text() == null || decl.text().length == 0
+                : decl.source() == null || decl.source().isEmpty();
+        if (empty) {
+            throw new StringCompileException("empty string \"" + id + "\"");
+        }
         return switch (decl.kind()) {
             case TEXT -> {
                 if (m.base64() || m.base64Wide()) {
