@@ -85,40 +85,20 @@ final class AtomQuality {
     }
 
     /**
-     * Whether YARA's chosen atom sits at the very start of the pattern, so the pattern gets no backward code (or there
-     * is no atom at all). 4.5.2's wide fullword check depends on it (research §2.4 item 15).
+     * Whether YARA finds no atom at all for the pattern; it then matches from every offset with forward code only and
+     * no backward code, and 4.5.2's wide fullword check takes the ASCII path (research §2.4 item 15).
      */
-    static boolean atomAtStart(ReNode root) {
-        Chooser c = new Chooser();
-        c.walk(root);
-        c.flush();
-        return c.bestLeafAtStart();
+    static boolean yaraFindsNoAtom(ReNode root) {
+        return ofTree(root) <= MIN_QUALITY;
     }
 
     /** Emulates YARA's walk: runs of literal/masked/any bytes give leaves; an alternation gives min of its sides. */
     private static final class Chooser {
         final List<Integer> leaves = new ArrayList<>();
-        final List<Boolean> leafAtStart = new ArrayList<>();
         final int[] bytes = new int[4];
         final int[] masks = new int[4];
         int n;
         int bestQuality = -1;
-        boolean nothingBefore = true;
-        boolean runAtStart;
-        int windowStart;
-        int bestWindowStart;
-        int bestTrimLeft;
-        int lastTrimLeft;
-
-        boolean bestLeafAtStart() {
-            int best = -1;
-            for (int i = 0; i < leaves.size(); i++) {
-                if (best < 0 || leaves.get(i) > leaves.get(best)) {
-                    best = i;
-                }
-            }
-            return best < 0 || leafAtStart.get(best);
-        }
 
         int orQuality() {
             int q = MIN_QUALITY;
@@ -133,10 +113,6 @@ final class AtomQuality {
         }
 
         void push(int value, int mask) {
-            if (n == 0 && windowStart == 0) {
-                runAtStart = nothingBefore;
-            }
-            nothingBefore = false;
             if (n < 4) {
                 bytes[n] = value;
                 masks[n] = mask;
@@ -144,14 +120,8 @@ final class AtomQuality {
                 return;
             }
             if (bestQuality < MAX_QUALITY) {
-                int q = trimmedQuality();
-                if (q > bestQuality) {
-                    bestQuality = q;
-                    bestWindowStart = windowStart;
-                    bestTrimLeft = lastTrimLeft;
-                }
+                bestQuality = Math.max(bestQuality, trimmedQuality());
             }
-            windowStart++;
             System.arraycopy(bytes, 1, bytes, 0, 3);
             System.arraycopy(masks, 1, masks, 0, 3);
             bytes[3] = value;
@@ -163,7 +133,6 @@ final class AtomQuality {
             while (left < n && masks[left] == 0) {
                 left++;
             }
-            lastTrimLeft = left;
             int right = n;
             while (right > left && masks[right - 1] == 0) {
                 right--;
@@ -189,22 +158,10 @@ final class AtomQuality {
 
         void flush() {
             if (n > 0) {
-                int q = trimmedQuality();
-                boolean atStart;
-                if (q > bestQuality) {
-                    atStart = runAtStart && windowStart == 0 && lastTrimLeft == 0;
-                } else {
-                    atStart = runAtStart && bestWindowStart == 0 && bestTrimLeft == 0;
-                }
-                leaves.add(Math.max(q, bestQuality));
-                leafAtStart.add(atStart);
+                leaves.add(Math.max(trimmedQuality(), bestQuality));
             }
-            nothingBefore &= n == 0;
             n = 0;
             bestQuality = -1;
-            windowStart = 0;
-            bestWindowStart = 0;
-            bestTrimLeft = 0;
         }
 
         void walk(ReNode node) {
@@ -212,7 +169,6 @@ final class AtomQuality {
                 case BYTES -> {
                     if (node.byteKind == ReNode.ByteKind.OTHER) {
                         flush();
-                        nothingBefore = false;
                     } else {
                         push(node.value & node.mask, node.mask);
                     }
@@ -227,14 +183,11 @@ final class AtomQuality {
                     right.walk(node.children.get(1));
                     right.flush();
                     leaves.add(Math.min(left.orQuality(), right.orQuality()));
-                    leafAtStart.add(nothingBefore && left.bestLeafAtStart() && right.bestLeafAtStart());
-                    nothingBefore = false;
                 }
                 case REPEAT -> {
                     ReNode child = node.children.get(0);
-                    if (node.dotAny || node.min == 0) {
+                    if (node.rangeAny || node.min == 0) {
                         flush();
-                        nothingBefore = false;
                     } else if (node.max == Integer.MAX_VALUE && node.min == 1) {
                         walk(child);
                         flush();
@@ -245,10 +198,7 @@ final class AtomQuality {
                         flush();
                     }
                 }
-                default -> {
-                    flush();
-                    nothingBefore = false;
-                }
+                default -> flush();
             }
         }
     }

@@ -198,6 +198,7 @@ final class HexParser {
         any.dotAny = true;
         ReNode r = ReNode.repeat(any, min, max, false);
         r.dotAny = true;
+        r.rangeAny = true;
         return r;
     }
 

@@ -18,13 +18,13 @@ final class PatternString implements CompiledString {
         final Program program;
         final int[] atomMin;  // per global atom: distance range from the piece start in characters, or -1 if not ours
         final int[] atomMax;
-        final boolean atomAtStart;
+        final boolean yaraFindsNoAtom;
 
-        Piece(Program program, int[] atomMin, int[] atomMax, boolean atomAtStart) {
+        Piece(Program program, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
             this.program = program;
             this.atomMin = atomMin;
             this.atomMax = atomMax;
-            this.atomAtStart = atomAtStart;
+            this.yaraFindsNoAtom = yaraFindsNoAtom;
         }
     }
 
@@ -158,9 +158,9 @@ final class PatternString implements CompiledString {
         if (wide) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
             int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 2);
-            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when its atom is at the very start
-            // (no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
-            boolean wideCheck = !p.atomAtStart;
+            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
+            // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
+            boolean wideCheck = !p.yaraFindsNoAtom;
             if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, wideCheck))) {
                 found(pieceIndex, base + s, len, out);
             }

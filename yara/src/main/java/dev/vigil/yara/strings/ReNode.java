@@ -30,6 +30,7 @@ final class ReNode {
     int max;                  // REPEAT, Integer.MAX_VALUE when unbounded
     boolean greedy = true;    // REPEAT
     boolean dotAny;           // BYTES built from '.' or a hex jump: counts as "dot" for YARA's .* warning
+    boolean rangeAny;         // REPEAT that YARA builds as RANGE_ANY: a hex jump or '.{n,m}' (may chain, no forks)
 
     ReNode(Type type) {
         this.type = type;
@@ -84,7 +85,7 @@ final class ReNode {
                 yield s;
             }
             case REPEAT -> {
-                if (n.dotAny) {
+                if (n.rangeAny) {
                     yield 0; // a run of "any byte" has its own instruction without forks
                 }
                 long child = splits(n.children.get(0));

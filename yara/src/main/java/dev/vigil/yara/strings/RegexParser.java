@@ -138,6 +138,7 @@ final class RegexParser {
             }
             ReNode r = ReNode.repeat(single, min, max, greedy);
             r.dotAny = single.dotAny;
+            r.rangeAny = single.dotAny && c == '{';
             single = r;
             // YARA's grammar takes one quantifier per atom; a second one is a syntax error.
             if (pos < src.length && (src[pos] == '*' || src[pos] == '+' || src[pos] == '?')) {

@@ -32,6 +32,11 @@ public final class StringCompiler {
         StringModifiers m = decl.modifiers() == null ? StringModifiers.NONE : decl.modifiers();
         String id = decl.identifier();
         List<String> warnings = new ArrayList<>();
+        boolean empty = decl.kind() == StringDecl.Kind.TEXT ? decl.text() == null || decl.text().length == 0
+                : decl.source() == null || decl.source().isEmpty();
+        if (empty) {
+            throw new StringCompileException("empty string \"" + id + "\"");
+        }
         return switch (decl.kind()) {
             case TEXT -> {
                 if (m.base64() || m.base64Wide()) {
@@ -134,7 +139,7 @@ public final class StringCompiler {
             List<ReNode> kids = root.children;
             for (int i = 0; i < kids.size(); i++) {
                 ReNode c = kids.get(i);
-                boolean split = c.type == ReNode.Type.REPEAT && c.dotAny && !c.greedy && i > 0 && i < kids.size() - 1
+                boolean split = c.type == ReNode.Type.REPEAT && c.rangeAny && !c.greedy && i > 0 && i < kids.size() - 1
                         && (c.min > HexParser.CHAINING_THRESHOLD || c.max > HexParser.CHAINING_THRESHOLD);
                 if (split) {
                     pieceRoots.add(current.size() == 1 ? current.get(0) : ReNode.concat(current));
@@ -200,9 +205,9 @@ public final class StringCompiler {
                     hi[j] = ranges.get(j)[1];
                 }
             }
-            boolean atStart = AtomQuality.atomAtStart(pieceRoots.get(i));
+            boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            pieces[i] = new PatternString.Piece(prog, lo, hi, atStart);
+            pieces[i] = new PatternString.Piece(prog, lo, hi, noAtom);
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
         int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DifferentialYaraTest {
 
     private static final int RULES_PER_BATCH = 40;
-    private static final int BATCHES = 6;
+    private static final int BATCHES = Integer.getInteger("vigil.diffBatches", 6);
 
     @TempDir
     Path dir;
@@ -70,7 +70,13 @@ class DifferentialYaraTest {
             for (int i = 0; i < cases.size(); i++) {
                 List<String> want = expected.getOrDefault("r" + i, List.of());
                 List<String> got = new ArrayList<>();
-                StringMatches m = StringScanner.findAll(StringCompiler.compileString(cases.get(i).decl), bytes);
+                StringCompiler.Result compiled = StringCompiler.compile(cases.get(i).decl);
+                List<String> wantWarnings = expected.getOrDefault("warning:r" + i, List.of());
+                if (!wantWarnings.equals(compiled.warnings())) {
+                    mismatches.add(cases.get(i).ruleText + "\n  yara warnings: " + wantWarnings + "\n  ours: "
+                            + compiled.warnings());
+                }
+                StringMatches m = StringScanner.findAll(compiled.string(), bytes);
                 for (int j = 0; j < m.count(); j++) {
                     // yara -L prints the stored data length, which is capped at 512 bytes
                     got.add("$a " + m.offset(j) + " " + Math.min(512, m.length(j)) + " " + m.xorKey(j));

@@ -57,6 +57,14 @@ final class YaraOracle {
             fail("yara failed: " + Files.readString(errPath, StandardCharsets.ISO_8859_1) + "\n" + rules);
         }
         Map<String, List<String>> result = new LinkedHashMap<>();
+        // compiler warnings, keyed "warning:<rule>" with the messages (without the location prefix)
+        Pattern warning = Pattern.compile("^warning: rule \"(\\w+)\" in [^:]*\\(\\d+\\): (.*)$");
+        for (String line : Files.readAllLines(errPath, StandardCharsets.ISO_8859_1)) {
+            Matcher w = warning.matcher(line);
+            if (w.matches()) {
+                result.computeIfAbsent("warning:" + w.group(1), k -> new ArrayList<>()).add(w.group(2));
+            }
+        }
         List<String> current = null;
         for (String line : Files.readAllLines(outPath, StandardCharsets.ISO_8859_1)) {
             Matcher m = MATCH.matcher(line);
