@@ -340,14 +340,17 @@ final class RegexParser {
                 return -1;
             }
             default -> {
-                if (!isAlnum(c) || c == '.') {
-                    return c;
+                // YARA takes any escaped byte literally, but only these are escapes it knows; the others warn
+                // under --strict-escape.
+                if (KNOWN_LITERAL_ESCAPES.indexOf(c) < 0) {
+                    unknownEscape = true;
                 }
-                unknownEscape = true;
                 return c;
             }
         }
     }
+
+    private static final String KNOWN_LITERAL_ESCAPES = "\\^$.|()[]*+?\"'-{}#:_=/!,@<>~&%";
 
     static boolean isAlnum(int b) {
         return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z';

@@ -29,6 +29,14 @@ public final class StringCompiler {
      * @throws StringCompileException with YARA's message, e.g. {@code invalid hex string "$a": invalid jump length}
      */
     public static Result compile(StringDecl decl) {
+        return compile(decl, false);
+    }
+
+    /**
+     * As {@link #compile(StringDecl)}; with {@code strictEscape} (YARA's {@code --strict-escape}) an escape YARA does
+     * not know in a regular expression ({@code \c}, {@code \ }) adds the warning "unknown escape sequence".
+     */
+    public static Result compile(StringDecl decl, boolean strictEscape) {
         StringModifiers m = decl.modifiers() == null ? StringModifiers.NONE : decl.modifiers();
         String id = decl.identifier();
         List<String> warnings = new ArrayList<>();
@@ -68,6 +76,9 @@ public final class StringCompiler {
                     p = RegexParser.parse(decl.source(), nocase, decl.dotAllFlag());
                 } catch (StringCompileException e) {
                     throw new StringCompileException("invalid regular expression \"" + id + "\": " + e.getMessage());
+                }
+                if (strictEscape && p.unknownEscape) {
+                    warnings.add("unknown escape sequence");
                 }
                 if (p.sawGreedy && p.sawLazy) {
                     throw new StringCompileException("invalid regular expression \"" + id
