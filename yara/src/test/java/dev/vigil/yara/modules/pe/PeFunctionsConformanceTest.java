@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.yara.modules.ModuleFunction;
 import dev.vigil.yara.modules.StructValue;
+import dev.vigil.yara.strings.YaraRegex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,10 @@ class PeFunctionsConformanceTest {
             calls.add(new Call("pe.exports(" + literal(n) + ")", pe, "exports", 0, n));
             calls.add(new Call("pe.exports_index(" + literal(n) + ")", pe, "exports_index", 0, n));
         }
+        for (Regex r : regexes(names)) {
+            calls.add(new Call("pe.exports(" + r.text() + ")", pe, "exports", 1, r.compiled()));
+            calls.add(new Call("pe.exports_index(" + r.text() + ")", pe, "exports_index", 2, r.compiled()));
+        }
         for (long o : ordinals) {
             calls.add(new Call("pe.exports(" + o + ")", pe, "exports", 2, o));
             calls.add(new Call("pe.exports_index(" + o + ")", pe, "exports_index", 1, o));
@@ -129,6 +134,39 @@ class PeFunctionsConformanceTest {
             }
         }
         return calls;
+    }
+
+    /** A regular expression argument: its YARA text and the compiled form our functions take. */
+    record Regex(String text, YaraRegex compiled) {
+        static Regex of(String source, boolean nocase) {
+            return new Regex("/" + source + "/" + (nocase ? "i" : ""), YaraRegex.compile(source, nocase, false));
+        }
+    }
+
+    /** Patterns that cannot match the empty string: a name's first characters anchored, a middle part, none. */
+    static List<Regex> regexes(List<byte[]> names) {
+        List<Regex> out = new ArrayList<>(List.of(Regex.of("nosuch", false), Regex.of("[a-z]", false)));
+        for (byte[] n : names.subList(0, Math.min(3, names.size()))) {
+            String s = new String(n, StandardCharsets.ISO_8859_1);
+            String prefix = quote(s.substring(0, Math.min(4, s.length())));
+            if (!prefix.isEmpty()) {
+                out.add(Regex.of("^" + prefix, false));
+                out.add(Regex.of(prefix.toUpperCase(), true));
+            }
+        }
+        return out;
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if (Character.isLetterOrDigit(c) && c < 0x80) {
+                b.append(c);
+            } else {
+                b.append(String.format("\\x%02x", (int) c));
+            }
+        }
+        return b.toString();
     }
 
     private static void importCalls(StructValue pe, List<Call> calls, String table, String rvaFunction) {
@@ -172,6 +210,22 @@ class PeFunctionsConformanceTest {
                 calls.add(new Call("pe.imports(" + flags + "," + args + ")", pe, "imports", 4, flags, f[0], f[1]));
             }
             calls.add(new Call("pe." + rvaFunction + "(" + args + ")", pe, rvaFunction, 0, f[0], f[1]));
+        }
+        List<byte[]> fnNames = new ArrayList<>();
+        for (byte[][] f : functions) {
+            fnNames.add(f[1]);
+        }
+        List<Regex> dllRegexes = regexes(dllNames.subList(Math.min(1, dllNames.size()), dllNames.size()));
+        List<Regex> fnRegexes = regexes(fnNames);
+        for (int i = 0; i < dllRegexes.size(); i++) {
+            Regex d = dllRegexes.get(i);
+            Regex f = fnRegexes.get(i % fnRegexes.size());
+            String args = d.text() + "," + f.text();
+            if (!delayed) {
+                calls.add(new Call("pe.imports(" + args + ")", pe, "imports", 3, d.compiled(), f.compiled()));
+            }
+            calls.add(new Call("pe.imports(" + (delayed ? 2 : 3) + "," + args + ")", pe, "imports", 7,
+                    delayed ? 2L : 3L, d.compiled(), f.compiled()));
         }
         for (Object[] o : byOrdinal) {
             String args = literal((byte[]) o[0]) + "," + o[1];
