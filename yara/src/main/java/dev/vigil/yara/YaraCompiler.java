@@ -81,10 +81,11 @@ public final class YaraCompiler {
                     StringCompiler.Result s = StringCompiler.compile(decl, strictEscape);
                     strings[rule.stringIndexes()[i]] = s.string();
                     for (String w : s.warnings()) {
-                        warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, decl.file(), decl.line(), w));
+                        warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, decl.file(), decl.line(), w, rule.name()));
                     }
                 } catch (StringCompileException e) {
-                    errors.add(new Diagnostic(Diagnostic.Severity.ERROR, decl.file(), decl.line(), e.getMessage()));
+                    errors.add(new Diagnostic(Diagnostic.Severity.ERROR, decl.file(), decl.line(), e.getMessage(),
+                            rule.name()));
                 }
             }
         }

@@ -83,7 +83,7 @@ final class ConditionCompiler {
     }
 
     private void warn(String message) {
-        state.warn(rule.file(), line, message);
+        state.warn(rule.file(), line, message, rule.name());
     }
 
     private static String typeName(T t) {

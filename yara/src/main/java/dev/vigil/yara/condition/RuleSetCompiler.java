@@ -50,10 +50,20 @@ public final class RuleSetCompiler {
         State state = new State(externals, options);
         for (Source source : sources) {
             try {
-                new Parser(options.includes(), item -> state.add(item, source.namespace()))
-                        .parse(source.content(), source.fileName());
+                // A rule that does not compile is reported and parsing goes on with the next one, as yara does;
+                // a syntax error ends the source.
+                new Parser(options.includes(), item -> {
+                    try {
+                        state.add(item, source.namespace());
+                    } catch (CompileError e) {
+                        CompileError named = item instanceof Ast.Rule r ? e.inRule(r.name()) : e;
+                        state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, named.file(), named.line(),
+                                named.getMessage(), named.rule()));
+                    }
+                }).parse(source.content(), source.fileName());
             } catch (CompileError e) {
-                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, e.file(), e.line(), e.getMessage()));
+                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, e.file(), e.line(), e.getMessage(),
+                        e.rule()));
             } catch (StackOverflowError e) {
                 state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, source.fileName(), 0,
                         "expression nested too deeply"));
@@ -135,8 +145,8 @@ public final class RuleSetCompiler {
             conditions.add(condition);
         }
 
-        void warn(String file, int line, String message) {
-            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, file, line, message));
+        void warn(String file, int line, String message, String rule) {
+            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, file, line, message, rule));
         }
     }
 }

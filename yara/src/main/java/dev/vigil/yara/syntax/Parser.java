@@ -196,6 +196,14 @@ public final class Parser {
         }
         expect("rule");
         Token name = expect(Kind.IDENTIFIER);
+        try {
+            return ruleAfterName(name, isPrivate, isGlobal);
+        } catch (CompileError e) {
+            throw e.inRule(name.text());
+        }
+    }
+
+    private Ast.Rule ruleAfterName(Token name, boolean isPrivate, boolean isGlobal) {
         List<String> tags = new ArrayList<>();
         if (accept(":")) {
             Set<String> seen = new HashSet<>();
