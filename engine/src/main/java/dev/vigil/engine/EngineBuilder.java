@@ -3,6 +3,7 @@ package dev.vigil.engine;
 import dev.vigil.engine.filetype.MagicRule;
 import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.ir.BodySignature;
+import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.HashSignature;
 import dev.vigil.engine.ir.LogicalSignature;
 
@@ -19,6 +20,7 @@ public final class EngineBuilder {
     final List<LogicalSignature> logicals = new ArrayList<>();
     final List<MagicRule> magic = new ArrayList<>();
     final List<String> sources = new ArrayList<>();
+    final List<ExternalPatterns> externals = new ArrayList<>();
 
     EngineBuilder() {
     }
@@ -44,6 +46,12 @@ public final class EngineBuilder {
         return this;
     }
 
+    /** Patterns matched in the same pass whose verification and reporting belong to their language (YARA rules). */
+    public EngineBuilder add(ExternalPatterns patterns) {
+        externals.add(patterns);
+        return this;
+    }
+
     /** A file-type magic rule (.ftm); rules added later take precedence over earlier and built-in ones. */
     public EngineBuilder add(MagicRule rule) {
         magic.add(rule);
@@ -58,7 +66,11 @@ public final class EngineBuilder {
 
     /** Number of detection signatures added so far (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
-        return hashes.count() + bodies.size() + logicals.size();
+        int n = hashes.count() + bodies.size() + logicals.size();
+        for (ExternalPatterns e : externals) {
+            n += e.signatureCount();
+        }
+        return n;
     }
 
     public Engine build() {

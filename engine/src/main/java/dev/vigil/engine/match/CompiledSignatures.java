@@ -8,6 +8,7 @@ import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.BodySignature;
+import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.ByteSet;
 import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.LogicalSignature;
@@ -76,6 +77,13 @@ public final class CompiledSignatures {
 
     final List<String> warnings;
 
+    /** Sources of patterns verified by their own language, and where their atom records start. */
+    final ExternalPatterns[] externals;
+    /** Atom records from this id on belong to external patterns, in source order ({@link #externalRecordBase}). */
+    final int[] externalRecordBase;
+    final int firstExternalRecord;
+    final boolean externalEveryOffset;
+
     private CompiledSignatures(Builder b) {
         this.hashes = b.hashes;
         this.detector = b.detector;
@@ -110,14 +118,29 @@ public final class CompiledSignatures {
         this.lsigAlwaysEvaluate = b.alwaysEvaluate.toArray();
         this.maxTextPatternLength = b.maxTextPatternLength;
         this.warnings = List.copyOf(b.warnings);
+        this.externals = b.externals;
+        this.externalRecordBase = b.externalRecordBase;
+        this.firstExternalRecord = b.externalRecordBase.length == 0 ? Integer.MAX_VALUE : b.externalRecordBase[0];
+        boolean every = false;
+        for (ExternalPatterns e : externals) {
+            every |= e.needsEveryOffset();
+        }
+        this.externalEveryOffset = every;
     }
 
     public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
                                              List<LogicalSignature> logicals, List<MagicRule> magic) {
+        return compile(hashes, bodies, logicals, magic, List.of());
+    }
+
+    public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
+                                             List<LogicalSignature> logicals, List<MagicRule> magic,
+                                             List<ExternalPatterns> externals) {
         Builder b = new Builder(hashes, FileTypeDetector.withDefaults(magic));
         b.addBodies(bodies);
         b.addLogicals(logicals);
         b.assignAtoms();
+        b.addExternals(externals);
         return new CompiledSignatures(b);
     }
 
@@ -331,6 +354,33 @@ public final class CompiledSignatures {
                 }
             }
             pendingChoices.clear();
+        }
+
+        ExternalPatterns[] externals = new ExternalPatterns[0];
+        int[] externalRecordBase = new int[0];
+
+        /** Appends each external source's atoms as records after every part record; record id - base = atom index. */
+        void addExternals(List<ExternalPatterns> list) {
+            externals = list.toArray(new ExternalPatterns[0]);
+            externalRecordBase = new int[externals.length];
+            int rec = recPart.size();
+            for (int e = 0; e < externals.length; e++) {
+                ExternalPatterns x = externals[e];
+                externalRecordBase[e] = rec;
+                List<byte[]> atoms = x.atoms();
+                for (byte[] a : atoms) {
+                    if (a.length < 1 || a.length > 4) {
+                        throw new IllegalArgumentException("an atom has 1 to 4 bytes, not " + a.length);
+                    }
+                    int v = 0;
+                    for (int i = 0; i < a.length; i++) {
+                        v |= (a[i] & 0xff) << (8 * i);
+                    }
+                    atomBuilder.add(a.length, v, rec++);
+                }
+                maxBack = Math.max(maxBack, x.maxBack() + 1);
+                maxForward = Math.max(maxForward, x.maxForward() + 8);
+            }
         }
 
         private static double cost(Atoms.Choice c, int crowd) {
