@@ -29,6 +29,24 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     private final List<String> declared = new ArrayList<>();
 
     private final Map<String, List<String>> tags = new HashMap<>();
+    /** Per file name (as given to the compiler): the rules' line spans, in order. */
+    private final Map<String, List<RuleSpan>> spans = new HashMap<>();
+
+    private record RuleSpan(String name, int firstLine, int lastLine) {
+    }
+
+    /**
+     * The rule whose text covers {@code line} of {@code file} (named as the compiler was given it), or null: yara
+     * names that rule in a diagnostic ({@code error: rule "R" in FILE(LINE): ...}).
+     */
+    String ruleAt(String file, int line) {
+        for (RuleSpan r : spans.getOrDefault(file, List.of())) {
+            if (line >= r.firstLine() && line <= r.lastLine()) {
+                return r.name();
+            }
+        }
+        return null;
+    }
 
     List<String> declaredRules() {
         return declared;
@@ -55,14 +73,15 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
 
     private void addFile(Path file, String namespace, int depth) {
         try {
-            addSource(Files.readString(file, StandardCharsets.ISO_8859_1), namespace, file.getParent(), depth);
+            new Scanner(Files.readString(file, StandardCharsets.ISO_8859_1), namespace,
+                    file.toAbsolutePath().getParent(), depth, file.toString()).run();
         } catch (IOException | RuntimeException e) {
             // the compiler reports unreadable files; here they just contribute nothing
         }
     }
 
     void addSource(String src, String namespace, Path baseDir, int depth) {
-        new Scanner(src, namespace, baseDir, depth).run();
+        new Scanner(src, namespace, baseDir, depth, "-").run();
     }
 
     private static String key(String namespace, String rule, String identifier) {
@@ -79,12 +98,32 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
         private String previousWord = "";
         private String wordBeforePrevious = "";
         private String wordTwoBack = "";
+        private final String fileName;
+        /** Brace depth inside the current rule's body; -1 outside a rule. */
+        private int braces = -1;
+        private int ruleFirstLine;
 
-        Scanner(String s, String namespace, Path baseDir, int depth) {
+        Scanner(String s, String namespace, Path baseDir, int depth, String fileName) {
             this.s = s;
             this.namespace = namespace;
             this.baseDir = baseDir;
             this.depth = depth;
+            this.fileName = fileName;
+        }
+
+        private int lineAt(int pos) {
+            int line = 1;
+            for (int k = 0; k < pos && k < s.length(); k++) {
+                if (s.charAt(k) == '\n') {
+                    line++;
+                }
+            }
+            return line;
+        }
+
+        private void ruleEnds(int lastLine) {
+            spans.computeIfAbsent(fileName, f -> new ArrayList<>()).add(new RuleSpan(rule, ruleFirstLine, lastLine));
+            braces = -1;
         }
 
         void run() {
@@ -116,7 +155,12 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                     }
                     String word = s.substring(start, i);
                     if (previousWord.equals("rule")) {
+                        if (braces >= 0) {
+                            ruleEnds(lineAt(start) - 1); // the previous rule never closed
+                        }
                         rule = word;
+                        ruleFirstLine = lineAt(start);
+                        braces = 0;
                         if (!wordBeforePrevious.equals("private") && !wordTwoBack.equals("private")) {
                             declared.add(namespace + ":" + word);
                         }
@@ -133,8 +177,16 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                     if (c != '=') {
                         previousWord = "";
                     }
+                    if (braces >= 0 && c == '{') {
+                        braces++;
+                    } else if (braces > 0 && c == '}' && --braces == 0) {
+                        ruleEnds(lineAt(i));
+                    }
                     i++;
                 }
+            }
+            if (braces >= 0) {
+                ruleEnds(Integer.MAX_VALUE);
             }
         }
 

@@ -42,6 +42,8 @@ final class ScanSession {
                     n -> stats.knownSignatures = n);
             yara = YaraSignatures.compile(YaraSignatures.files(settings.databases(), settings.yaraRules()));
             if (yara != null) {
+                // one pass: the rules' strings join the engine's matcher, matches come back as detections
+                builder.add(yara.patterns());
                 stats.knownSignatures = clam + yara.ruleCount();
             }
             engine = builder.build();
@@ -55,7 +57,7 @@ final class ScanSession {
         }
         if (engine != null) {
             try {
-                scan(engine, yara, stats);
+                scan(engine, stats);
             } catch (OutputClosed e) {
                 // Nobody reads the report any more (`vigil scan -r / | head`): stop, as clamscan does on SIGPIPE.
                 io.err().print("ERROR: can't write the report: standard output is closed\n");
@@ -73,15 +75,14 @@ final class ScanSession {
         return stats.exitCode();
     }
 
-    private void scan(Engine engine, YaraRules yara, ScanStats stats) {
+    private void scan(Engine engine, ScanStats stats) {
         Reporter reporter = settings.json() ? new JsonReporter(io.out(), io.err())
                 : new TextReporter(io.out(), io.err(), settings.infectedOnly(), settings.suppressOk());
         ExecutorService pool = settings.threads() > 1 ? Executors.newFixedThreadPool(settings.threads(), workers())
                 : null;
         try (Progress progress = Progress.start(io.err(), settings.progress() && io.errIsTerminal())) {
             FileScanner scanner = new FileScanner(engine, new ScanOptions(settings.allMatch(), settings.limits()),
-                    settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone)
-                    .withYara(yara);
+                    settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone);
             int[] sinceCheck = {0};
             OrderedOutput output = new OrderedOutput(pool, settings.threads() * 4, event -> {
                 stats.record(event);

@@ -160,8 +160,9 @@ final class YaraRun {
                         throw new IOException(file);
                     }
                     // diagnostics name the file as it was given, which the compiler takes from the path it gets
-                    compiler.addFile(inProcessCwd() ? Path.of(file) : path, namespace);
-                    ruleSources.addFile(path, namespace);
+                    Path given = inProcessCwd() ? Path.of(file) : path;
+                    compiler.addFile(given, namespace);
+                    ruleSources.addFile(given, namespace);
                 }
             } catch (IOException e) {
                 io.err().print("error: could not open file: " + file + "\n");
@@ -173,7 +174,7 @@ final class YaraRun {
             YaraRules rules = compiler.compile();
             List<Diagnostic> warnings = compiler.warnings();
             if (!quiet) {
-                warnings.forEach(w -> io.err().print(w.format() + "\n"));
+                warnings.forEach(w -> io.err().print(diagnostic(w) + "\n"));
                 if (args.has(Opt.FAIL_ON_WARNINGS) && !warnings.isEmpty()) {
                     return null;
                 }
@@ -181,11 +182,25 @@ final class YaraRun {
             return rules;
         } catch (YaraCompileException e) {
             if (!quiet) {
-                compiler.warnings().forEach(w -> io.err().print(w.format() + "\n"));
+                compiler.warnings().forEach(w -> io.err().print(diagnostic(w) + "\n"));
             }
-            e.errors().forEach(d -> io.err().print(d.format() + "\n"));
+            e.errors().forEach(d -> io.err().print(diagnostic(d) + "\n"));
             return null;
         }
+    }
+
+    /**
+     * A diagnostic as yara prints it: inside a rule {@code error: rule "R" in FILE(LINE): MESSAGE}, elsewhere
+     * {@code FILE(LINE): error: MESSAGE}. {@link Diagnostic} does not name the rule; the sources tell which it is.
+     */
+    private String diagnostic(Diagnostic d) {
+        String plain = d.format();
+        String rule = ruleSources.ruleAt(d.file(), d.line());
+        if (rule == null || !plain.startsWith(d.file() + "(")) {
+            return plain;
+        }
+        String level = d.severity() == Diagnostic.Severity.ERROR ? "error" : "warning";
+        return level + ": rule \"" + rule + "\" in " + d.file() + "(" + d.line() + "): " + d.message();
     }
 
     /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */

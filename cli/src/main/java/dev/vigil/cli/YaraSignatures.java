@@ -66,8 +66,4 @@ final class YaraSignatures {
             throw new Signatures.LoadFailure(b.toString(), e);
         }
     }
-
-    static String detectionName(String rule) {
-        return "YARA." + rule + ".UNOFFICIAL";
-    }
 }

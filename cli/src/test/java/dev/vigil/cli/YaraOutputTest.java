@@ -200,6 +200,31 @@ class YaraOutputTest {
     }
 
     @Test
+    void indexKnowsWhichRuleCoversALine() throws Exception {
+        Path f = dir.resolve("spans.yar");
+        Files.writeString(f, """
+                import "pe"
+                rule one {
+                    strings: $h = { 7B 7D } $s = "}"
+                    condition: $h or $s
+                }
+
+                rule two : t { condition:
+                    true }
+                rule three { condition: (
+                """);
+        RuleSourceIndex index = new RuleSourceIndex();
+        index.addFile(f, "default");
+        assertThat(index.ruleAt(f.toString(), 1)).isNull();
+        assertThat(index.ruleAt(f.toString(), 2)).isEqualTo("one");
+        assertThat(index.ruleAt(f.toString(), 5)).isEqualTo("one");
+        assertThat(index.ruleAt(f.toString(), 6)).isNull();
+        assertThat(index.ruleAt(f.toString(), 8)).isEqualTo("two");
+        assertThat(index.ruleAt(f.toString(), 9)).isEqualTo("three");
+        assertThat(index.ruleAt(f.toString(), 10)).isEqualTo("three");
+    }
+
+    @Test
     void hexIndexFollowsIncludes() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("inc"));
         Files.writeString(sub.resolve("inner.yar"), "rule inner { strings: $h = {AA BB} condition: $h }");

@@ -96,12 +96,19 @@ final class YaraCorpus {
             Files.writeString(done, pkg + "\n");
         }
         List<Path> pe = new ArrayList<>();
-        for (Path p : regularFiles(root.resolve("root"))) {
+        long budget = settings.peBytesPerPackage();
+        List<Path> candidates;
+        try (Stream<Path> s = Files.walk(root.resolve("root"))) {
+            candidates = s.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && size(p) > 0).sorted()
+                    .toList();
+        }
+        for (Path p : candidates) {
             if (pe.size() == settings.pePerPackage()) {
                 break;
             }
-            if (startsWithMz(p)) {
+            if (size(p) <= budget && startsWithMz(p)) {
                 pe.add(p);
+                budget -= size(p);
             }
         }
         if (pe.isEmpty()) {

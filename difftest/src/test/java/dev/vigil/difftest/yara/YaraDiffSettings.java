@@ -41,6 +41,11 @@ record YaraDiffSettings(boolean full, Path cache) {
         return full ? 400 : 4;
     }
 
+    /** Bytes of PE files taken from each package, at most (a signed grub image alone is about 4 MB). */
+    long peBytesPerPackage() {
+        return full ? 512L << 20 : 6L << 20;
+    }
+
     long maxFileSize() {
         return full ? 16L << 20 : 3L << 20;
     }
