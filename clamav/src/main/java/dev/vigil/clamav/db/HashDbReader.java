@@ -41,9 +41,14 @@ public final class HashDbReader {
     }
 
     public static void read(DbFile file, Mode mode, LoadSession session) throws DatabaseException {
-        DbLines lines = new DbLines(file.content(), DbLines.FILE_BUFFER, file.fromContainer());
+        try (DbLines lines = file.lines(DbLines.FILE_BUFFER)) {
+            read(file, mode, session, lines);
+        }
+    }
+
+    private static void read(DbFile file, Mode mode, LoadSession session, DbLines lines) throws DatabaseException {
         Fields f = new Fields(MAX_FIELDS + 1);
-        byte[] b = file.content();
+        byte[] b = lines.data();
         long flevel = session.flevel();
         byte[] digest = new byte[32]; // reused: the builder copies it
         int loaded = 0;

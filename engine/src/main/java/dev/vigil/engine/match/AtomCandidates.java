@@ -9,9 +9,6 @@ import java.util.Arrays;
  * {@code values[valuesFrom[c] .. valuesFrom[c + 1])}; a part's candidates are consecutive, best first.
  */
 final class AtomCandidates {
-    private int[] partFrom = new int[64];
-    private int[] partTo = new int[64];
-    private int parts;
 
     int[] length = new int[64];
     int[] prefixMin = new int[64];
@@ -44,7 +41,7 @@ final class AtomCandidates {
     /** Appends a candidate; its values follow through {@link #addValue}. */
     void startCandidate(int len, int min, int max, double sc) {
         if (count + 1 == length.length) {
-            int cap = length.length * 2;
+            int cap = length.length + (length.length >> 1); // 1.5x: millions of candidates
             length = Arrays.copyOf(length, cap);
             prefixMin = Arrays.copyOf(prefixMin, cap);
             prefixMax = Arrays.copyOf(prefixMax, cap);
@@ -63,46 +60,10 @@ final class AtomCandidates {
     int reserveValues(int n) {
         int from = valuesFrom[count];
         if (from + n > values.length) {
-            values = Arrays.copyOf(values, Math.max(values.length * 2, from + n));
+            values = Arrays.copyOf(values, Math.max(values.length + (values.length >> 1), from + n));
         }
         valuesFrom[count] = from + n;
         return from;
     }
 
-    /** Registers a part whose candidates are {@code [from, to)}; returns the part's pending index. */
-    int addPart(int from, int to) {
-        if (parts == partFrom.length) {
-            partFrom = Arrays.copyOf(partFrom, parts * 2);
-            partTo = Arrays.copyOf(partTo, parts * 2);
-        }
-        partFrom[parts] = from;
-        partTo[parts] = to;
-        return parts++;
-    }
-
-    /** Appends another store's candidates and parts after these. */
-    void append(AtomCandidates o) {
-        int candidateBase = count;
-        for (int c = 0; c < o.count; c++) {
-            startCandidate(o.length[c], o.prefixMin[c], o.prefixMax[c], o.score[c]);
-            int n = o.valuesFrom[c + 1] - o.valuesFrom[c];
-            int from = reserveValues(n);
-            System.arraycopy(o.values, o.valuesFrom[c], values, from, n);
-        }
-        for (int p = 0; p < o.parts; p++) {
-            addPart(o.partFrom[p] + candidateBase, o.partTo[p] + candidateBase);
-        }
-    }
-
-    int parts() {
-        return parts;
-    }
-
-    int first(int part) {
-        return partFrom[part];
-    }
-
-    int candidateCount(int part) {
-        return partTo[part] - partFrom[part];
-    }
 }

@@ -141,13 +141,15 @@ public final class CompiledSignatures {
      * (bodies first), whatever order they arrive in.
      */
     public static final class Compiler {
-        private final Section bodies = new Section();
-        private final Section logical = new Section();
-        private final List<String> bodyNames = new ArrayList<>();
-        private final List<LogicalSignature> lsigs = new ArrayList<>();
-        private final IntList lsigSlotBase = new IntList();
-        private final IntList slotLsig = new IntList();
-        private final IntList alwaysEvaluate = new IntList();
+        /** One store of atom candidates for both sections, so that joining them copies none. */
+        private AtomCandidates candidates = new AtomCandidates();
+        private Section bodies = new Section(candidates);
+        private Section logical = new Section(candidates);
+        private List<String> bodyNames = new ArrayList<>();
+        private List<LogicalSignature> lsigs = new ArrayList<>();
+        private IntList lsigSlotBase = new IntList();
+        private IntList slotLsig = new IntList();
+        private IntList alwaysEvaluate = new IntList();
         private boolean built;
 
         public void add(BodySignature s) {
@@ -211,8 +213,20 @@ public final class CompiledSignatures {
             checkOpen();
             built = true;
             bodies.append(logical);
+            logical = null;
             bodies.assignAtoms();
-            return new CompiledSignatures(hashes, FileTypeDetector.withDefaults(magic), bodies, this);
+            bodies.candidates = null; // only the chosen atoms go on
+            candidates = null;
+            CompiledSignatures compiled = new CompiledSignatures(hashes, FileTypeDetector.withDefaults(magic), bodies,
+                    this);
+            // The builder that holds this compiler often outlives the build (a CLI scan): keep no second copy.
+            bodies = null;
+            bodyNames = null;
+            lsigs = null;
+            lsigSlotBase = null;
+            slotLsig = null;
+            alwaysEvaluate = null;
+            return compiled;
         }
 
         /**
@@ -287,8 +301,9 @@ public final class CompiledSignatures {
             for (int i = 0; i < o.pendingPart.size(); i++) {
                 pendingPart.add(o.pendingPart.get(i) + partBase);
                 pendingBehind.add(o.pendingBehind.get(i));
+                pendingFrom.add(o.pendingFrom.get(i));
+                pendingTo.add(o.pendingTo.get(i));
             }
-            candidates.append(o.candidates);
             maxForward = Math.max(maxForward, o.maxForward);
             maxTextPatternLength = Math.max(maxTextPatternLength, o.maxTextPatternLength);
             warnings.addAll(o.warnings);
@@ -337,7 +352,8 @@ public final class CompiledSignatures {
                     continue;
                 }
                 pendingPart.add(partId);
-                candidates.addPart(from, candidatesTo[i]);
+                pendingFrom.add(from);
+                pendingTo.add(candidatesTo[i]);
                 pendingBehind.add(prog.behindReach);
             }
         }
@@ -348,8 +364,15 @@ public final class CompiledSignatures {
         static final int CROWDED = 16;
 
         final IntList pendingPart = new IntList();
-        AtomCandidates candidates = new AtomCandidates();
+        /** Each pending part's candidates: {@code [pendingFrom, pendingTo)} in {@link #candidates}. */
+        final IntList pendingFrom = new IntList();
+        final IntList pendingTo = new IntList();
         final IntList pendingBehind = new IntList();
+        AtomCandidates candidates;
+
+        Section(AtomCandidates candidates) {
+            this.candidates = candidates;
+        }
 
         /**
          * Chooses one atom per part. Each part starts with its most selective candidate; a part whose atom is shared
@@ -359,16 +382,16 @@ public final class CompiledSignatures {
          */
         void assignAtoms() {
             AtomCandidates cs = candidates;
-            int n = cs.parts();
+            int n = pendingPart.size();
             int[] pick = new int[n];
             LongIntMap crowd = new LongIntMap(n);
             for (int i = 0; i < n; i++) {
-                count(crowd, cs, cs.first(i), 1);
+                count(crowd, cs, pendingFrom.get(i), 1);
             }
             for (int pass = 0; pass < 2; pass++) {
                 for (int i = 0; i < n; i++) {
-                    int base = cs.first(i);
-                    int size = cs.candidateCount(i);
+                    int base = pendingFrom.get(i);
+                    int size = (pendingTo.get(i) - pendingFrom.get(i));
                     int cur = base + pick[i];
                     int curCrowd = crowdOf(crowd, cs, cur);
                     if (size == 1 || curCrowd <= CROWDED) {
@@ -394,7 +417,7 @@ public final class CompiledSignatures {
                 }
             }
             for (int i = 0; i < n; i++) {
-                int c = cs.first(i) + pick[i];
+                int c = pendingFrom.get(i) + pick[i];
                 int partId = pendingPart.get(i);
                 maxBack = Math.max(maxBack, cs.prefixMax[c] + 2 + pendingBehind.get(i));
                 int rec = recPart.size();
@@ -405,7 +428,6 @@ public final class CompiledSignatures {
                     atomBuilder.add(cs.length[c], cs.values[v], rec);
                 }
             }
-            candidates = null;
         }
 
         private static double cost(AtomCandidates cs, int c, int crowd) {
