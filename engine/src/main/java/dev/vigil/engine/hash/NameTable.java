@@ -15,10 +15,11 @@ public final class NameTable {
     private byte[][] blocks = new byte[8][];
     private int blockCount;
     private int used = BLOCK_SIZE; // in the last block: full, so that the first name opens one
-    /** Per name: block index << BLOCK_BITS | offset in the block. */
-    private int[] positions = new int[1 << 8];
-    private int[] lengths = new int[1 << 8];
+    /** Per name, in blocks of {@link #INDEX_SIZE} names: block index << BLOCK_BITS | offset, then length. */
+    private int[][] index = new int[8][];
     private int size;
+    private static final int INDEX_BITS = 14;
+    private static final int INDEX_SIZE = 1 << INDEX_BITS;
 
     public int add(String name) {
         byte[] b = name.getBytes(StandardCharsets.UTF_8);
@@ -39,13 +40,17 @@ public final class NameTable {
             System.arraycopy(suffix, 0, block, at + first, suffix.length);
         }
         used += length;
-        if (size == positions.length) {
-            int cap = Math.max(16, size + (size >> 1));
-            positions = Arrays.copyOf(positions, cap);
-            lengths = Arrays.copyOf(lengths, cap);
+        int ib = size >>> INDEX_BITS;
+        if (ib == index.length) {
+            index = Arrays.copyOf(index, ib * 2);
         }
-        positions[size] = ((blockCount - 1) << BLOCK_BITS) | at;
-        lengths[size] = length;
+        if (index[ib] == null) {
+            index[ib] = new int[INDEX_SIZE * 2];
+        }
+        int[] entries = index[ib];
+        int e = (size & (INDEX_SIZE - 1)) * 2;
+        entries[e] = ((blockCount - 1) << BLOCK_BITS) | at;
+        entries[e + 1] = length;
         return size++;
     }
 
@@ -68,8 +73,10 @@ public final class NameTable {
     }
 
     public String get(int index) {
-        int p = positions[index];
-        return new String(blocks[p >>> BLOCK_BITS], p & (BLOCK_SIZE - 1), lengths[index], StandardCharsets.UTF_8);
+        int[] entries = this.index[index >>> INDEX_BITS];
+        int e = (index & (INDEX_SIZE - 1)) * 2;
+        int p = entries[e];
+        return new String(blocks[p >>> BLOCK_BITS], p & (BLOCK_SIZE - 1), entries[e + 1], StandardCharsets.UTF_8);
     }
 
     public int size() {
@@ -78,8 +85,6 @@ public final class NameTable {
 
     /** Releases unused capacity once loading is over. */
     public void trim() {
-        positions = Arrays.copyOf(positions, size);
-        lengths = Arrays.copyOf(lengths, size);
         blocks = Arrays.copyOf(blocks, blockCount);
         if (blockCount > 0 && blocks[blockCount - 1].length == BLOCK_SIZE && used < BLOCK_SIZE) {
             blocks[blockCount - 1] = Arrays.copyOf(blocks[blockCount - 1], used);

@@ -3,20 +3,25 @@ package dev.vigil.engine.match;
 import java.util.Arrays;
 
 /**
- * The atom candidates of every part of a compilation, stored flat in primitive arrays: hundreds of thousands of
- * parts with up to six candidates each would otherwise cost an object and an array per candidate until the atoms
- * are assigned. Candidate {@code c} covers {@code length[c]} positions and expands to the literal values
- * {@code values[valuesFrom[c] .. valuesFrom[c + 1])}; a part's candidates are consecutive, best first.
+ * The atom candidates of every part of a compilation, stored flat in blocks of primitive arrays: hundreds of
+ * thousands of parts with up to six candidates each would otherwise cost an object and an array per candidate until
+ * the atoms are assigned, and one array per field would be copied (and its old copies left to the collector) each
+ * time it grew. Candidate {@code c} covers {@link #length} positions and expands to {@link #valueCount} literal
+ * values, {@link #value}{@code (c, 0 ..)}; a part's candidates are consecutive, best first.
  */
 final class AtomCandidates {
+    private static final int BLOCK_BITS = 14;
+    private static final int BLOCK_SIZE = 1 << BLOCK_BITS;
+    private static final int MASK = BLOCK_SIZE - 1;
+    /** Ints per candidate: length, prefixMin, prefixMax, first value's position, value count. */
+    private static final int FIELDS = 5;
 
-    int[] length = new int[64];
-    int[] prefixMin = new int[64];
-    int[] prefixMax = new int[64];
-    double[] score = new double[64];
-    /** One more entry than candidates: the end of the last one's values. */
-    int[] valuesFrom = new int[65];
-    int[] values = new int[256];
+    private int[][] fields = new int[4][];
+    private double[][] scores = new double[4][];
+    /** Values in blocks; one candidate's values never span two blocks (at most {@link Atoms#MAX_EXPANSION}). */
+    private int[][] values = new int[4][];
+    private int valueBlocks;
+    private int valuesUsed = BLOCK_SIZE;
     private int count;
     private final Atoms.Scratch scratch = new Atoms.Scratch();
 
@@ -29,41 +34,77 @@ final class AtomCandidates {
         return count;
     }
 
-    int valueCount() {
-        return valuesFrom[count];
-    }
-
     /** Drops every candidate stored after {@code mark} (a pattern that turned out unusable). */
     void truncate(int mark) {
         count = mark;
     }
 
-    /** Appends a candidate; its values follow through {@link #addValue}. */
-    void startCandidate(int len, int min, int max, double sc) {
-        if (count + 1 == length.length) {
-            int cap = length.length + (length.length >> 1); // 1.5x: millions of candidates
-            length = Arrays.copyOf(length, cap);
-            prefixMin = Arrays.copyOf(prefixMin, cap);
-            prefixMax = Arrays.copyOf(prefixMax, cap);
-            score = Arrays.copyOf(score, cap);
-            valuesFrom = Arrays.copyOf(valuesFrom, cap + 1);
+    /**
+     * Appends a candidate of {@code valueCount} values and returns the block its values go to, from
+     * {@link #valueOffset}{@code (candidate)}.
+     */
+    int[] add(int len, int min, int max, double sc, int valueCount) {
+        int block = count >>> BLOCK_BITS;
+        int at = count & MASK;
+        if (at == 0 && (block == fields.length || fields[block] == null)) {
+            if (block == fields.length) {
+                fields = Arrays.copyOf(fields, block * 2);
+                scores = Arrays.copyOf(scores, block * 2);
+            }
+            fields[block] = new int[BLOCK_SIZE * FIELDS];
+            scores[block] = new double[BLOCK_SIZE];
         }
-        length[count] = len;
-        prefixMin[count] = min;
-        prefixMax[count] = max;
-        score[count] = sc;
-        valuesFrom[count + 1] = valuesFrom[count];
+        if (valuesUsed + valueCount > BLOCK_SIZE) {
+            if (valueBlocks == values.length) {
+                values = Arrays.copyOf(values, valueBlocks * 2);
+            }
+            values[valueBlocks++] = new int[BLOCK_SIZE];
+            valuesUsed = 0;
+        }
+        int[] f = fields[block];
+        int o = at * FIELDS;
+        f[o] = len;
+        f[o + 1] = min;
+        f[o + 2] = max;
+        f[o + 3] = ((valueBlocks - 1) << BLOCK_BITS) | valuesUsed;
+        f[o + 4] = valueCount;
+        scores[block][at] = sc;
+        valuesUsed += valueCount;
         count++;
+        return values[valueBlocks - 1];
     }
 
-    /** Reserves room for {@code n} values of the candidate just started and returns the index of the first. */
-    int reserveValues(int n) {
-        int from = valuesFrom[count];
-        if (from + n > values.length) {
-            values = Arrays.copyOf(values, Math.max(values.length + (values.length >> 1), from + n));
-        }
-        valuesFrom[count] = from + n;
-        return from;
+    private int field(int c, int i) {
+        return fields[c >>> BLOCK_BITS][(c & MASK) * FIELDS + i];
     }
 
+    int length(int c) {
+        return field(c, 0);
+    }
+
+    int prefixMin(int c) {
+        return field(c, 1);
+    }
+
+    int prefixMax(int c) {
+        return field(c, 2);
+    }
+
+    double score(int c) {
+        return scores[c >>> BLOCK_BITS][c & MASK];
+    }
+
+    int valueCount(int c) {
+        return field(c, 4);
+    }
+
+    /** Where candidate {@code c}'s values start in the block {@link #add} returned for it. */
+    int valueOffset(int c) {
+        return field(c, 3) & MASK;
+    }
+
+    int value(int c, int i) {
+        int p = field(c, 3);
+        return values[p >>> BLOCK_BITS][(p & MASK) + i];
+    }
 }

@@ -106,9 +106,8 @@ final class Atoms {
             for (int j = 0; j < lens[k]; j++) {
                 expansion *= width[at[k] + j];
             }
-            out.startCandidate(lens[k], (int) mins[k], (int) maxs[k], scores[k]);
-            int from = out.reserveValues(expansion); // may grow out.values
-            expand(sets, at[k], lens[k], out.values, from);
+            int[] block = out.add(lens[k], (int) mins[k], (int) maxs[k], scores[k], expansion);
+            expand(sets, at[k], lens[k], block, out.valueOffset(out.count() - 1));
         }
         return kept;
     }

@@ -401,7 +401,7 @@ public final class CompiledSignatures {
                     double bestCost = cost(cs, cur, curCrowd);
                     for (int j = 0; j < size; j++) {
                         // A shorter atom fires far more often than any crowding costs: only same-length moves.
-                        if (j != pick[i] && cs.length[base + j] >= cs.length[base]) {
+                        if (j != pick[i] && cs.length(base + j) >= cs.length(base)) {
                             double c = cost(cs, base + j, crowdOf(crowd, cs, base + j) + 1);
                             if (c > bestCost) {
                                 best = j;
@@ -419,36 +419,36 @@ public final class CompiledSignatures {
             for (int i = 0; i < n; i++) {
                 int c = pendingFrom.get(i) + pick[i];
                 int partId = pendingPart.get(i);
-                maxBack = Math.max(maxBack, cs.prefixMax[c] + 2 + pendingBehind.get(i));
+                maxBack = Math.max(maxBack, cs.prefixMax(c) + 2 + pendingBehind.get(i));
                 int rec = recPart.size();
                 recPart.add(partId);
-                recPrefixMin.add(cs.prefixMin[c]);
-                recPrefixMax.add(cs.prefixMax[c]);
-                for (int v = cs.valuesFrom[c]; v < cs.valuesFrom[c + 1]; v++) {
-                    atomBuilder.add(cs.length[c], cs.values[v], rec);
+                recPrefixMin.add(cs.prefixMin(c));
+                recPrefixMax.add(cs.prefixMax(c));
+                for (int v = 0; v < cs.valueCount(c); v++) {
+                    atomBuilder.add(cs.length(c), cs.value(c, v), rec);
                 }
             }
         }
 
         private static double cost(AtomCandidates cs, int c, int crowd) {
-            return cs.score[c] - 4 * (Math.log(Math.max(1, crowd)) / Math.log(2));
+            return cs.score(c) - 4 * (Math.log(Math.max(1, crowd)) / Math.log(2));
         }
 
         private static long atomKey(AtomCandidates cs, int c, int value) {
-            return ((long) cs.length[c] << 32) | (value & 0xffffffffL);
+            return ((long) cs.length(c) << 32) | (value & 0xffffffffL);
         }
 
         private static int crowdOf(LongIntMap crowd, AtomCandidates cs, int c) {
             int m = 0;
-            for (int v = cs.valuesFrom[c]; v < cs.valuesFrom[c + 1]; v++) {
-                m = Math.max(m, crowd.get(atomKey(cs, c, cs.values[v])));
+            for (int v = 0; v < cs.valueCount(c); v++) {
+                m = Math.max(m, crowd.get(atomKey(cs, c, cs.value(c, v))));
             }
             return m;
         }
 
         private static void count(LongIntMap crowd, AtomCandidates cs, int c, int delta) {
-            for (int v = cs.valuesFrom[c]; v < cs.valuesFrom[c + 1]; v++) {
-                crowd.add(atomKey(cs, c, cs.values[v]), delta);
+            for (int v = 0; v < cs.valueCount(c); v++) {
+                crowd.add(atomKey(cs, c, cs.value(c, v)), delta);
             }
         }
     }
