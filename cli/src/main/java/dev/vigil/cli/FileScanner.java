@@ -5,6 +5,9 @@ import dev.vigil.engine.Engine;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 import dev.vigil.engine.SignatureKind;
+import dev.vigil.yara.RuleMatch;
+import dev.vigil.yara.YaraRules;
+import dev.vigil.yara.YaraScanOptions;
 import dev.vigil.cli.Event.FileOutcome;
 import dev.vigil.cli.Event.FileOutcome.Kind;
 
@@ -32,6 +35,7 @@ final class FileScanner {
     private final boolean alertExceedsMax;
     private final long procDevice;
     private final LongConsumer onDone;
+    private YaraRules yara;
 
     /**
      * @param procDevice the device number of a mounted /proc, whose files are never scanned, or
@@ -44,6 +48,12 @@ final class FileScanner {
         this.alertExceedsMax = alertExceedsMax;
         this.procDevice = procDevice;
         this.onDone = onDone;
+    }
+
+    /** Also scans every file with these YARA rules (null: none); set before scanning starts. */
+    FileScanner withYara(YaraRules rules) {
+        this.yara = rules;
+        return this;
     }
 
     FileOutcome scanFile(String display, Path path) {
@@ -89,7 +99,7 @@ final class FileScanner {
         }
         ScanResult r;
         try {
-            r = engine.scan(path, options);
+            r = withYaraDetections(engine.scan(path, options), path);
         } catch (FileSystemException e) {
             return FileOutcome.failed(display, Kind.OPEN_FAILED, Errors.strerror(e), size, readBlocks);
         } catch (IOException e) {
@@ -99,6 +109,29 @@ final class FileScanner {
             return FileOutcome.failed(display, Kind.SCAN_ERROR, "Internal error (" + e + ")", size, readBlocks);
         }
         return outcome(display, r, readBlocks);
+    }
+
+    /**
+     * Adds the YARA rules' matches after the engine's detections, named as clamscan names them; without --allmatch
+     * only when the engine found nothing, and only the first.
+     */
+    private ScanResult withYaraDetections(ScanResult r, Path path) throws IOException {
+        if (yara == null || (!r.detections().isEmpty() && !options.allMatch())) {
+            return r;
+        }
+        List<RuleMatch> matches = yara.scan(path, YaraScanOptions.DEFAULT).matches();
+        if (matches.isEmpty()) {
+            return r;
+        }
+        List<Detection> all = new ArrayList<>(r.detections());
+        for (RuleMatch m : matches) {
+            long offset = m.strings().isEmpty() ? -1 : m.strings().get(0).offset();
+            all.add(new Detection(YaraSignatures.detectionName(m.name()), SignatureKind.YARA, offset));
+            if (!options.allMatch()) {
+                break;
+            }
+        }
+        return new ScanResult(all, r.fileType(), r.size(), r.bytesScanned(), r.limitExceeded());
     }
 
     private FileOutcome scanStdinOnce(InputStream in) {

@@ -34,6 +34,14 @@ public final class Main {
 
     /** Runs the command line in {@code io}; returns the exit status. */
     static int run(String[] args, Io io) {
+        if (args.length > 0 && args[0].equals("yara")) {
+            try {
+                return YaraCommand.run(java.util.Arrays.asList(args).subList(1, args.length), io);
+            } finally {
+                io.out().flush();
+                io.err().flush();
+            }
+        }
         CommandLine cl = commandLine(io);
         try {
             return cl.execute(ClamscanArgs.normalize(args, cl.getSubcommands().get("scan")));
@@ -46,6 +54,7 @@ public final class Main {
     static CommandLine commandLine(Io io) {
         CommandLine cl = new CommandLine(new VigilCommand(io));
         cl.addSubcommand(new CommandLine(new ScanCommand(io)));
+        cl.addSubcommand(new CommandLine(new YaraCommand(io)));
         cl.setOverwrittenOptionsAllowed(true); // clamscan lets a flag be repeated; the last value wins
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));

@@ -29,6 +29,11 @@ final class ScanCommand implements Callable<Integer> {
             description = "Load ClamAV signatures from FILE or DIR (repeatable). Replaces the built-in signatures.")
     List<Path> databases = new ArrayList<>();
 
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Also scan with the YARA rules in FILE (repeatable); matches are reported as YARA.<rule>.UNOFFICIAL. "
+                    + ".yar/.yara files given with -d, or found in a -d directory, are loaded the same way.")
+    List<Path> yaraRules = new ArrayList<>();
+
     @Option(names = {"-z", "--allmatch"}, description = "Report every matching signature, not only the first.")
     boolean allMatch;
 
@@ -132,6 +137,7 @@ final class ScanCommand implements Callable<Integer> {
         return new ScanSettings(List.copyOf(paths), fileList, recursive, List.copyOf(databases), allMatch,
                 infectedOnly, suppressOk, noSummary, detectPua, json, !noProgress,
                 ScanLimits.DEFAULT.withMaxFileSize(maxFileSize).withMaxScanSize(maxScanSize), alertExceedsMax,
-                maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads);
+                maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads,
+                List.copyOf(yaraRules));
     }
 }

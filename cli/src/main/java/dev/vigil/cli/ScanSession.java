@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.ScanOptions;
+import dev.vigil.yara.YaraRules;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
@@ -35,16 +36,26 @@ final class ScanSession {
         ScanStats stats = new ScanStats();
         EngineBuilder builder = Engine.builder();
         Engine engine = null;
+        YaraRules yara = null;
         try {
-            Signatures.load(settings.databases(), settings.detectPua(), builder, n -> stats.knownSignatures = n);
+            long clam = Signatures.load(settings.databases(), settings.detectPua(), builder,
+                    n -> stats.knownSignatures = n);
+            yara = YaraSignatures.compile(YaraSignatures.files(settings.databases(), settings.yaraRules()));
+            if (yara != null) {
+                stats.knownSignatures = clam + yara.ruleCount();
+            }
             engine = builder.build();
+        } catch (IOException e) {
+            io.err().print("ERROR: Can't load YARA rules: " + Errors.strerror(e) + "\n");
+            stats.silentError = true;
+            engine = null;
         } catch (Signatures.LoadFailure | RuntimeException e) {
             io.err().print("ERROR: " + (e instanceof Signatures.LoadFailure ? e.getMessage() : e.toString()) + "\n");
             stats.silentError = true;
         }
         if (engine != null) {
             try {
-                scan(engine, stats);
+                scan(engine, yara, stats);
             } catch (OutputClosed e) {
                 // Nobody reads the report any more (`vigil scan -r / | head`): stop, as clamscan does on SIGPIPE.
                 io.err().print("ERROR: can't write the report: standard output is closed\n");
@@ -62,14 +73,15 @@ final class ScanSession {
         return stats.exitCode();
     }
 
-    private void scan(Engine engine, ScanStats stats) {
+    private void scan(Engine engine, YaraRules yara, ScanStats stats) {
         Reporter reporter = settings.json() ? new JsonReporter(io.out(), io.err())
                 : new TextReporter(io.out(), io.err(), settings.infectedOnly(), settings.suppressOk());
         ExecutorService pool = settings.threads() > 1 ? Executors.newFixedThreadPool(settings.threads(), workers())
                 : null;
         try (Progress progress = Progress.start(io.err(), settings.progress() && io.errIsTerminal())) {
             FileScanner scanner = new FileScanner(engine, new ScanOptions(settings.allMatch(), settings.limits()),
-                    settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone);
+                    settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone)
+                    .withYara(yara);
             int[] sinceCheck = {0};
             OrderedOutput output = new OrderedOutput(pool, settings.threads() * 4, event -> {
                 stats.record(event);

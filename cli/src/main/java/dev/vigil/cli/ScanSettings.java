@@ -9,5 +9,5 @@ import java.util.List;
 record ScanSettings(List<String> paths, Path fileList, boolean recursive, List<Path> databases, boolean allMatch,
                     boolean infectedOnly, boolean suppressOk, boolean noSummary, boolean detectPua, boolean json,
                     boolean progress, ScanLimits limits, boolean alertExceedsMax, int maxDirRecursion,
-                    Walker.LinkPolicy links, boolean crossFilesystems, int threads) {
+                    Walker.LinkPolicy links, boolean crossFilesystems, int threads, List<Path> yaraRules) {
 }

@@ -4,6 +4,7 @@ import dev.vigil.engine.filetype.MagicRule;
 import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.match.CompiledSignatures;
 import dev.vigil.engine.ir.BodySignature;
+import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.HashAlgorithm;
 import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
@@ -27,6 +28,7 @@ public final class EngineBuilder {
     private int logicalCount;
     final List<MagicRule> magic = new ArrayList<>();
     final List<String> sources = new ArrayList<>();
+    final List<ExternalPatterns> externals = new ArrayList<>();
 
     EngineBuilder() {
     }
@@ -84,6 +86,12 @@ public final class EngineBuilder {
         return this;
     }
 
+    /** Patterns matched in the same pass whose verification and reporting belong to their language (YARA rules). */
+    public EngineBuilder add(ExternalPatterns patterns) {
+        externals.add(patterns);
+        return this;
+    }
+
     /** A file-type magic rule (.ftm); rules added later take precedence over earlier and built-in ones. */
     public EngineBuilder add(MagicRule rule) {
         magic.add(rule);
@@ -98,7 +106,11 @@ public final class EngineBuilder {
 
     /** Number of detection signatures added so far (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
-        return hashes.count() + bodyCount + logicalCount;
+        int n = hashes.count() + bodyCount + logicalCount;
+        for (ExternalPatterns e : externals) {
+            n += e.signatureCount();
+        }
+        return n;
     }
 
     public Engine build() {
@@ -109,6 +121,6 @@ public final class EngineBuilder {
         if (compileFailure != null) {
             throw compileFailure;
         }
-        return compiler.build(hashes.build(), magic);
+        return compiler.build(hashes.build(), magic, externals);
     }
 }

@@ -1,45 +1,96 @@
 package dev.vigil.yara;
 
+import dev.vigil.yara.condition.CompiledRule;
+import dev.vigil.yara.condition.RuleSetCompiler;
+import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.StringCompileException;
+import dev.vigil.yara.strings.StringCompiler;
+import dev.vigil.yara.syntax.StringDecl;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Compiles YARA rule sources into {@link YaraRules}. Sources added to one compiler form one rule set: a rule may
  * refer to rules added before it, as with {@code yara}'s several rule files. Not thread-safe; the result is.
+ * Rule text is read as bytes (ISO-8859-1 when given as a Java string), as YARA reads it.
  */
 public final class YaraCompiler {
+    private final Map<String, Object> externals = new LinkedHashMap<>();
+    private final List<RuleSetCompiler.Source> sources = new ArrayList<>();
+    private final List<Diagnostic> errors = new ArrayList<>();
+    private final List<Diagnostic> warnings = new ArrayList<>();
+    private boolean strictEscape;
 
     /**
      * Defines an external variable ({@code yara -d name=value}); {@code value} is a Long, Double, Boolean or
      * String.
      */
     public YaraCompiler defineExternal(String name, Object value) {
-        throw new UnsupportedOperationException("not yet implemented");
+        if (!(value instanceof Long || value instanceof Double || value instanceof Boolean
+                || value instanceof String)) {
+            throw new IllegalArgumentException("an external is a Long, Double, Boolean or String: " + value);
+        }
+        externals.put(name, value);
+        return this;
     }
 
     /** Unknown escapes in regular expressions warn (YARA's {@code --strict-escape}). */
     public YaraCompiler strictEscape(boolean on) {
-        throw new UnsupportedOperationException("not yet implemented");
+        strictEscape = on;
+        return this;
     }
 
     /** Adds a rule file; includes resolve relative to it. Errors are collected, {@link #compile()} reports them. */
     public YaraCompiler addFile(Path file, String namespace) throws IOException {
-        throw new UnsupportedOperationException("not yet implemented");
+        sources.add(new RuleSetCompiler.Source(namespace, file.toString(), Files.readAllBytes(file)));
+        return this;
     }
 
     /** Adds rule source text; {@code fileName} names it in diagnostics, includes resolve against the working directory. */
     public YaraCompiler addSource(String source, String namespace, String fileName) {
-        throw new UnsupportedOperationException("not yet implemented");
+        sources.add(new RuleSetCompiler.Source(namespace, fileName, source.getBytes(StandardCharsets.ISO_8859_1)));
+        return this;
     }
 
-    /** Warnings so far, in source order. */
+    /** Warnings of the last {@link #compile()}, in source order. */
     public List<Diagnostic> warnings() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return List.copyOf(warnings);
     }
 
     /** The compiled rules, or every error found. */
     public YaraRules compile() throws YaraCompileException {
-        throw new UnsupportedOperationException("not yet implemented");
+        errors.clear();
+        warnings.clear();
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, externals, RuleSetCompiler.Options.defaults());
+        warnings.addAll(r.warnings());
+        if (!r.ok()) {
+            throw new YaraCompileException(r.errors());
+        }
+        CompiledString[] strings = new CompiledString[r.rules().stringCount()];
+        for (CompiledRule rule : r.rules().rules()) {
+            for (int i = 0; i < rule.strings().size(); i++) {
+                StringDecl decl = rule.strings().get(i);
+                try {
+                    StringCompiler.Result s = StringCompiler.compile(decl);
+                    strings[rule.stringIndexes()[i]] = s.string();
+                    for (String w : s.warnings()) {
+                        warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, decl.file(), decl.line(), w));
+                    }
+                } catch (StringCompileException e) {
+                    errors.add(new Diagnostic(Diagnostic.Severity.ERROR, decl.file(), decl.line(), e.getMessage()));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new YaraCompileException(errors);
+        }
+        return new YaraRules(r.rules(), strings);
     }
 }

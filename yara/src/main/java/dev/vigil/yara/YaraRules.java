@@ -1,26 +1,90 @@
 package dev.vigil.yara;
 
+import dev.vigil.engine.Engine;
+import dev.vigil.engine.ScanLimits;
+import dev.vigil.engine.ScanOptions;
+import dev.vigil.engine.ScanResult;
+import dev.vigil.engine.io.ScanInput;
+import dev.vigil.engine.ir.ExternalPatterns;
+import dev.vigil.yara.condition.CompiledRule;
+import dev.vigil.yara.condition.CompiledRuleSet;
+import dev.vigil.yara.strings.CompiledString;
+
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /** A compiled, immutable, thread-safe YARA rule set. */
 public final class YaraRules {
+    final CompiledRuleSet program;
+    final CompiledString[] strings;
+    private final YaraPatterns patterns;
+    private final int reportable;
+    private volatile Engine engine;
 
-    YaraRules() {
+    YaraRules(CompiledRuleSet program, CompiledString[] strings) {
+        this.program = program;
+        this.strings = strings;
+        int n = 0;
+        for (CompiledRule r : program.rules()) {
+            if (!r.isPrivate()) {
+                n++;
+            }
+        }
+        this.reportable = n;
+        this.patterns = new YaraPatterns(this);
     }
 
     /** Number of rules, private ones included. */
     public int ruleCount() {
-        throw new UnsupportedOperationException("not yet implemented");
+        return program.rules().size();
+    }
+
+    int reportableRuleCount() {
+        return reportable;
+    }
+
+    /**
+     * These rules as patterns for an engine that also holds other signatures, so that one pass serves all of them
+     * ({@code Engine.builder().add(rules.patterns())}). Each matching non-private rule is a detection named
+     * {@code YARA.<rule>.UNOFFICIAL}, as clamscan names YARA rules; the scan result's report is a
+     * {@link YaraScanResult}.
+     */
+    public ExternalPatterns patterns() {
+        return patterns;
     }
 
     /** Scans bytes with these rules alone. */
     public YaraScanResult scan(byte[] data, YaraScanOptions options) {
-        throw new UnsupportedOperationException("not yet implemented");
+        try {
+            return scan(ScanInput.of(data), options);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Scans a file with these rules alone, in bounded memory. */
     public YaraScanResult scan(Path file, YaraScanOptions options) throws IOException {
-        throw new UnsupportedOperationException("not yet implemented");
+        try (ScanInput in = dev.vigil.engine.io.FileInput.open(file)) {
+            return scan(in, options);
+        }
+    }
+
+    private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
+        Engine e = engine;
+        if (e == null) {
+            e = Engine.builder().add(patterns).build();
+            engine = e;
+        }
+        ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));
+        ScanResult r = e.scan(input, new ScanOptions(true, limits));
+        YaraScanResult report = (YaraScanResult) r.reports().get(0);
+        if (r.limitExceeded() != null) {
+            List<String> w = new java.util.ArrayList<>(report.warnings());
+            w.add("scan stopped: " + r.limitExceeded());
+            report = new YaraScanResult(report.matches(), report.notMatching(), w, report.console());
+        }
+        return report;
     }
 }

@@ -8,6 +8,7 @@ import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.BodySignature;
+import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.ByteSet;
 import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.LogicalSignature;
@@ -76,6 +77,13 @@ public final class CompiledSignatures {
 
     final List<String> warnings;
 
+    /** Sources of patterns verified by their own language, and where their atom records start. */
+    final ExternalPatterns[] externals;
+    /** Atom records from this id on belong to external patterns, in source order ({@link #externalRecordBase}). */
+    final int[] externalRecordBase;
+    final int firstExternalRecord;
+    final boolean externalEveryOffset;
+
     private CompiledSignatures(HashTables hashes, FileTypeDetector detector, Section p, Compiler c) {
         this.hashes = hashes;
         this.detector = detector;
@@ -110,10 +118,24 @@ public final class CompiledSignatures {
         this.lsigAlwaysEvaluate = c.alwaysEvaluate.toArray();
         this.maxTextPatternLength = p.maxTextPatternLength;
         this.warnings = List.copyOf(p.warnings);
+        this.externals = p.externals;
+        this.externalRecordBase = p.externalRecordBase;
+        this.firstExternalRecord = p.externalRecordBase.length == 0 ? Integer.MAX_VALUE : p.externalRecordBase[0];
+        boolean every = false;
+        for (ExternalPatterns e : externals) {
+            every |= e.needsEveryOffset();
+        }
+        this.externalEveryOffset = every;
     }
 
     public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
                                              List<LogicalSignature> logicals, List<MagicRule> magic) {
+        return compile(hashes, bodies, logicals, magic, List.of());
+    }
+
+    public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
+                                             List<LogicalSignature> logicals, List<MagicRule> magic,
+                                             List<ExternalPatterns> externals) {
         Compiler c = new Compiler();
         for (BodySignature s : bodies) {
             c.add(s);
@@ -121,7 +143,7 @@ public final class CompiledSignatures {
         for (LogicalSignature s : logicals) {
             c.add(s);
         }
-        return c.build(hashes, magic);
+        return c.build(hashes, magic, externals);
     }
 
     /** Patterns the compiler had to leave out (each with its reason); empty when everything compiled. */
@@ -210,6 +232,11 @@ public final class CompiledSignatures {
 
         /** Chooses the atoms and freezes everything; the compiler cannot be used afterwards. */
         public CompiledSignatures build(HashTables hashes, List<MagicRule> magic) {
+            return build(hashes, magic, List.of());
+        }
+
+        /** As {@link #build(HashTables, List)}, with patterns whose verification belongs to their own language. */
+        public CompiledSignatures build(HashTables hashes, List<MagicRule> magic, List<ExternalPatterns> externals) {
             checkOpen();
             built = true;
             bodies.append(logical);
@@ -217,6 +244,7 @@ public final class CompiledSignatures {
             bodies.assignAtoms();
             bodies.candidates = null; // only the chosen atoms go on
             candidates = null;
+            bodies.addExternals(externals);
             CompiledSignatures compiled = new CompiledSignatures(hashes, FileTypeDetector.withDefaults(magic), bodies,
                     this);
             // The builder that holds this compiler often outlives the build (a CLI scan): keep no second copy.
@@ -427,6 +455,33 @@ public final class CompiledSignatures {
                 for (int v = 0; v < cs.valueCount(c); v++) {
                     atomBuilder.add(cs.length(c), cs.value(c, v), rec);
                 }
+            }
+        }
+
+        ExternalPatterns[] externals = new ExternalPatterns[0];
+        int[] externalRecordBase = new int[0];
+
+        /** Appends each external source's atoms as records after every part record; record id - base = atom index. */
+        void addExternals(List<ExternalPatterns> list) {
+            externals = list.toArray(new ExternalPatterns[0]);
+            externalRecordBase = new int[externals.length];
+            int rec = recPart.size();
+            for (int e = 0; e < externals.length; e++) {
+                ExternalPatterns x = externals[e];
+                externalRecordBase[e] = rec;
+                List<byte[]> atoms = x.atoms();
+                for (byte[] a : atoms) {
+                    if (a.length < 1 || a.length > 4) {
+                        throw new IllegalArgumentException("an atom has 1 to 4 bytes, not " + a.length);
+                    }
+                    int v = 0;
+                    for (int i = 0; i < a.length; i++) {
+                        v |= (a[i] & 0xff) << (8 * i);
+                    }
+                    atomBuilder.add(a.length, v, rec++);
+                }
+                maxBack = Math.max(maxBack, x.maxBack() + 1);
+                maxForward = Math.max(maxForward, x.maxForward() + 8);
             }
         }
 

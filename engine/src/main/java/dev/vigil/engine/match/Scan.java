@@ -12,6 +12,7 @@ import dev.vigil.engine.filetype.TargetType;
 import dev.vigil.engine.hash.HashTable;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.EvaluationContext;
+import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.Gap;
 import dev.vigil.engine.ir.HashAlgorithm;
 import dev.vigil.engine.ir.HashScope;
@@ -77,6 +78,15 @@ final class Scan implements EvaluationContext {
     private MessageDigest[] digests;
     private int currentLsig = -1;
 
+    /** Per-scan state of each external pattern source; null entries while the current buffer is not the raw data. */
+    private final ExternalPatterns.ExternalScan[] externalScans;
+    /** True while the raw data is being matched: external patterns see only the raw bytes, never normalised views. */
+    private boolean matchExternal;
+    // The window scanRange is working on, for external verifiers.
+    private byte[] windowBuf;
+    private long windowBase;
+    private int windowValid;
+
     Scan(CompiledSignatures compiled, ScanInput input, ScanOptions options) {
         this.c = compiled;
         this.rawInput = input;
@@ -87,6 +97,10 @@ final class Scan implements EvaluationContext {
         long t = options.limits().maxScanTime() == null ? 0 : options.limits().maxScanTime().toNanos();
         this.deadline = t > 0 ? System.nanoTime() + t : Long.MAX_VALUE;
         this.bodyReported = new long[(c.bodyNames.length + 63) >>> 6];
+        this.externalScans = new ExternalPatterns.ExternalScan[c.externals.length];
+        for (int i = 0; i < externalScans.length; i++) {
+            externalScans[i] = c.externals[i].begin(deadline);
+        }
     }
 
     ScanResult run() throws IOException {
@@ -95,7 +109,7 @@ final class Scan implements EvaluationContext {
             return new ScanResult(List.of(), FileType.BINARY_DATA, size, 0, "MaxFileSize");
         }
         if (size == 0) {
-            return new ScanResult(List.of(), FileType.BINARY_DATA, 0, 0, null);
+            return emptyInput();
         }
         type = c.detector.detect(input);
         activeTarget = TargetType.of(type);
@@ -114,7 +128,10 @@ final class Scan implements EvaluationContext {
         // When an executable's headers do not parse, ClamAV drops every relative offset, EOF-n included.
         headersBroken = exe == null && (TargetType.isExecutable(activeTarget)
                 || type.equals(FileType.MACHO_UNIBIN));
+        matchExternal = externalScans.length > 0;
         matchLayer();
+        matchExternal = false;
+        boolean rawComplete = limit == null;
         finishDigests();
         digests = null;
         List<Detection> hashHits = fileHashHits();
@@ -144,6 +161,12 @@ final class Scan implements EvaluationContext {
         size = rawSize;
         List<Detection> sectionHits = sectionHashHits();
         List<Detection> importHits = importHashHits(sectionHits);
+        List<Detection> externalHits = new ArrayList<>();
+        List<Object> reports = new ArrayList<>(externalScans.length);
+        for (ExternalPatterns.ExternalScan x : externalScans) {
+            externalHits.addAll(x.finish(this, rawComplete));
+            reports.add(x.report());
+        }
 
         List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + logical.size()
                 + sectionHits.size() + importHits.size());
@@ -152,6 +175,7 @@ final class Scan implements EvaluationContext {
         all.addAll(logical);
         all.addAll(sectionHits);
         all.addAll(importHits);
+        all.addAll(externalHits);
         if (!all.isEmpty() && allowListed()) {
             all.clear();
         }
@@ -160,7 +184,21 @@ final class Scan implements EvaluationContext {
         }
         // Skipping the read when no signature needs these bytes is an optimisation, not a partial scan.
         long covered = limit == null ? Math.max(scanned, rawSize) : scanned;
-        return new ScanResult(all, type, rawSize, covered, limit);
+        return new ScanResult(all, type, rawSize, covered, limit, reports);
+    }
+
+    /** Empty data: nothing to match, but external rules (YARA conditions such as {@code filesize == 0}) still decide. */
+    private ScanResult emptyInput() {
+        List<Detection> all = new ArrayList<>();
+        List<Object> reports = new ArrayList<>(externalScans.length);
+        for (ExternalPatterns.ExternalScan x : externalScans) {
+            all.addAll(x.finish(this, true));
+            reports.add(x.report());
+        }
+        if (!options.allMatch() && all.size() > 1) {
+            all = List.of(all.get(0));
+        }
+        return new ScanResult(all, FileType.BINARY_DATA, 0, 0, null, reports);
     }
 
     private final List<Detection> logical = new ArrayList<>();
@@ -213,7 +251,8 @@ final class Scan implements EvaluationContext {
     private void pass() throws IOException {
         int back = c.maxBack;
         int fwd = c.maxForward;
-        boolean matching = c.atoms.records.length > 0 && (matchGeneric || matchTarget >= 0);
+        boolean matching = c.atoms.records.length > 0 && (matchGeneric || matchTarget >= 0 || matchExternal)
+                || matchExternal && c.externalEveryOffset;
         if (!matching && digests == null) {
             return;
         }
@@ -236,6 +275,7 @@ final class Scan implements EvaluationContext {
             long end = eof ? base + valid : base + valid - fwd;
             if (matching && !stopMatching && end > next) {
                 verifier.window(buf, base, valid, size);
+                windowValid = valid;
                 scanRange(buf, base, (int) (next - base), (int) (end - base));
             }
             next = Math.max(next, end);
@@ -268,11 +308,19 @@ final class Scan implements EvaluationContext {
         long[] bits2 = ix.bits2;
         int shift4 = ix.shift4;
         boolean has1 = ix.has1;
+        windowBuf = buf;
+        windowBase = base;
+        boolean every = matchExternal && c.externalEveryOffset;
         int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
                 | (buf[from + 3] & 0xff) << 24;
         for (int p = from; p < to; p++) {
             if (p > from) {
                 w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
+            }
+            if (every) {
+                for (ExternalPatterns.ExternalScan x : externalScans) {
+                    x.everyOffset(buf, base, windowValid, size, p);
+                }
             }
             if (bits4 != null) {
                 int h = AtomIndex.mix4(w, shift4);
@@ -312,6 +360,12 @@ final class Scan implements EvaluationContext {
         int[] recs = c.atoms.records;
         for (int i = from; i < to; i++) {
             int rec = recs[i];
+            if (rec >= c.firstExternalRecord) {
+                if (matchExternal) {
+                    external(rec, atomAt);
+                }
+                continue;
+            }
             int part = c.recPart[rec];
             int pat = c.partPattern[part];
             if (!targetActive(c.patTarget[pat]) || alreadyReported(pat)) {
@@ -323,6 +377,15 @@ final class Scan implements EvaluationContext {
                 tryPart(part, pat, s);
             }
         }
+    }
+
+    private void external(int rec, long atomAt) {
+        int[] bases = c.externalRecordBase;
+        int e = bases.length - 1;
+        while (bases[e] > rec) {
+            e--;
+        }
+        externalScans[e].atom(rec - bases[e], windowBuf, windowBase, windowValid, size, (int) (atomAt - windowBase));
     }
 
     private boolean targetActive(int target) {

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Module values as sorted {@code path = value} lines, in the value syntax of {@code yara -D}, so that a module can be
  * compared with YARA's own output for the same file ({@link #flattenYaraOutput}). Undefined leaves print as
- * {@code YR_UNDEFINED}; functions are not printed (YARA does not print them either).
+ * {@code YR_UNDEFINED} ({@code nan} for floats); functions are not printed (YARA does not print them either).
  */
 public final class ModuleDump {
 
@@ -58,11 +58,12 @@ public final class ModuleDump {
 
     private static String leaf(Type.Primitive p, Object v) {
         if (v == null) {
-            return "YR_UNDEFINED";
+            // YARA keeps an undefined float as NaN and prints it as such
+            return p == Type.Primitive.FLOAT ? "nan" : "YR_UNDEFINED";
         }
         return switch (p) {
             case INTEGER -> Long.toString((Long) v);
-            case FLOAT -> String.format(java.util.Locale.ROOT, "%f", (Double) v);
+            case FLOAT -> dev.vigil.yara.modules.console.CFormat.fixed6((Double) v);
             case STRING -> quote((byte[]) v);
         };
     }

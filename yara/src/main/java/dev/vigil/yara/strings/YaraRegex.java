@@ -6,7 +6,11 @@ package dev.vigil.yara.strings;
  */
 public final class YaraRegex {
 
-    private YaraRegex() {
+    private final Program program;
+    private final ThreadLocal<PikeVm> vm = ThreadLocal.withInitial(PikeVm::new);
+
+    private YaraRegex(Program program) {
+        this.program = program;
     }
 
     /**
@@ -15,11 +19,19 @@ public final class YaraRegex {
      * @throws IllegalArgumentException with YARA-like wording when the expression is invalid
      */
     public static YaraRegex compile(String source, boolean nocase, boolean dotAll) {
-        throw new UnsupportedOperationException("not yet implemented");
+        try {
+            RegexParser p = RegexParser.parse(source, nocase, dotAll);
+            return new YaraRegex(Program.compile(p.root, PatternString.SCAN_LIMIT + 1));
+        } catch (StringCompileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
-    /** True when the expression matches somewhere in {@code data} (YARA's {@code matches}: unanchored search). */
+    /**
+     * True when the expression matches somewhere in {@code data} (YARA's {@code matches}: unanchored search; like
+     * YARA, only matches starting in the first 4096 bytes and ending within them are seen).
+     */
     public boolean find(byte[] data) {
-        throw new UnsupportedOperationException("not yet implemented");
+        return vm.get().search(program, data, Math.min(data.length, PatternString.SCAN_LIMIT));
     }
 }

@@ -1,0 +1,419 @@
+package dev.vigil.cli;
+
+import dev.vigil.cli.YaraArgs.Opt;
+import dev.vigil.yara.Diagnostic;
+import dev.vigil.yara.RuleMatch;
+import dev.vigil.yara.YaraCompileException;
+import dev.vigil.yara.YaraCompiler;
+import dev.vigil.yara.YaraRules;
+import dev.vigil.yara.YaraScanOptions;
+import dev.vigil.yara.YaraScanResult;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** One run of {@code vigil yara}: yara 4.5.2's behaviour, output and exit status for the options it parsed. */
+final class YaraRun {
+    static final String YARA_VERSION = "4.5.2";
+    private static final int MAX_THREADS = 32;
+    /** yara's default -a: effectively no limit. */
+    private static final long DEFAULT_TIMEOUT_SECONDS = 1_000_000;
+    /** yara builds paths in a buffer of this size; deeper paths (symlink loops) are not followed. */
+    private static final int MAX_PATH = 4096;
+    static final String USAGE = "Usage: yara [OPTION]... [NAMESPACE:]RULES_FILE... FILE | DIR | PID";
+
+    private final YaraArgs args;
+    private final Io io;
+    private final YaraOutput.Detail detail;
+    private final HexStringIndex hexStrings = new HexStringIndex();
+    private final long limit;
+    private long totalMatches;
+    private boolean limitReached;
+    private long deadlineNanos;
+
+    YaraRun(YaraArgs args, Io io) {
+        this.args = args;
+        this.io = io;
+        this.detail = new YaraOutput.Detail(args.has(Opt.PRINT_NAMESPACE), args.has(Opt.PRINT_TAGS),
+                args.has(Opt.PRINT_META), args.has(Opt.PRINT_STRINGS), args.has(Opt.PRINT_STRING_LENGTH),
+                args.has(Opt.PRINT_XOR_KEY));
+        this.limit = args.number(Opt.MAX_RULES, 0);
+    }
+
+    int run() {
+        if (args.has(Opt.VERSION)) {
+            io.out().print(YARA_VERSION + "\n");
+            return 0;
+        }
+        if (args.has(Opt.HELP)) {
+            io.out().print(YaraHelp.text(VigilVersion.get()));
+            return 0;
+        }
+        long threads = args.number(Opt.THREADS, MAX_THREADS);
+        if (threads > MAX_THREADS) {
+            io.err().print("maximum number of threads is " + MAX_THREADS + "\n");
+            return 1;
+        }
+        String unsupported = unsupported();
+        if (args.has(Opt.MODULE_NAMES)) {
+            return refuse(unsupported); // yara answers -M before it looks at the arguments
+        }
+        List<String> positional = args.positional();
+        if (positional.size() < 2) {
+            io.err().print("yara: wrong number of arguments\n" + USAGE + "\n\nTry `--help` for more options\n");
+            return 1;
+        }
+        if (unsupported != null) {
+            return refuse(unsupported);
+        }
+        YaraRules rules = compile(positional.subList(0, positional.size() - 1));
+        if (rules == null) {
+            return 1;
+        }
+        long timeout = args.number(Opt.TIMEOUT, DEFAULT_TIMEOUT_SECONDS);
+        deadlineNanos = System.nanoTime() + Math.min(timeout, Long.MAX_VALUE / 2_000_000_000L) * 1_000_000_000L;
+        String target = positional.get(positional.size() - 1);
+        Path targetPath = io.cwd().resolve(target);
+        boolean isDirectory = Files.isDirectory(targetPath);
+        if (args.has(Opt.SCAN_LIST) && isDirectory) {
+            io.err().print("error: cannot use a directory as scan list.\n");
+            return 1;
+        }
+        if (args.has(Opt.SCAN_LIST) || isDirectory) {
+            return scanMany(rules, target, isDirectory, (int) Math.max(threads, 0));
+        }
+        return scanOne(rules, target, targetPath);
+    }
+
+    /** The options Vigil does not implement, with why, or null. */
+    private String unsupported() {
+        if (args.has(Opt.COMPILED_RULES)) {
+            return "-C (--compiled-rules): Vigil does not read yarac's compiled rules; pass the rule sources instead";
+        }
+        if (args.has(Opt.PRINT_MODULE_DATA)) {
+            return "-D (--print-module-data) is not supported";
+        }
+        if (args.has(Opt.MODULE_NAMES)) {
+            return "-M (--module-names) is not supported";
+        }
+        if (args.has(Opt.PRINT_STATS)) {
+            return "-S (--print-stats) is not supported: Vigil's matcher has no Aho-Corasick statistics";
+        }
+        if (args.has(Opt.MODULE_DATA)) {
+            return "-x (--module-data) is not supported: no module of Vigil takes extra data";
+        }
+        if (args.has(Opt.ATOM_QUALITY_TABLE)) {
+            return "--atom-quality-table is not supported: Vigil chooses atoms its own way";
+        }
+        return null;
+    }
+
+    private int refuse(String why) {
+        io.err().print("error: " + why + ".\n");
+        return 1;
+    }
+
+    private YaraRules compile(List<String> ruleArgs) {
+        YaraCompiler compiler = new YaraCompiler();
+        for (String d : args.texts(Opt.DEFINE)) {
+            int eq = d.indexOf('=');
+            if (eq < 0) {
+                // yara complains and then ignores this -d and every later one
+                io.err().print("error: wrong syntax for `-d` option.\n");
+                break;
+            }
+            compiler.defineExternal(d.substring(0, eq), YaraExternals.typed(d.substring(eq + 1)));
+        }
+        compiler.strictEscape(args.has(Opt.STRICT_ESCAPE));
+        for (String arg : ruleArgs) {
+            String namespace = "default";
+            String file = arg;
+            int colon = arg.indexOf(':');
+            // a namespace prefix is only looked for when no file has the whole name
+            if (colon >= 0 && !Files.exists(io.cwd().resolve(arg))
+                    && !(colon + 1 < arg.length() && arg.charAt(colon + 1) == '\\')) {
+                namespace = arg.substring(0, colon);
+                file = arg.substring(colon + 1);
+            }
+            try {
+                if (file.equals("-")) {
+                    String source = new String(io.in().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    compiler.addSource(source, namespace, "-");
+                    hexStrings.addSource(source, namespace, io.cwd(), 0);
+                } else {
+                    Path path = io.cwd().resolve(file);
+                    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+                        throw new IOException(file);
+                    }
+                    compiler.addFile(path, namespace);
+                    hexStrings.addFile(path, namespace);
+                }
+            } catch (IOException e) {
+                io.err().print("error: could not open file: " + file + "\n");
+                return null;
+            }
+        }
+        boolean quiet = args.has(Opt.NO_WARNINGS);
+        try {
+            YaraRules rules = compiler.compile();
+            List<Diagnostic> warnings = compiler.warnings();
+            if (!quiet) {
+                warnings.forEach(w -> io.err().print(w.format() + "\n"));
+                if (args.has(Opt.FAIL_ON_WARNINGS) && !warnings.isEmpty()) {
+                    return null;
+                }
+            }
+            return rules;
+        } catch (YaraCompileException e) {
+            if (!quiet) {
+                compiler.warnings().forEach(w -> io.err().print(w.format() + "\n"));
+            }
+            e.errors().forEach(d -> io.err().print(d.format() + "\n"));
+            return null;
+        }
+    }
+
+    private YaraScanOptions scanOptions() {
+        long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
+        return new YaraScanOptions(args.has(Opt.FAST_SCAN), left);
+    }
+
+    private int scanOne(YaraRules rules, String display, Path path) {
+        YaraScanResult result;
+        try {
+            if (Files.isDirectory(path) || !Files.isReadable(path)) {
+                throw new IOException(display);
+            }
+            result = rules.scan(path, scanOptions());
+        } catch (IOException e) {
+            io.err().print("error scanning " + display + ": could not open file\n");
+            return 1;
+        }
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        long count = report(result, display, out, err);
+        if (args.has(Opt.COUNT)) {
+            out.append(count).append('\n');
+        }
+        io.out().print(out);
+        io.err().print(err);
+        return 0;
+    }
+
+    /** A directory or a scan list: files in yara's order, scanned on a pool, printed in that order. */
+    private int scanMany(YaraRules rules, String target, boolean isDirectory, int threads) {
+        List<String> files = new ArrayList<>();
+        boolean listFailed = false;
+        if (isDirectory) {
+            walk(target, files);
+        } else {
+            listFailed = !readScanList(target, files);
+        }
+        if (threads == 0) {
+            return listFailed ? 1 : 0; // yara would start no scanner at all
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vigil-yara");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<Future<Outcome>> window = new ArrayDeque<>();
+            int next = 0;
+            while ((next < files.size() || !window.isEmpty()) && !limitReached) {
+                while (next < files.size() && window.size() < threads * 4) {
+                    String f = files.get(next++);
+                    window.add(pool.submit(() -> scanForList(rules, f)));
+                }
+                Outcome o = window.poll().get();
+                if (o == null) {
+                    break; // past the deadline: yara stops taking files
+                }
+                print(o);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            io.err().print("error: " + e.getCause() + "\n");
+        } finally {
+            pool.shutdownNow();
+        }
+        return listFailed ? 1 : 0;
+    }
+
+    /** What one file of a directory scan produced; rendering happens in order, on the caller's thread. */
+    private record Outcome(String display, YaraScanResult result, String error) {
+    }
+
+    private Outcome scanForList(YaraRules rules, String display) {
+        if (System.nanoTime() >= deadlineNanos) {
+            return null;
+        }
+        Path path = io.cwd().resolve(display);
+        try {
+            if (Files.isDirectory(path) || !Files.isReadable(path)) {
+                throw new IOException(display);
+            }
+            return new Outcome(display, rules.scan(path, scanOptions()), null);
+        } catch (IOException e) {
+            return new Outcome(display, null, "could not open file");
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Outcome(display, null, "error: " + e);
+        }
+    }
+
+    private void print(Outcome o) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        if (o.result() != null) {
+            long count = report(o.result(), o.display(), out, err);
+            if (args.has(Opt.COUNT)) {
+                out.append(o.display()).append(": ").append(count).append('\n');
+            }
+        } else {
+            if (args.has(Opt.COUNT)) {
+                out.append(o.display()).append(": 0\n");
+            }
+            err.append("error scanning ").append(o.display()).append(": ").append(o.error()).append('\n');
+        }
+        io.out().print(out);
+        io.err().print(err);
+    }
+
+    /**
+     * Renders one scan as yara's callback does, in rule order; returns the number of matching rules (what -c
+     * prints). Honours -l across files.
+     */
+    long report(YaraScanResult r, String display, StringBuilder out, StringBuilder err) {
+        if (!args.has(Opt.NO_WARNINGS)) {
+            r.warnings().forEach(w -> err.append(w).append('\n'));
+        }
+        if (!args.has(Opt.DISABLE_CONSOLE_LOGS)) {
+            r.console().forEach(line -> out.append(line).append('\n'));
+        }
+        boolean negate = args.has(Opt.NEGATE);
+        boolean countOnly = args.has(Opt.COUNT);
+        long count = 0;
+        for (RuleMatch m : r.matches()) {
+            if (!negate && !countOnly && shown(m.name(), m.tags())) {
+                YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
+                YaraOutput.stringLines(out, detail, m, hexStrings);
+            }
+            count++;
+            totalMatches++;
+            if (limit != 0 && totalMatches >= limit) {
+                limitReached = true;
+                return count;
+            }
+        }
+        if (negate && !countOnly) {
+            for (String id : r.notMatching()) {
+                int colon = id.lastIndexOf(':');
+                String ns = colon < 0 ? "default" : id.substring(0, colon);
+                String name = id.substring(colon + 1);
+                // the result does not carry a non-matching rule's tags or meta: printed as empty
+                if (shown(name, List.of())) {
+                    YaraOutput.ruleLine(out, detail, ns, name, List.of(), List.of(), display);
+                }
+            }
+        }
+        return count;
+    }
+
+    /** yara's -t and -i filters (an -i list overrides the -t verdict, as in yara). */
+    private boolean shown(String name, List<String> tags) {
+        boolean show = true;
+        List<String> wantedTags = args.texts(Opt.TAG);
+        if (!wantedTags.isEmpty()) {
+            show = tags.stream().anyMatch(wantedTags::contains);
+        }
+        List<String> wantedNames = args.texts(Opt.IDENTIFIER);
+        if (!wantedNames.isEmpty()) {
+            show = wantedNames.contains(name);
+        }
+        return show;
+    }
+
+    /** yara's scan_dir: readdir order, "dir/name" paths, -z, -N and -r. */
+    private void walk(String dir, List<String> files) {
+        if (dir.length() >= MAX_PATH) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        try (var entries = Files.newDirectoryStream(io.cwd().resolve(dir))) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException | RuntimeException e) {
+            return; // opendir failed: yara scans nothing there, silently
+        }
+        long skipLarger = args.number(Opt.SKIP_LARGER, 0);
+        boolean follow = !args.has(Opt.NO_FOLLOW_SYMLINKS);
+        for (String name : names) {
+            String full = dir + "/" + name;
+            Path p = io.cwd().resolve(full);
+            if (Files.isSymbolicLink(p)) {
+                if (!follow) {
+                    continue;
+                }
+                try {
+                    String to = Files.readSymbolicLink(p).toString();
+                    if (to.equals(".") || to.equals("..")) {
+                        continue;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    continue;
+                }
+            }
+            if (Files.isRegularFile(p)) {
+                long size;
+                try {
+                    size = Files.size(p);
+                } catch (IOException e) {
+                    continue;
+                }
+                if (skipLarger <= 0 || skipLarger > size) {
+                    files.add(full);
+                } else {
+                    io.err().print("skipping " + full + " (" + size + " bytes) because it's larger than "
+                            + skipLarger + " bytes.\n");
+                }
+            } else if (args.has(Opt.RECURSIVE) && Files.isDirectory(p)) {
+                walk(full, files);
+            }
+        }
+    }
+
+    private boolean readScanList(String list, List<String> files) {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(io.cwd().resolve(list));
+        } catch (IOException | RuntimeException e) {
+            io.err().print("error: could not open file \"" + list + "\".\n");
+            return false;
+        }
+        Charset names = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        String text = new String(content, names);
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            String line = text.substring(start, nl < 0 ? text.length() : nl);
+            start = nl < 0 ? text.length() : nl + 1;
+            if (!line.isEmpty() && Files.isDirectory(io.cwd().resolve(line))) {
+                walk(line, files);
+            } else {
+                files.add(line);
+            }
+        }
+        return true;
+    }
+}

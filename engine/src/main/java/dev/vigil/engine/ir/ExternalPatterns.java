@@ -1,0 +1,58 @@
+package dev.vigil.engine.ir;
+
+import java.util.List;
+
+/**
+ * Patterns whose exact matching belongs to the language that wrote them (YARA strings, whose regex start offsets,
+ * match lengths and per-string match lists follow YARA's rules). The engine puts their atoms into the same atom index
+ * as every other signature, so the one pass over the bytes serves them too, and hands each atom occurrence to the
+ * language's verifier. Immutable and thread-safe; per-scan state lives in the {@link ExternalScan} it begins.
+ */
+public interface ExternalPatterns {
+
+    /** The atoms, 1 to 4 literal bytes each; an occurrence of atom {@code i} calls {@link ExternalScan#atom}. */
+    List<byte[]> atoms();
+
+    /** Whether some pattern has no usable atom, so that {@link ExternalScan#everyOffset} runs at each position. */
+    boolean needsEveryOffset();
+
+    /** How many detection signatures these patterns stand for (counted with the others as "Known viruses"). */
+    default int signatureCount() {
+        return 0;
+    }
+
+    /** Bytes of data the verifier may read before an atom position. */
+    int maxBack();
+
+    /** Bytes of data the verifier may read from an atom position on. */
+    int maxForward();
+
+    /**
+     * Starts one scan of the raw data.
+     *
+     * @param deadlineNanos the {@link System#nanoTime()} after which evaluation should stop (Long.MAX_VALUE: none)
+     */
+    ExternalScan begin(long deadlineNanos);
+
+    /**
+     * The state of one scan. The engine calls {@link #atom} and {@link #everyOffset} in increasing position order;
+     * {@code buf[0..valid)} holds data whose offset is {@code base + i}, with at least {@link #maxBack()} bytes
+     * before {@code pos} (or everything from offset 0) and {@link #maxForward()} from it (or everything to the end);
+     * {@code size} is the size of the whole data.
+     */
+    interface ExternalScan {
+
+        void atom(int atom, byte[] buf, long base, int valid, long size, int pos);
+
+        void everyOffset(byte[] buf, long base, int valid, long size, int pos);
+
+        /**
+         * After the pass: evaluates what the pass found and returns the detections. {@code complete} is false when
+         * a limit stopped the pass early.
+         */
+        List<dev.vigil.engine.Detection> finish(EvaluationContext context, boolean complete);
+
+        /** What the language reports beyond detections (e.g. YARA's string matches), or null. */
+        Object report();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.vigil.yara;
+
+import dev.vigil.engine.ir.ExternalPatterns;
+import dev.vigil.yara.strings.CompiledString;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every string of a YARA rule set as external patterns of the engine: their atoms join the engine's one atom index,
+ * and each atom occurrence goes to the string it came from. Immutable; {@link #begin} starts a scan's state.
+ */
+final class YaraPatterns implements ExternalPatterns {
+    final YaraRules rules;
+    /** Atom index -> the string it belongs to, and the atom's index within that string. */
+    final int[] atomString;
+    final int[] atomLocal;
+    private final List<byte[]> atoms;
+    /** Strings without a usable atom, verified at every offset. */
+    final int[] atomless;
+    private final int maxBack;
+    private final int maxForward;
+
+    YaraPatterns(YaraRules rules) {
+        this.rules = rules;
+        CompiledString[] strings = rules.strings;
+        List<byte[]> all = new ArrayList<>();
+        int[] owner = new int[16];
+        int[] local = new int[16];
+        int[] none = new int[strings.length];
+        int noneCount = 0;
+        int back = 0;
+        int forward = 0;
+        for (int s = 0; s < strings.length; s++) {
+            List<byte[]> own = strings[s].atoms();
+            if (own.isEmpty()) {
+                none[noneCount++] = s;
+            }
+            for (int a = 0; a < own.size(); a++) {
+                if (all.size() == owner.length) {
+                    owner = java.util.Arrays.copyOf(owner, owner.length * 2);
+                    local = java.util.Arrays.copyOf(local, local.length * 2);
+                }
+                owner[all.size()] = s;
+                local[all.size()] = a;
+                all.add(own.get(a));
+            }
+            back = Math.max(back, strings[s].maxBack());
+            forward = Math.max(forward, strings[s].maxForward());
+        }
+        this.atoms = List.copyOf(all);
+        this.atomString = java.util.Arrays.copyOf(owner, all.size());
+        this.atomLocal = java.util.Arrays.copyOf(local, all.size());
+        this.atomless = java.util.Arrays.copyOf(none, noneCount);
+        this.maxBack = back;
+        this.maxForward = forward;
+    }
+
+    @Override
+    public List<byte[]> atoms() {
+        return atoms;
+    }
+
+    @Override
+    public boolean needsEveryOffset() {
+        return atomless.length > 0;
+    }
+
+    @Override
+    public int signatureCount() {
+        return rules.reportableRuleCount();
+    }
+
+    @Override
+    public int maxBack() {
+        return maxBack;
+    }
+
+    @Override
+    public int maxForward() {
+        return maxForward;
+    }
+
+    @Override
+    public ExternalScan begin(long deadlineNanos) {
+        return new YaraScanState(this, deadlineNanos);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.vigil.yara;
+
+import dev.vigil.engine.Detection;
+import dev.vigil.engine.SignatureKind;
+import dev.vigil.engine.io.ScanInput;
+import dev.vigil.engine.ir.EvaluationContext;
+import dev.vigil.engine.ir.ExternalPatterns;
+import dev.vigil.yara.condition.CompiledRule;
+import dev.vigil.yara.condition.ConditionTimeoutException;
+import dev.vigil.yara.condition.ScanContext;
+import dev.vigil.yara.modules.ModuleContext;
+import dev.vigil.yara.modules.Modules;
+import dev.vigil.yara.modules.StructValue;
+import dev.vigil.yara.modules.YaraModule;
+import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.MatchView;
+import dev.vigil.yara.strings.StringMatches;
+import dev.vigil.yara.syntax.StringDecl;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One scan of a YARA rule set: the string matches the pass finds, then the conditions. String state is created on a
+ * string's first atom hit, so a scan of a small file costs little however many strings the rule set has.
+ */
+final class YaraScanState implements ExternalPatterns.ExternalScan {
+    /** YARA keeps at most this many bytes of a match's data. */
+    static final int MAX_MATCH_DATA = 512;
+    private static final MatchView NONE = new StringMatches();
+
+    private final YaraPatterns patterns;
+    private final CompiledString[] strings;
+    private final StringMatches[] matches;
+    private final long deadline;
+    private YaraScanResult report;
+
+    YaraScanState(YaraPatterns patterns, long deadlineNanos) {
+        this.patterns = patterns;
+        this.strings = patterns.rules.strings;
+        this.matches = new StringMatches[strings.length];
+        this.deadline = deadlineNanos;
+    }
+
+    private StringMatches state(int s) {
+        StringMatches m = matches[s];
+        if (m == null) {
+            m = new StringMatches();
+            matches[s] = m;
+        }
+        return m;
+    }
+
+    @Override
+    public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
+        int s = patterns.atomString[atom];
+        strings[s].verify(patterns.atomLocal[atom], buf, base, valid, size, pos, state(s));
+    }
+
+    @Override
+    public void everyOffset(byte[] buf, long base, int valid, long size, int pos) {
+        for (int s : patterns.atomless) {
+            strings[s].verify(-1, buf, base, valid, size, pos, state(s));
+        }
+    }
+
+    @Override
+    public List<Detection> finish(EvaluationContext context, boolean complete) {
+        Context ctx = new Context(context);
+        List<String> warnings = new ArrayList<>();
+        boolean[] matched;
+        try {
+            matched = patterns.rules.program.evaluate(ctx, deadline);
+        } catch (ConditionTimeoutException e) {
+            matched = new boolean[patterns.rules.ruleCount()];
+            warnings.add("scan timed out while evaluating conditions");
+        }
+        List<CompiledRule> rules = patterns.rules.program.rules();
+        List<Detection> detections = new ArrayList<>();
+        List<RuleMatch> found = new ArrayList<>();
+        List<String> notMatching = new ArrayList<>();
+        for (int i = 0; i < rules.size(); i++) {
+            CompiledRule r = rules.get(i);
+            for (int k = 0; k < r.strings().size(); k++) {
+                StringMatches m = matches[r.stringIndexes()[k]];
+                if (m != null && m.tooManyMatches()) {
+                    warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
+                }
+            }
+            if (r.isPrivate()) {
+                continue;
+            }
+            if (!matched[i]) {
+                notMatching.add(r.namespace() + ":" + r.name());
+                continue;
+            }
+            detections.add(new Detection("YARA." + r.name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
+            found.add(new RuleMatch(r.namespace(), r.name(), r.tags(), metadata(r), stringMatches(r, context)));
+        }
+        report = new YaraScanResult(found, notMatching, warnings, ctx.console);
+        return detections;
+    }
+
+    private static List<RuleMatch.Meta> metadata(CompiledRule r) {
+        List<RuleMatch.Meta> out = new ArrayList<>(r.metas().size());
+        for (var m : r.metas()) {
+            out.add(new RuleMatch.Meta(m.key(), m.value()));
+        }
+        return out;
+    }
+
+    private List<RuleMatch.StringMatch> stringMatches(CompiledRule r, EvaluationContext context) {
+        List<RuleMatch.StringMatch> out = new ArrayList<>();
+        for (int k = 0; k < r.strings().size(); k++) {
+            StringDecl decl = r.strings().get(k);
+            StringMatches m = matches[r.stringIndexes()[k]];
+            if (m == null || decl.modifiers().isPrivate()) {
+                continue;
+            }
+            for (int i = 0; i < m.count(); i++) {
+                byte[] data;
+                try {
+                    data = context.input().readFully(m.offset(i), Math.min(m.length(i), MAX_MATCH_DATA));
+                } catch (IOException e) {
+                    data = new byte[0];
+                }
+                out.add(new RuleMatch.StringMatch(decl.identifier(), m.offset(i), m.length(i), data,
+                        decl.modifiers().xor() ? m.xorKey(i) : -1));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Object report() {
+        return report;
+    }
+
+    /** What the conditions read: the matches above, the data, and modules loaded on first use. */
+    private final class Context implements ScanContext, ModuleContext {
+        private final EvaluationContext scan;
+        private final Map<String, StructValue> loaded = new HashMap<>();
+        final List<String> console = new ArrayList<>();
+        private boolean entryPointKnown;
+        private Long entryPoint;
+
+        Context(EvaluationContext scan) {
+            this.scan = scan;
+        }
+
+        @Override
+        public MatchView matches(int stringIndex) {
+            MatchView m = matches[stringIndex];
+            return m == null ? NONE : m;
+        }
+
+        @Override
+        public long filesize() {
+            return scan.size();
+        }
+
+        @Override
+        public ScanInput input() {
+            return scan.input();
+        }
+
+        @Override
+        public long size() {
+            return scan.size();
+        }
+
+        @Override
+        public void log(String line) {
+            console.add(line);
+        }
+
+        @Override
+        public Long entrypoint() {
+            if (!entryPointKnown) {
+                entryPointKnown = true;
+                entryPoint = moduleInteger("pe", "entry_point");
+                if (entryPoint == null) {
+                    entryPoint = moduleInteger("elf", "entry_point");
+                }
+            }
+            return entryPoint;
+        }
+
+        private Long moduleInteger(String module, String field) {
+            StructValue v = module(module);
+            return v != null && v.get(field) instanceof Long l ? l : null;
+        }
+
+        @Override
+        public StructValue module(String name) {
+            if (loaded.containsKey(name)) {
+                return loaded.get(name);
+            }
+            YaraModule m = Modules.builtIn().get(name);
+            StructValue v = null;
+            if (m != null) {
+                try {
+                    v = m.load(this);
+                } catch (IOException e) {
+                    v = null;
+                }
+            }
+            loaded.put(name, v);
+            return v;
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vigil.yara.condition;
+
+import java.util.List;
+
+/**
+ * Compiled rules with their conditions. Immutable and thread-safe; each {@link #evaluate} call uses its own state.
+ */
+public final class CompiledRuleSet {
+
+    private final List<CompiledRule> rules;
+    private final Nodes.IntNode[] conditions;
+    private final String[] moduleNames;
+    private final int stringCount;
+    /** For each rule, the index of the global rules of its namespace, evaluated for the namespace gate. */
+    private final int[][] namespaceGlobals;
+
+    CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
+                    int[][] namespaceGlobals) {
+        this.rules = List.copyOf(rules);
+        this.conditions = conditions;
+        this.moduleNames = moduleNames;
+        this.stringCount = stringCount;
+        this.namespaceGlobals = namespaceGlobals;
+    }
+
+    public List<CompiledRule> rules() {
+        return rules;
+    }
+
+    /** Total number of strings over all rules; global string indexes run from 0 to this, exclusive. */
+    public int stringCount() {
+        return stringCount;
+    }
+
+    /** Modules some rule imports, i.e. those {@link ScanContext#module} may be asked for. */
+    public List<String> importedModules() {
+        return List.of(moduleNames);
+    }
+
+    /** Evaluates every rule, without a time limit. */
+    public boolean[] evaluate(ScanContext context) {
+        return evaluate(context, Long.MAX_VALUE);
+    }
+
+    /**
+     * Evaluates every rule in order; element i is true when rule i matches (private rules included; a rule whose
+     * namespace has a failing global rule never matches).
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value after which evaluation aborts
+     * @throws ConditionTimeoutException past the deadline
+     * @throws java.io.UncheckedIOException when reading the input fails
+     */
+    public boolean[] evaluate(ScanContext context, long deadlineNanos) {
+        long deadline = deadlineNanos == Long.MAX_VALUE ? System.nanoTime() + Long.MAX_VALUE / 2 : deadlineNanos;
+        Frame frame = new Frame(context, deadline, rules.size(), moduleNames.length);
+        boolean[] result = new boolean[rules.size()];
+        for (int i = 0; i < conditions.length; i++) {
+            long v = conditions[i].eval(frame);
+            boolean match = v != 0 && !Nodes.undef(v);
+            frame.ruleResults[i] = (byte) (match ? 1 : 0);
+            result[i] = match;
+        }
+        for (int i = 0; i < result.length; i++) {
+            for (int g : namespaceGlobals[i]) {
+                if (frame.ruleResults[g] == 0) {
+                    result[i] = false;
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.vigil.yara.condition;
+
+import dev.vigil.yara.Diagnostic;
+import dev.vigil.yara.modules.Modules;
+import dev.vigil.yara.modules.YaraModule;
+import dev.vigil.yara.syntax.Ast;
+import dev.vigil.yara.syntax.CompileError;
+import dev.vigil.yara.syntax.IncludeResolver;
+import dev.vigil.yara.syntax.Parser;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compiles YARA sources into a {@link CompiledRuleSet}: parses, resolves names, checks types as YARA 4.5 does and
+ * builds the evaluation nodes. Sources compile in order into one rule set; each has a namespace.
+ */
+public final class RuleSetCompiler {
+
+    /** One rule source. {@code fileName} names it in diagnostics and anchors relative includes. */
+    public record Source(String namespace, String fileName, byte[] content) {
+    }
+
+    /** Where includes come from and which modules exist. */
+    public record Options(IncludeResolver includes, Map<String, YaraModule> modules) {
+        public static Options defaults() {
+            return new Options(IncludeResolver.fileSystem(), Modules.builtIn());
+        }
+    }
+
+    /** The rules ({@code null} when any error was found), errors and warnings in source order. */
+    public record Result(CompiledRuleSet rules, List<Diagnostic> errors, List<Diagnostic> warnings) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private RuleSetCompiler() {
+    }
+
+    /**
+     * @param externals values of {@code -d name=value} variables: Long, Double, Boolean or String
+     */
+    public static Result compile(List<Source> sources, Map<String, Object> externals, Options options) {
+        State state = new State(externals, options);
+        for (Source source : sources) {
+            try {
+                new Parser(options.includes(), item -> state.add(item, source.namespace()))
+                        .parse(source.content(), source.fileName());
+            } catch (CompileError e) {
+                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, e.file(), e.line(), e.getMessage()));
+            } catch (StackOverflowError e) {
+                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, source.fileName(), 0,
+                        "expression nested too deeply"));
+            }
+        }
+        if (!state.errors.isEmpty()) {
+            return new Result(null, List.copyOf(state.errors), List.copyOf(state.warnings));
+        }
+        int[][] gates = new int[state.rules.size()][];
+        for (int i = 0; i < gates.length; i++) {
+            List<Integer> g = state.globalsByNamespace.getOrDefault(state.rules.get(i).namespace(), List.of());
+            gates[i] = g.stream().mapToInt(Integer::intValue).toArray();
+        }
+        CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
+                state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates);
+        return new Result(set, List.of(), List.copyOf(state.warnings));
+    }
+
+    /** Compilation state shared by all sources. */
+    static final class State {
+        final Map<String, Object> externals;
+        final Options options;
+        final List<Diagnostic> errors = new ArrayList<>();
+        final List<Diagnostic> warnings = new ArrayList<>();
+        final List<CompiledRule> rules = new ArrayList<>();
+        final List<Nodes.IntNode> conditions = new ArrayList<>();
+        /** namespace -> rule name -> rule index. */
+        final Map<String, Map<String, Integer>> rulesByNamespace = new HashMap<>();
+        final Map<String, Set<String>> wildcardsByNamespace = new HashMap<>();
+        final Map<String, Set<String>> importsByNamespace = new HashMap<>();
+        final Map<String, List<Integer>> globalsByNamespace = new HashMap<>();
+        final Map<String, Integer> moduleSlots = new LinkedHashMap<>();
+        int stringCount;
+
+        State(Map<String, Object> externals, Options options) {
+            this.externals = externals == null ? Map.of() : Map.copyOf(externals);
+            this.options = options;
+        }
+
+        void add(Ast.Item item, String namespace) {
+            switch (item) {
+                case Ast.Import imp -> {
+                    if (!options.modules().containsKey(imp.module())) {
+                        throw new CompileError("unknown module \"" + imp.module() + "\"", imp.file(), imp.line());
+                    }
+                    importsByNamespace.computeIfAbsent(namespace, k -> new HashSet<>()).add(imp.module());
+                    moduleSlots.putIfAbsent(imp.module(), moduleSlots.size());
+                }
+                case Ast.Rule rule -> addRule(rule, namespace);
+            }
+        }
+
+        private void addRule(Ast.Rule rule, String namespace) {
+            Map<String, Integer> names = rulesByNamespace.computeIfAbsent(namespace, k -> new HashMap<>());
+            if (names.containsKey(rule.name()) || externals.containsKey(rule.name())) {
+                throw new CompileError("duplicated identifier \"" + rule.name() + "\"", rule.file(), rule.line());
+            }
+            for (String prefix : wildcardsByNamespace.getOrDefault(namespace, Set.of())) {
+                if (rule.name().startsWith(prefix)) {
+                    throw new CompileError("rule identifier \"" + rule.name()
+                            + "\" matches previously used wildcard rule set", rule.file(), rule.line());
+                }
+            }
+            int[] indexes = new int[rule.strings().size()];
+            for (int i = 0; i < indexes.length; i++) {
+                indexes[i] = stringCount + i;
+            }
+            // YARA declares the rule before its condition, so the condition may name (and wildcard-match) itself;
+            // its own result reads as false while it is being evaluated.
+            names.put(rule.name(), rules.size());
+            ConditionCompiler cc = new ConditionCompiler(this, rule, namespace, indexes);
+            Nodes.IntNode condition = cc.compileCondition();
+            stringCount += indexes.length;
+            if (rule.isGlobal()) {
+                globalsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(rules.size());
+            }
+            rules.add(new CompiledRule(namespace, rule.name(), rule.isPrivate(), rule.isGlobal(), rule.tags(),
+                    rule.metas(), rule.strings(), indexes, rule.file(), rule.line()));
+            conditions.add(condition);
+        }
+
+        void warn(String file, int line, String message) {
+            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, file, line, message));
+        }
+    }
+}

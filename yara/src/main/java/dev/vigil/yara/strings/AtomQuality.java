@@ -1,0 +1,198 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * YARA's atom-quality heuristic (atoms.c) and its choice of atoms, used only to decide the "string may slow down
+ * scanning" warning the way YARA 4.5 does. The atoms the scan really uses come from {@link PatternAtoms} and
+ * {@link LiteralString}.
+ */
+final class AtomQuality {
+
+    static final int MAX_QUALITY = 255;
+    static final int MIN_QUALITY = 0;
+    static final int WARNING_THRESHOLD = MAX_QUALITY - 22 * 4 + 38;
+
+    private AtomQuality() {
+    }
+
+    static int quality(int[] bytes, int[] masks, int from, int length) {
+        int q = 0;
+        boolean[] seen = new boolean[256];
+        int unique = 0;
+        for (int i = from; i < from + length; i++) {
+            switch (masks[i]) {
+                case 0x00 -> q -= 10;
+                case 0x0F, 0xF0 -> q += 4;
+                case 0xFF -> {
+                    int b = bytes[i];
+                    if (b == 0x00 || b == 0x20 || b == 0xCC || b == 0xFF) {
+                        q += 12;
+                    } else if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
+                        q += 18;
+                    } else {
+                        q += 20;
+                    }
+                    if (!seen[b]) {
+                        seen[b] = true;
+                        unique++;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (unique == 1 && (seen[0x00] || seen[0x20] || seen[0x90] || seen[0xCC] || seen[0xFF])) {
+            q -= 10 * length;
+        } else {
+            q += 2 * unique;
+        }
+        return MAX_QUALITY - 22 * 4 + q;
+    }
+
+    static int quality(byte[] atom) {
+        int[] b = new int[atom.length];
+        int[] m = new int[atom.length];
+        for (int i = 0; i < atom.length; i++) {
+            b[i] = atom[i] & 0xFF;
+            m[i] = 0xFF;
+        }
+        return quality(b, m, 0, atom.length);
+    }
+
+    /** Offset of the 4-byte window YARA picks in a literal: the first one of the highest quality. */
+    static int bestLiteralWindow(byte[] text) {
+        int len = Math.min(4, text.length);
+        int best = 0;
+        int bestQ = quality(java.util.Arrays.copyOfRange(text, 0, len));
+        for (int i = 4; i < text.length && bestQ < MAX_QUALITY; i++) {
+            int q = quality(java.util.Arrays.copyOfRange(text, i - 3, i + 1));
+            if (q > bestQ) {
+                bestQ = q;
+                best = i - 3;
+            }
+        }
+        return best;
+    }
+
+    /** Quality of the atoms YARA would choose for a hex string / regex tree. */
+    static int ofTree(ReNode root) {
+        Chooser c = new Chooser();
+        c.walk(root);
+        c.flush();
+        return c.orQuality();
+    }
+
+    /** Emulates YARA's walk: runs of literal/masked/any bytes give leaves; an alternation gives min of its sides. */
+    private static final class Chooser {
+        final List<Integer> leaves = new ArrayList<>();
+        final int[] bytes = new int[4];
+        final int[] masks = new int[4];
+        int n;
+        int bestQuality = -1;
+
+        int orQuality() {
+            int q = MIN_QUALITY;
+            boolean any = false;
+            for (int l : leaves) {
+                if (!any || l > q) {
+                    q = l;
+                    any = true;
+                }
+            }
+            return any ? q : MIN_QUALITY;
+        }
+
+        void push(int value, int mask) {
+            if (n < 4) {
+                bytes[n] = value;
+                masks[n] = mask;
+                n++;
+                return;
+            }
+            if (bestQuality < MAX_QUALITY) {
+                bestQuality = Math.max(bestQuality, trimmedQuality());
+            }
+            System.arraycopy(bytes, 1, bytes, 0, 3);
+            System.arraycopy(masks, 1, masks, 0, 3);
+            bytes[3] = value;
+            masks[3] = mask;
+        }
+
+        int trimmedQuality() {
+            int left = 0;
+            while (left < n && masks[left] == 0) {
+                left++;
+            }
+            int right = n;
+            while (right > left && masks[right - 1] == 0) {
+                right--;
+            }
+            int len = right - left;
+            if (len == 0) {
+                return MIN_QUALITY;
+            }
+            int ff = 0;
+            int zero = 0;
+            for (int i = left; i < right; i++) {
+                if (masks[i] == 0xFF) {
+                    ff++;
+                } else if (masks[i] == 0) {
+                    zero++;
+                }
+            }
+            if (zero >= ff) {
+                len = 1;
+            }
+            return quality(bytes, masks, left, len);
+        }
+
+        void flush() {
+            if (n > 0) {
+                int q = trimmedQuality();
+                leaves.add(Math.max(q, bestQuality));
+            }
+            n = 0;
+            bestQuality = -1;
+        }
+
+        void walk(ReNode node) {
+            switch (node.type) {
+                case BYTES -> {
+                    if (node.byteKind == ReNode.ByteKind.OTHER) {
+                        flush();
+                    } else {
+                        push(node.value & node.mask, node.mask);
+                    }
+                }
+                case CONCAT -> node.children.forEach(this::walk);
+                case ALT -> {
+                    flush();
+                    Chooser left = new Chooser();
+                    left.walk(node.children.get(0));
+                    left.flush();
+                    Chooser right = new Chooser();
+                    right.walk(node.children.get(1));
+                    right.flush();
+                    leaves.add(Math.min(left.orQuality(), right.orQuality()));
+                }
+                case REPEAT -> {
+                    ReNode child = node.children.get(0);
+                    if (node.dotAny || node.min == 0) {
+                        flush();
+                    } else if (node.max == Integer.MAX_VALUE && node.min == 1) {
+                        walk(child);
+                        flush();
+                    } else {
+                        for (int i = 0; i < Math.min(node.min, 4); i++) {
+                            walk(child);
+                        }
+                        flush();
+                    }
+                }
+                default -> flush();
+            }
+        }
+    }
+}

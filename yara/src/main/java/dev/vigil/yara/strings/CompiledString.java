@@ -1,0 +1,36 @@
+package dev.vigil.yara.strings;
+
+import java.util.List;
+
+/**
+ * One YARA string ready for the scan. The engine finds the {@link #atoms()} in the data and calls
+ * {@link #verify} for every occurrence, in increasing position order; the string decides whether and where it matches
+ * and records that in a {@link StringMatches}.
+ */
+public interface CompiledString {
+
+    /** The declaration's identifier, e.g. {@code "$a"}. */
+    String identifier();
+
+    /**
+     * Literal atoms of 1..4 bytes; every match contains one of them. Empty: no usable atom, verify at every offset
+     * (with {@code atom == -1}).
+     */
+    List<byte[]> atoms();
+
+    /** Bytes before an atom position that {@link #verify} may read. */
+    int maxBack();
+
+    /** Bytes from an atom position on that {@link #verify} may read. */
+    int maxForward();
+
+    /**
+     * Checks the occurrence of atom {@code atom} (an index into {@link #atoms()}, or -1 when there are none) at
+     * {@code buf[pos]}.
+     *
+     * @param buf   data; buf[i] has the absolute offset {@code base + i}; only buf[0..valid) is meaningful
+     * @param size  total size of the data being scanned
+     * @param out   this string's matches in this scan
+     */
+    void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out);
+}

@@ -1,0 +1,251 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A text string with nocase / ascii / wide / xor / fullword, compared directly at the start its atom implies, in
+ * YARA's order: ascii, then wide, then xor (wide before ascii); the first form that matches is the match.
+ */
+final class LiteralString implements CompiledString {
+
+    private final String identifier;
+    private final byte[] text;
+    private final byte[] lower;
+    private final boolean nocase;
+    private final boolean ascii;
+    private final boolean wide;
+    private final boolean fullword;
+    private final boolean xor;
+    private final int xorMin;
+    private final int xorMax;
+    private final List<byte[]> atoms;
+    private final int[] atomBack;
+    private final int minQuality;
+
+    LiteralString(String identifier, byte[] text, boolean nocase, boolean ascii, boolean wide, boolean fullword,
+                  boolean xor, int xorMin, int xorMax) {
+        this.identifier = identifier;
+        this.text = text.clone();
+        this.lower = new byte[text.length];
+        for (int i = 0; i < text.length; i++) {
+            lower[i] = (byte) lowercase(text[i] & 0xFF);
+        }
+        this.nocase = nocase;
+        this.ascii = ascii;
+        this.wide = wide;
+        this.fullword = fullword;
+        this.xor = xor;
+        this.xorMin = xorMin;
+        this.xorMax = xorMax;
+
+        // YARA's atoms: the best window of the text, its wide form (first two characters of the window), all case
+        // combinations, then every xor key; the quality is the worst of them.
+        int window = AtomQuality.bestLiteralWindow(text);
+        int wlen = Math.min(4, text.length);
+        byte[] asciiAtom = java.util.Arrays.copyOfRange(text, window, window + wlen);
+        List<byte[]> list = new ArrayList<>();
+        List<Integer> back = new ArrayList<>();
+        if (ascii) {
+            list.add(asciiAtom);
+            back.add(window);
+        }
+        if (wide) {
+            int chars = Math.min(2, wlen);
+            byte[] w = new byte[chars * 2];
+            for (int i = 0; i < chars; i++) {
+                w[2 * i] = asciiAtom[i];
+            }
+            list.add(w);
+            back.add(window * 2);
+        }
+        if (nocase) {
+            List<byte[]> cased = new ArrayList<>();
+            List<Integer> casedBack = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                for (byte[] combo : caseCombinations(list.get(i))) {
+                    cased.add(combo);
+                    casedBack.add(back.get(i));
+                }
+            }
+            list = cased;
+            back = casedBack;
+        }
+        if (xor) {
+            List<byte[]> keyed = new ArrayList<>();
+            List<Integer> keyedBack = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                for (int k = xorMin; k <= xorMax; k++) {
+                    byte[] a = list.get(i).clone();
+                    for (int j = 0; j < a.length; j++) {
+                        a[j] ^= (byte) k;
+                    }
+                    keyed.add(a);
+                    keyedBack.add(back.get(i));
+                }
+            }
+            list = keyed;
+            back = keyedBack;
+        }
+        int q = AtomQuality.quality(asciiAtom);
+        for (byte[] a : list) {
+            q = Math.min(q, AtomQuality.quality(a));
+        }
+        this.minQuality = q;
+        // The same bytes at the same distance need one atom only.
+        List<byte[]> unique = new ArrayList<>();
+        List<Integer> uniqueBack = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String key = java.util.HexFormat.of().formatHex(list.get(i)) + "/" + back.get(i);
+            if (seen.add(key)) {
+                unique.add(list.get(i));
+                uniqueBack.add(back.get(i));
+            }
+        }
+        this.atoms = Collections.unmodifiableList(unique);
+        this.atomBack = uniqueBack.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    int minQuality() {
+        return minQuality;
+    }
+
+    private static List<byte[]> caseCombinations(byte[] atom) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(atom.clone());
+        for (int i = 0; i < atom.length; i++) {
+            int b = atom[i] & 0xFF;
+            int alt = RegexParser.altercase(b);
+            if (alt == b) {
+                continue;
+            }
+            int n = out.size();
+            for (int j = 0; j < n; j++) {
+                byte[] c = out.get(j).clone();
+                c[i] = (byte) alt;
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    static int lowercase(int b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    @Override
+    public String identifier() {
+        return identifier;
+    }
+
+    @Override
+    public List<byte[]> atoms() {
+        return atoms;
+    }
+
+    @Override
+    public int maxBack() {
+        int m = 0;
+        for (int b : atomBack) {
+            m = Math.max(m, b);
+        }
+        return m + 2;
+    }
+
+    @Override
+    public int maxForward() {
+        return text.length * 2 + 2;
+    }
+
+    @Override
+    public void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out) {
+        if (out.disabled()) {
+            return;
+        }
+        int start = atom >= 0 ? pos - atomBack[atom] : pos;
+        if (start < 0 || base + start < 0) {
+            return;
+        }
+        checkAt(buf, base, Math.min(valid, (int) Math.min(size - base, Integer.MAX_VALUE)), start, out);
+    }
+
+    /** Checks every form at {@code s} in YARA's order and records the first that matches. */
+    void checkAt(byte[] buf, long base, int end, int s, StringMatches out) {
+        int n = text.length;
+        int avail = end - s;
+        int len = 0;
+        int key = 0;
+        if (nocase) {
+            if (ascii && avail >= n && compareIgnoreCase(buf, s)) {
+                len = n;
+            }
+            if (len == 0 && wide && avail >= 2 * n && compareWideIgnoreCase(buf, s)) {
+                len = 2 * n;
+            }
+        } else {
+            if (ascii && avail >= n && compareXor(buf, s, 0)) {
+                len = n;
+            }
+            if (len == 0 && wide && avail >= 2 * n && compareWideXor(buf, s, 0)) {
+                len = 2 * n;
+            }
+            if (len == 0 && xor && avail >= 1) {
+                int k = (buf[s] ^ text[0]) & 0xFF;
+                if (k >= xorMin && k <= xorMax) {
+                    if (wide && avail >= 2 * n && compareWideXor(buf, s, k)) {
+                        len = 2 * n;
+                        key = k;
+                    } else if (ascii && avail >= n && compareXor(buf, s, k)) {
+                        len = n;
+                        key = k;
+                    }
+                }
+            }
+        }
+        if (len == 0) {
+            return;
+        }
+        if (fullword && !PatternString.fullwordOk(buf, base, s, len, end, len == 2 * n)) {
+            return;
+        }
+        out.add(base + s, len, key, false);
+    }
+
+    private boolean compareXor(byte[] buf, int s, int k) {
+        for (int i = 0; i < text.length; i++) {
+            if ((buf[s + i] ^ k) != (text[i] & 0xFF) && ((buf[s + i] ^ k) & 0xFF) != (text[i] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean compareWideXor(byte[] buf, int s, int k) {
+        for (int i = 0; i < text.length; i++) {
+            if (((buf[s + 2 * i] ^ k) & 0xFF) != (text[i] & 0xFF) || ((buf[s + 2 * i + 1] ^ k) & 0xFF) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean compareIgnoreCase(byte[] buf, int s) {
+        for (int i = 0; i < text.length; i++) {
+            if (lowercase(buf[s + i] & 0xFF) != (lower[i] & 0xFF)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean compareWideIgnoreCase(byte[] buf, int s) {
+        for (int i = 0; i < text.length; i++) {
+            if (lowercase(buf[s + 2 * i] & 0xFF) != (lower[i] & 0xFF) || buf[s + 2 * i + 1] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

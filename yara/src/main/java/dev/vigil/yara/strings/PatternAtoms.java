@@ -1,0 +1,214 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Picks literal atoms for a pattern: a window of up to 4 consecutive single bytes (or small byte sets, expanded) that
+ * every match contains, at a known distance range from the match start. Alternations give the union of their sides'
+ * atoms. Where nothing usable exists the pattern gets no atoms and is verified at every offset.
+ */
+final class PatternAtoms {
+
+    static final int INF = Integer.MAX_VALUE / 4;
+    private static final int MAX_SET = 4;
+    private static final int MAX_EXPANSION = 16;
+
+    /** Atoms with the range [minOff, maxOff] of their distance from the match start (in characters). */
+    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score) {
+    }
+
+    private PatternAtoms() {
+    }
+
+    static Choice choose(ReNode root, int maxSpread) {
+        Choice c = of(root);
+        if (c == null) {
+            return null;
+        }
+        for (int i = 0; i < c.atoms.size(); i++) {
+            if (c.maxOff[i] - c.minOff[i] > maxSpread) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    static int minLen(ReNode n) {
+        return switch (n.type) {
+            case BYTES -> 1;
+            case CONCAT -> {
+                long s = 0;
+                for (ReNode c : n.children) {
+                    s += minLen(c);
+                }
+                yield (int) Math.min(s, INF);
+            }
+            case ALT -> Math.min(minLen(n.children.get(0)), minLen(n.children.get(1)));
+            case REPEAT -> (int) Math.min((long) n.min * minLen(n.children.get(0)), INF);
+            default -> 0;
+        };
+    }
+
+    static int maxLen(ReNode n) {
+        return switch (n.type) {
+            case BYTES -> 1;
+            case CONCAT -> {
+                long s = 0;
+                for (ReNode c : n.children) {
+                    s += maxLen(c);
+                }
+                yield (int) Math.min(s, INF);
+            }
+            case ALT -> Math.max(maxLen(n.children.get(0)), maxLen(n.children.get(1)));
+            case REPEAT -> {
+                int m = maxLen(n.children.get(0));
+                yield n.max == Integer.MAX_VALUE && m > 0 ? INF : (int) Math.min((long) n.max * m, INF);
+            }
+            default -> 0;
+        };
+    }
+
+    private static Choice of(ReNode n) {
+        return switch (n.type) {
+            case BYTES -> cardinality(n) > 0 && cardinality(n) <= MAX_SET ? run(List.of(n), 0, 0) : null;
+            case CONCAT -> ofConcat(n.children);
+            case ALT -> {
+                Choice a = of(n.children.get(0));
+                Choice b = of(n.children.get(1));
+                if (a == null || b == null) {
+                    yield null;
+                }
+                List<byte[]> atoms = new ArrayList<>(a.atoms);
+                atoms.addAll(b.atoms);
+                yield new Choice(atoms, concat(a.minOff, b.minOff), concat(a.maxOff, b.maxOff),
+                        Math.min(a.score, b.score) - 2);
+            }
+            case REPEAT -> n.min >= 1 ? of(n.children.get(0)) : null;
+            default -> null;
+        };
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    private static Choice ofConcat(List<ReNode> children) {
+        Choice best = null;
+        long min = 0;
+        long max = 0;
+        int runStart = -1;
+        long runMin = 0;
+        long runMax = 0;
+        for (int i = 0; i <= children.size(); i++) {
+            ReNode c = i < children.size() ? children.get(i) : null;
+            boolean small = c != null && c.type == ReNode.Type.BYTES && Long.bitCount(c.set[0]) + Long.bitCount(c.set[1])
+                    + Long.bitCount(c.set[2]) + Long.bitCount(c.set[3]) <= MAX_SET && cardinality(c) > 0;
+            if (small) {
+                if (runStart < 0) {
+                    runStart = i;
+                    runMin = min;
+                    runMax = max;
+                }
+            } else {
+                if (runStart >= 0) {
+                    best = better(best, run(children.subList(runStart, i), (int) Math.min(runMin, INF),
+                            (int) Math.min(runMax, INF)));
+                    runStart = -1;
+                }
+                if (c != null && c.type != ReNode.Type.BYTES) {
+                    Choice inner = of(c);
+                    if (inner != null) {
+                        best = better(best, shift(inner, min, max));
+                    }
+                }
+            }
+            if (c != null) {
+                min = Math.min(min + minLen(c), INF);
+                max = Math.min(max + maxLen(c), INF);
+            }
+        }
+        return best;
+    }
+
+    private static Choice shift(Choice c, long min, long max) {
+        int[] lo = c.minOff.clone();
+        int[] hi = c.maxOff.clone();
+        for (int i = 0; i < lo.length; i++) {
+            lo[i] = (int) Math.min(lo[i] + min, INF);
+            hi[i] = (int) Math.min(hi[i] + max, INF);
+        }
+        return new Choice(c.atoms, lo, hi, c.score - (max > min ? 1 : 0));
+    }
+
+    private static Choice better(Choice a, Choice b) {
+        if (b == null) {
+            return a;
+        }
+        if (a == null) {
+            return b;
+        }
+        int spreadA = a.maxOff[0] - a.minOff[0];
+        int spreadB = b.maxOff[0] - b.minOff[0];
+        if (spreadA != spreadB && (spreadA == 0 || spreadB == 0) && Math.abs(a.score - b.score) < 30) {
+            return spreadA == 0 ? a : b;
+        }
+        return b.score > a.score ? b : a;
+    }
+
+    /** Best window of up to 4 nodes inside a run of small byte sets; offsets are those of the run start. */
+    private static Choice run(List<ReNode> nodes, int min, int max) {
+        Choice best = null;
+        for (int from = 0; from < nodes.size(); from++) {
+            int expansion = 1;
+            int len = 0;
+            while (len < 4 && from + len < nodes.size()) {
+                int card = cardinality(nodes.get(from + len));
+                if (expansion * card > MAX_EXPANSION) {
+                    break;
+                }
+                expansion *= card;
+                len++;
+            }
+            if (len == 0) {
+                continue;
+            }
+            List<byte[]> atoms = expand(nodes.subList(from, from + len));
+            int score = AtomQuality.quality(atoms.get(0)) - 4 * (expansion - 1) / Math.max(1, len);
+            int[] lo = new int[atoms.size()];
+            int[] hi = new int[atoms.size()];
+            java.util.Arrays.fill(lo, (int) Math.min((long) min + from, INF));
+            java.util.Arrays.fill(hi, (int) Math.min((long) max + from, INF));
+            Choice c = new Choice(atoms, lo, hi, score);
+            if (best == null || c.score > best.score) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private static int cardinality(ReNode n) {
+        return Long.bitCount(n.set[0]) + Long.bitCount(n.set[1]) + Long.bitCount(n.set[2]) + Long.bitCount(n.set[3]);
+    }
+
+    private static List<byte[]> expand(List<ReNode> nodes) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(new byte[0]);
+        for (ReNode n : nodes) {
+            List<byte[]> next = new ArrayList<>();
+            for (byte[] prefix : out) {
+                for (int b = 0; b < 256; b++) {
+                    if (ReNode.has(n.set, b)) {
+                        byte[] a = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+                        a[prefix.length] = (byte) b;
+                        next.add(a);
+                    }
+                }
+            }
+            out = next;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,219 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A hex string, regex or base64 string. Each piece (a string split at long non-greedy jumps is a chain of pieces, as in
+ * YARA) is matched per start offset with {@link PikeVm}; the atoms only narrow down which starts to try. A chain is
+ * joined piece by piece with the gap bounds; the first tail that joins gives the chain's (shortest) match.
+ */
+final class PatternString implements CompiledString {
+
+    /** YR_RE_SCAN_LIMIT: how far a piece may extend. */
+    static final int SCAN_LIMIT = 4096;
+
+    static final class Piece {
+        final Program program;
+        final int[] atomMin;  // per global atom: distance range from the piece start in characters, or -1 if not ours
+        final int[] atomMax;
+        final boolean atomAtStart;
+
+        Piece(Program program, int[] atomMin, int[] atomMax, boolean atomAtStart) {
+            this.program = program;
+            this.atomMin = atomMin;
+            this.atomMax = atomMax;
+            this.atomAtStart = atomAtStart;
+        }
+    }
+
+    private final String identifier;
+    private final Piece[] pieces;
+    private final int[] atomPiece;       // which piece each atom belongs to
+    private final int[] gapMin;          // gap before piece i (i >= 1)
+    private final long[] gapMax;
+    private final List<byte[]> atoms;
+    private final boolean ascii;
+    private final boolean wide;
+    private final boolean fullword;
+    private final boolean greedy;
+    private final int maxBack;
+
+    PatternString(String identifier, Piece[] pieces, int[] atomPiece, List<byte[]> atoms, int[] gapMin, long[] gapMax,
+                  boolean ascii, boolean wide, boolean fullword, boolean greedy) {
+        this.identifier = identifier;
+        this.pieces = pieces;
+        this.atomPiece = atomPiece;
+        this.atoms = Collections.unmodifiableList(new ArrayList<>(atoms));
+        this.gapMin = gapMin;
+        this.gapMax = gapMax;
+        this.ascii = ascii;
+        this.wide = wide;
+        this.fullword = fullword;
+        this.greedy = greedy;
+        int back = 0;
+        for (Piece p : pieces) {
+            for (int m : p.atomMax) {
+                back = Math.max(back, m);
+            }
+        }
+        this.maxBack = back * (wide ? 2 : 1) + 2;
+    }
+
+    @Override
+    public String identifier() {
+        return identifier;
+    }
+
+    @Override
+    public List<byte[]> atoms() {
+        return atoms;
+    }
+
+    @Override
+    public int maxBack() {
+        return maxBack;
+    }
+
+    @Override
+    public int maxForward() {
+        return SCAN_LIMIT + 4;
+    }
+
+    boolean isChained() {
+        return pieces.length > 1;
+    }
+
+    @Override
+    public void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out) {
+        if (out.disabled()) {
+            return;
+        }
+        int piece = atom >= 0 && atom < atomPiece.length ? atomPiece[atom] : 0;
+        Piece p = pieces[piece];
+        int lo;
+        int hi;
+        if (atom < 0 || atom >= atomPiece.length) {
+            lo = pos;
+            hi = pos;
+        } else {
+            // Wide atoms carry doubled distances already (see the compiler).
+            lo = pos - p.atomMax[atom];
+            hi = pos - p.atomMin[atom];
+        }
+        if (pieces.length > 1 && (out.chain == null || out.chain.size.length != pieces.length)) {
+            out.chain = new StringMatches.ChainState(pieces.length);
+        }
+        // Starts already tried for this atom (the candidate range of one atom moves forward monotonically).
+        long already;
+        if (atom < 0 || atom >= atomPiece.length) {
+            already = pieces.length == 1 ? out.nextStart : out.chain.nextStart[0];
+        } else {
+            if (out.nextStartByAtom.length != atomPiece.length) {
+                out.nextStartByAtom = new long[atomPiece.length];
+            }
+            already = out.nextStartByAtom[atom];
+        }
+        long firstAbs = Math.max(Math.max(already, base + lo), Math.max(0, base));
+        int dataEnd = (int) Math.min(size - base, Integer.MAX_VALUE);
+        int end = Math.min(valid, dataEnd);
+        for (long abs = firstAbs; abs <= base + hi; abs++) {
+            int s = (int) (abs - base);
+            if (s >= end) {
+                break;
+            }
+            if (atom < 0 && pieces.length > 1) {
+                for (int k = 0; k < pieces.length; k++) {
+                    tryStart(k, pieces[k], buf, base, s, end, dataEnd, out);
+                }
+            } else {
+                tryStart(piece, p, buf, base, s, end, dataEnd, out);
+            }
+            if (out.disabled()) {
+                return;
+            }
+        }
+        long next = base + hi + 1;
+        if (atom < 0 || atom >= atomPiece.length) {
+            if (pieces.length == 1) {
+                out.nextStart = Math.max(out.nextStart, next);
+            } else {
+                out.chain.nextStart[0] = Math.max(out.chain.nextStart[0], next);
+            }
+        } else {
+            out.nextStartByAtom[atom] = Math.max(out.nextStartByAtom[atom], next);
+        }
+    }
+
+    private void tryStart(int pieceIndex, Piece p, byte[] buf, long base, int s, int end, int dataEnd,
+                          StringMatches out) {
+        if (ascii) {
+            int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
+            int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 1);
+            if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
+                found(pieceIndex, base + s, len, out);
+            }
+        }
+        if (wide) {
+            int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
+            int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 2);
+            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when its atom is at the very start
+            // (no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
+            boolean wideCheck = !p.atomAtStart;
+            if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, wideCheck))) {
+                found(pieceIndex, base + s, len, out);
+            }
+        }
+    }
+
+    static boolean fullwordOk(byte[] buf, long base, int s, int len, int dataEnd, boolean wide) {
+        if (wide) {
+            if (base + s >= 2 && s >= 2 && buf[s - 1] == 0 && RegexParser.isAlnum(buf[s - 2] & 0xFF)) {
+                return false;
+            }
+            int e = s + len;
+            return !(e + 1 < dataEnd && e + 1 < buf.length && buf[e + 1] == 0 && RegexParser.isAlnum(buf[e] & 0xFF));
+        }
+        if (base + s >= 1 && s >= 1 && RegexParser.isAlnum(buf[s - 1] & 0xFF)) {
+            return false;
+        }
+        int e = s + len;
+        return !(e < dataEnd && e < buf.length && RegexParser.isAlnum(buf[e] & 0xFF));
+    }
+
+    private void found(int piece, long start, int len, StringMatches out) {
+        if (pieces.length == 1) {
+            out.add(start, len, 0, greedy);
+            return;
+        }
+        StringMatches.ChainState chain = out.chain;
+        long end = start + len;
+        if (piece == 0) {
+            chain.add(0, start, end);
+            return;
+        }
+        int prev = piece - 1;
+        boolean last = piece == pieces.length - 1;
+        for (int i = 0; i < chain.size[prev]; i++) {
+            long gap = start - chain.pieceEnd[prev][i];
+            if (gap > gapMax[piece]) {
+                // too far behind: no later piece can join it either (starts only grow)
+                chain.remove(prev, i);
+                i--;
+                continue;
+            }
+            if (gap < gapMin[piece]) {
+                continue;
+            }
+            long chainStart = chain.chainStart[prev][i];
+            if (last) {
+                out.add(chainStart, (int) (end - chainStart), 0, false);
+                chain.remove(prev, i);
+                i--;
+            } else {
+                chain.add(piece, chainStart, end);
+            }
+        }
+    }
+}

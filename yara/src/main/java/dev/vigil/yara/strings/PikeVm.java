@@ -1,0 +1,160 @@
+package dev.vigil.yara.strings;
+
+/**
+ * Runs a {@link Program} anchored at one start position with Perl priority (what YARA's forward "fiber" engine
+ * reports): threads are kept in priority order, a MATCH cuts every lower-priority thread, and the last MATCH seen
+ * gives the length. Time is O(window × program); no backtracking. Scratch arrays are reused across runs.
+ */
+final class PikeVm {
+
+    private int[] current = new int[16];
+    private int[] next = new int[16];
+    private int[] marks = new int[16];
+    private int[] stack = new int[16];
+    private int generation;
+
+    /**
+     * @param buf        data; buf[i] has absolute offset base + i
+     * @param start      index in buf where the match starts
+     * @param limit      index in buf where reading must stop (scan window end, clipped to the data present)
+     * @param dataEnd    index in buf that corresponds to the end of the whole data (for {@code $} and {@code \b})
+     * @param charSize   1, or 2 for wide (every character must be followed by a zero byte)
+     * @return the match length in bytes, or -1
+     */
+    int run(Program p, byte[] buf, long base, int start, int limit, int dataEnd, int charSize) {
+        ensure(p.size);
+        int result = -1;
+        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
+        int pos = start;
+        while (count > 0) {
+            int gen = nextGeneration();
+            int nextCount = 0;
+            boolean canRead = pos + charSize <= limit && (charSize == 1 || buf[pos + 1] == 0);
+            int b = canRead ? buf[pos] & 0xFF : 0;
+            for (int i = 0; i < count; i++) {
+                int pc = current[i];
+                if (p.op[pc] == Program.MATCH) {
+                    result = pos - start;
+                    break;
+                }
+                if (canRead) {
+                    int s = p.arg1[pc] << 2;
+                    if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
+                        nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + charSize, dataEnd,
+                                charSize, gen);
+                    }
+                }
+            }
+            int[] t = current;
+            current = next;
+            next = t;
+            count = nextCount;
+            pos += charSize;
+        }
+        return result;
+    }
+
+    /**
+     * Unanchored search as YARA's {@code matches} does it: a new thread starts at every position below the scan
+     * limit, so the expression is looked for in the first {@code limit} bytes only.
+     */
+    boolean search(Program p, byte[] buf, int limit) {
+        ensure(p.size);
+        int dataEnd = buf.length;
+        int count = addThread(p, current, 0, 0, buf, 0, 0, dataEnd, 1, nextGeneration());
+        int pos = 0;
+        while (count > 0) {
+            int gen = nextGeneration();
+            int nextCount = 0;
+            boolean canRead = pos + 1 <= limit;
+            int b = canRead ? buf[pos] & 0xFF : 0;
+            for (int i = 0; i < count; i++) {
+                int pc = current[i];
+                if (p.op[pc] == Program.MATCH) {
+                    return true;
+                }
+                if (canRead) {
+                    int s = p.arg1[pc] << 2;
+                    if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
+                        nextCount = addThread(p, next, nextCount, pc + 1, buf, 0, pos + 1, dataEnd, 1, gen);
+                    }
+                }
+            }
+            pos++;
+            if (pos < limit) {
+                nextCount = addThread(p, next, nextCount, 0, buf, 0, pos, dataEnd, 1, gen);
+            }
+            int[] t = current;
+            current = next;
+            next = t;
+            count = nextCount;
+        }
+        return false;
+    }
+
+    private int nextGeneration() {
+        if (++generation == Integer.MAX_VALUE) {
+            java.util.Arrays.fill(marks, 0);
+            generation = 1;
+        }
+        return generation;
+    }
+
+    /** Adds the closure of {@code pc} at {@code pos} to {@code list} in priority order; returns the new count. */
+    private int addThread(Program p, int[] list, int count, int pc, byte[] buf, long base, int pos, int dataEnd,
+                          int charSize, int gen) {
+        int sp = 0;
+        stack[sp++] = pc;
+        while (sp > 0) {
+            int q = stack[--sp];
+            if (marks[q] == gen) {
+                continue;
+            }
+            marks[q] = gen;
+            switch (p.op[q]) {
+                case Program.JMP -> stack[sp++] = p.arg1[q];
+                case Program.SPLIT -> {
+                    stack[sp++] = p.arg2[q];
+                    stack[sp++] = p.arg1[q];
+                }
+                case Program.AT_START -> {
+                    if (base + pos == 0) {
+                        stack[sp++] = q + 1;
+                    }
+                }
+                case Program.AT_END -> {
+                    if (pos == dataEnd) {
+                        stack[sp++] = q + 1;
+                    }
+                }
+                case Program.WORD_BOUNDARY, Program.NON_WORD_BOUNDARY -> {
+                    boolean before = pos - charSize >= 0 && base + pos - charSize >= 0
+                            && isWordChar(buf, pos - charSize, charSize);
+                    boolean here = pos + charSize <= dataEnd && pos + charSize <= buf.length
+                            && isWordChar(buf, pos, charSize);
+                    boolean boundary = before != here;
+                    if (boundary == (p.op[q] == Program.WORD_BOUNDARY)) {
+                        stack[sp++] = q + 1;
+                    }
+                }
+                default -> list[count++] = q;
+            }
+        }
+        return count;
+    }
+
+    static boolean isWordChar(byte[] buf, int i, int charSize) {
+        int b = buf[i] & 0xFF;
+        boolean word = RegexParser.isAlnum(b) || b == '_';
+        return charSize == 2 ? word && buf[i + 1] == 0 : word;
+    }
+
+    private void ensure(int size) {
+        if (marks.length < size) {
+            current = new int[size];
+            next = new int[size];
+            marks = new int[size];
+            stack = new int[size * 2 + 2];
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.vigil.yara.strings;
+
+import java.util.Arrays;
+
+/**
+ * A pattern compiled to a Thompson NFA: CONSUME accepts one character from a byte set, SPLIT forks with the first
+ * target preferred, assertions test the position. Counted repeats are unrolled (bounded by the scan limit, beyond which
+ * no match can reach).
+ */
+final class Program {
+
+    static final byte CONSUME = 0;
+    static final byte SPLIT = 1;
+    static final byte JMP = 2;
+    static final byte AT_START = 3;
+    static final byte AT_END = 4;
+    static final byte WORD_BOUNDARY = 5;
+    static final byte NON_WORD_BOUNDARY = 6;
+    static final byte MATCH = 7;
+
+    static final int MAX_INSTRUCTIONS = 1 << 19;
+
+    final byte[] op;
+    final int[] arg1;   // CONSUME: set index; SPLIT: preferred target; JMP: target
+    final int[] arg2;   // SPLIT: other target
+    final long[] sets;  // 4 longs per set
+    final int size;
+
+    private Program(byte[] op, int[] arg1, int[] arg2, long[] sets, int size) {
+        this.op = op;
+        this.arg1 = arg1;
+        this.arg2 = arg2;
+        this.sets = sets;
+        this.size = size;
+    }
+
+    /**
+     * @param repeatCap iterations beyond this can never fit in the scan window, so repeats are capped there
+     */
+    static Program compile(ReNode root, int repeatCap) {
+        Builder b = new Builder(repeatCap);
+        b.emit(root);
+        b.add(MATCH, 0, 0);
+        return new Program(Arrays.copyOf(b.op, b.n), Arrays.copyOf(b.a1, b.n), Arrays.copyOf(b.a2, b.n),
+                Arrays.copyOf(b.sets, b.nsets * 4), b.n);
+    }
+
+    private static final class Builder {
+        byte[] op = new byte[64];
+        int[] a1 = new int[64];
+        int[] a2 = new int[64];
+        long[] sets = new long[64];
+        int n;
+        int nsets;
+        final int repeatCap;
+
+        Builder(int repeatCap) {
+            this.repeatCap = repeatCap;
+        }
+
+        int add(byte o, int x, int y) {
+            if (n == MAX_INSTRUCTIONS) {
+                throw new StringCompileException("regular expression is too large");
+            }
+            if (n == op.length) {
+                op = Arrays.copyOf(op, n * 2);
+                a1 = Arrays.copyOf(a1, n * 2);
+                a2 = Arrays.copyOf(a2, n * 2);
+            }
+            op[n] = o;
+            a1[n] = x;
+            a2[n] = y;
+            return n++;
+        }
+
+        int set(long[] s) {
+            if ((nsets + 1) * 4 > sets.length) {
+                sets = Arrays.copyOf(sets, sets.length * 2);
+            }
+            System.arraycopy(s, 0, sets, nsets * 4, 4);
+            return nsets++;
+        }
+
+        void emit(ReNode node) {
+            switch (node.type) {
+                case BYTES -> add(CONSUME, set(node.set), 0);
+                case ASSERT_START -> add(AT_START, 0, 0);
+                case ASSERT_END -> add(AT_END, 0, 0);
+                case WORD_BOUNDARY -> add(WORD_BOUNDARY, 0, 0);
+                case NON_WORD_BOUNDARY -> add(NON_WORD_BOUNDARY, 0, 0);
+                case EMPTY -> {
+                }
+                case CONCAT -> {
+                    for (ReNode c : node.children) {
+                        emit(c);
+                    }
+                }
+                case ALT -> {
+                    int split = add(SPLIT, 0, 0);
+                    a1[split] = n;
+                    emit(node.children.get(0));
+                    int jmp = add(JMP, 0, 0);
+                    a2[split] = n;
+                    emit(node.children.get(1));
+                    a1[jmp] = n;
+                }
+                case REPEAT -> emitRepeat(node);
+            }
+        }
+
+        private void emitRepeat(ReNode node) {
+            ReNode child = node.children.get(0);
+            int min = Math.min(node.min, repeatCap);
+            for (int i = 0; i < min; i++) {
+                emit(child);
+            }
+            if (node.max == Integer.MAX_VALUE || node.max > repeatCap) {
+                if (node.max == Integer.MAX_VALUE || node.min < repeatCap) {
+                    // loop: L: SPLIT(body, out); body; JMP L
+                    int split = add(SPLIT, 0, 0);
+                    emit(child);
+                    add(JMP, split, 0);
+                    preferOrder(split, split + 1, n, node.greedy);
+                }
+                return;
+            }
+            int optional = node.max - min;
+            int[] splits = new int[optional];
+            for (int i = 0; i < optional; i++) {
+                splits[i] = add(SPLIT, 0, 0);
+                emit(child);
+            }
+            for (int s : splits) {
+                preferOrder(s, s + 1, n, node.greedy);
+            }
+        }
+
+        private void preferOrder(int split, int body, int out, boolean greedy) {
+            a1[split] = greedy ? body : out;
+            a2[split] = greedy ? out : body;
+        }
+    }
+}

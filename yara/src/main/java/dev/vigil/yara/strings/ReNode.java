@@ -1,0 +1,76 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Node of the pattern tree shared by hex strings, regular expressions and base64 strings. A consuming node carries the
+ * set of bytes it accepts as a 256-bit mask; the atom extractor also needs the original value/mask of hex bytes.
+ */
+final class ReNode {
+
+    enum Type { BYTES, ASSERT_START, ASSERT_END, WORD_BOUNDARY, NON_WORD_BOUNDARY, CONCAT, ALT, REPEAT, EMPTY }
+
+    /** What a BYTES node was written as; YARA's atom heuristic treats them differently. */
+    enum ByteKind { LITERAL, MASKED, ANY, OTHER }
+
+    final Type type;
+    final List<ReNode> children = new ArrayList<>(2);
+    long[] set;               // BYTES: accepted bytes
+    ByteKind byteKind = ByteKind.OTHER;
+    int value;                // BYTES LITERAL/MASKED/ANY: value and mask as YARA's atom code sees them
+    int mask;
+    int min;                  // REPEAT
+    int max;                  // REPEAT, Integer.MAX_VALUE when unbounded
+    boolean greedy = true;    // REPEAT
+    boolean dotAny;           // BYTES built from '.' or a hex jump: counts as "dot" for YARA's .* warning
+
+    ReNode(Type type) {
+        this.type = type;
+    }
+
+    static ReNode bytes(long[] set, ByteKind kind, int value, int mask) {
+        ReNode n = new ReNode(Type.BYTES);
+        n.set = set;
+        n.byteKind = kind;
+        n.value = value;
+        n.mask = mask;
+        return n;
+    }
+
+    static ReNode literal(int b) {
+        long[] s = new long[4];
+        s[b >>> 6] |= 1L << (b & 63);
+        return bytes(s, ByteKind.LITERAL, b, 0xFF);
+    }
+
+    static ReNode concat(List<ReNode> parts) {
+        ReNode n = new ReNode(Type.CONCAT);
+        n.children.addAll(parts);
+        return n;
+    }
+
+    static ReNode alt(ReNode a, ReNode b) {
+        ReNode n = new ReNode(Type.ALT);
+        n.children.add(a);
+        n.children.add(b);
+        return n;
+    }
+
+    static ReNode repeat(ReNode child, int min, int max, boolean greedy) {
+        ReNode n = new ReNode(Type.REPEAT);
+        n.children.add(child);
+        n.min = min;
+        n.max = max;
+        n.greedy = greedy;
+        return n;
+    }
+
+    static boolean has(long[] set, int b) {
+        return (set[b >>> 6] & (1L << (b & 63))) != 0;
+    }
+
+    static void add(long[] set, int b) {
+        set[b >>> 6] |= 1L << (b & 63);
+    }
+}

@@ -1,0 +1,294 @@
+package dev.vigil.yara.strings;
+
+import dev.vigil.yara.syntax.StringDecl;
+import dev.vigil.yara.syntax.StringModifiers;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a string declaration into a {@link CompiledString}, with YARA 4.5's errors and warnings. */
+public final class StringCompiler {
+
+    /** A compiled string and the warnings YARA would print for it (without file/line prefix). */
+    public record Result(CompiledString string, List<String> warnings) {
+    }
+
+    private static final byte[] STANDARD_ALPHABET =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII);
+
+    private StringCompiler() {
+    }
+
+    public static CompiledString compileString(StringDecl decl) {
+        return compile(decl).string();
+    }
+
+    /**
+     * @throws StringCompileException with YARA's message, e.g. {@code invalid hex string "$a": invalid jump length}
+     */
+    public static Result compile(StringDecl decl) {
+        StringModifiers m = decl.modifiers() == null ? StringModifiers.NONE : decl.modifiers();
+        String id = decl.identifier();
+        List<String> warnings = new ArrayList<>();
+        return switch (decl.kind()) {
+            case TEXT -> {
+                if (m.base64() || m.base64Wide()) {
+                    yield base64(id, decl.text(), m, warnings);
+                }
+                LiteralString s = new LiteralString(id, decl.text(), m.nocase(), m.ascii(), m.wide(), m.fullword(),
+                        m.xor(), m.xor() ? m.xorMin() : 0, m.xor() ? m.xorMax() : 0);
+                slowWarning(id, s.minQuality(), warnings);
+                yield new Result(s, warnings);
+            }
+            case HEX -> {
+                ReNode root;
+                try {
+                    root = HexParser.parse(decl.source());
+                } catch (StringCompileException e) {
+                    throw new StringCompileException("invalid hex string \"" + id + "\": " + e.getMessage());
+                }
+                yield pattern(id, root, false, true, false, false, false, warnings);
+            }
+            case REGEX -> {
+                RegexParser p;
+                boolean nocase = decl.nocaseFlag() || m.nocase();
+                try {
+                    p = RegexParser.parse(decl.source(), nocase, decl.dotAllFlag());
+                } catch (StringCompileException e) {
+                    throw new StringCompileException("invalid regular expression \"" + id + "\": " + e.getMessage());
+                }
+                if (p.sawGreedy && p.sawLazy) {
+                    throw new StringCompileException("invalid regular expression \"" + id
+                            + "\": greedy and ungreedy quantifiers can't be mixed in a regular expression");
+                }
+                if (p.unboundedDot) {
+                    warnings.add(id + " contains .*, .+ or .{x,} consider using .{,N}, .{1,N} or {x,N} with a "
+                            + "reasonable value for N");
+                }
+                byte[] literal = literalOf(p.root);
+                if (literal != null) {
+                    LiteralString s = new LiteralString(id, literal, nocase, m.ascii(), m.wide(), m.fullword(),
+                            false, 0, 0);
+                    slowWarning(id, s.minQuality(), warnings);
+                    yield new Result(s, warnings);
+                }
+                yield pattern(id, p.root, p.sawGreedy, m.ascii(), m.wide(), m.fullword(), true, warnings);
+            }
+        };
+    }
+
+    private static void slowWarning(String id, int quality, List<String> warnings) {
+        if (quality < AtomQuality.WARNING_THRESHOLD) {
+            warnings.add("string \"" + id + "\" may slow down scanning");
+        }
+    }
+
+    /** The bytes of a pattern that is one plain literal (YARA then treats it as a text string), else null. */
+    private static byte[] literalOf(ReNode root) {
+        List<ReNode> parts = root.type == ReNode.Type.CONCAT ? root.children : List.of(root);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ReNode n : parts) {
+            if (n.type != ReNode.Type.BYTES || n.byteKind != ReNode.ByteKind.LITERAL) {
+                return null;
+            }
+            out.write(n.value);
+        }
+        return out.toByteArray();
+    }
+
+    private static Result pattern(String id, ReNode root, boolean greedy, boolean ascii, boolean wide,
+                                  boolean fullword, boolean isRegex, List<String> warnings) {
+        if (!isRegex) {
+            byte[] literal = literalOf(root);
+            if (literal != null) {
+                LiteralString s = new LiteralString(id, literal, false, true, false, false, false, 0, 0);
+                slowWarning(id, s.minQuality(), warnings);
+                return new Result(s, warnings);
+            }
+        }
+        // Split at long non-greedy jumps of the top-level sequence, as YARA chains strings.
+        List<ReNode> pieceRoots = new ArrayList<>();
+        List<Integer> gapMins = new ArrayList<>();
+        List<Long> gapMaxs = new ArrayList<>();
+        gapMins.add(0);
+        gapMaxs.add(0L);
+        if (root.type == ReNode.Type.CONCAT) {
+            List<ReNode> current = new ArrayList<>();
+            List<ReNode> kids = root.children;
+            for (int i = 0; i < kids.size(); i++) {
+                ReNode c = kids.get(i);
+                boolean split = c.type == ReNode.Type.REPEAT && c.dotAny && !c.greedy && i > 0 && i < kids.size() - 1
+                        && (c.min > HexParser.CHAINING_THRESHOLD || c.max > HexParser.CHAINING_THRESHOLD);
+                if (split) {
+                    pieceRoots.add(current.size() == 1 ? current.get(0) : ReNode.concat(current));
+                    current = new ArrayList<>();
+                    gapMins.add(c.min);
+                    gapMaxs.add(c.max == Integer.MAX_VALUE ? Long.MAX_VALUE : c.max);
+                } else {
+                    current.add(c);
+                }
+            }
+            pieceRoots.add(current.size() == 1 ? current.get(0) : ReNode.concat(current));
+        } else {
+            pieceRoots.add(root);
+        }
+
+        int quality = AtomQuality.MAX_QUALITY;
+        for (ReNode piece : pieceRoots) {
+            quality = Math.min(quality, AtomQuality.ofTree(piece));
+        }
+        slowWarning(id, quality, warnings);
+
+        int n = pieceRoots.size();
+        PatternAtoms.Choice[] choices = new PatternAtoms.Choice[n];
+        boolean allHaveAtoms = true;
+        for (int i = 0; i < n; i++) {
+            choices[i] = PatternAtoms.choose(pieceRoots.get(i), PatternString.SCAN_LIMIT / 2);
+            allHaveAtoms &= choices[i] != null;
+        }
+        List<byte[]> atoms = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        List<int[]> ranges = new ArrayList<>();
+        if (allHaveAtoms) {
+            for (int i = 0; i < n; i++) {
+                PatternAtoms.Choice c = choices[i];
+                for (int j = 0; j < c.atoms().size(); j++) {
+                    byte[] a = c.atoms().get(j);
+                    if (ascii) {
+                        atoms.add(a);
+                        owner.add(i);
+                        ranges.add(new int[] {c.minOff()[j], c.maxOff()[j]});
+                    }
+                    if (wide) {
+                        int chars = Math.min(2, a.length);
+                        byte[] w = new byte[chars * 2];
+                        for (int k = 0; k < chars; k++) {
+                            w[2 * k] = a[k];
+                        }
+                        atoms.add(w);
+                        owner.add(i);
+                        ranges.add(new int[] {c.minOff()[j] * 2, c.maxOff()[j] * 2});
+                    }
+                }
+            }
+        }
+        PatternString.Piece[] pieces = new PatternString.Piece[n];
+        for (int i = 0; i < n; i++) {
+            int[] lo = new int[atoms.size()];
+            int[] hi = new int[atoms.size()];
+            boolean atStart = true;
+            for (int j = 0; j < atoms.size(); j++) {
+                if (owner.get(j) == i) {
+                    lo[j] = ranges.get(j)[0];
+                    hi[j] = ranges.get(j)[1];
+                    atStart &= hi[j] == 0;
+                }
+            }
+            Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
+            pieces[i] = new PatternString.Piece(prog, lo, hi, atStart);
+        }
+        int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
+        int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();
+        long[] gapMax = gapMaxs.stream().mapToLong(Long::longValue).toArray();
+        return new Result(new PatternString(id, pieces, atomPiece, atoms, gapMin, gapMax, ascii, wide, fullword,
+                greedy), warnings);
+    }
+
+    private static Result base64(String id, byte[] text, StringModifiers m, List<String> warnings) {
+        byte[] alphabet = m.base64Alphabet() != null ? m.base64Alphabet()
+                : m.base64WideAlphabet() != null ? m.base64WideAlphabet() : STANDARD_ALPHABET;
+        if (alphabet.length != 64) {
+            throw new StringCompileException("length of base64 alphabet must be 64");
+        }
+        List<byte[]> alternatives = new ArrayList<>();
+        if (m.wide()) {
+            byte[] w = widen(text);
+            if (m.base64()) {
+                encodings(w, alphabet, false, alternatives);
+            }
+            if (m.base64Wide()) {
+                encodings(w, alphabet, true, alternatives);
+            }
+        }
+        if (m.ascii()) {
+            if (m.base64()) {
+                encodings(text, alphabet, false, alternatives);
+            }
+            if (m.base64Wide()) {
+                encodings(text, alphabet, true, alternatives);
+            }
+        }
+        ReNode root = null;
+        for (byte[] alt : alternatives) {
+            List<ReNode> bytes = new ArrayList<>();
+            for (byte b : alt) {
+                bytes.add(ReNode.literal(b & 0xFF));
+            }
+            ReNode seq = bytes.size() == 1 ? bytes.get(0) : ReNode.concat(bytes);
+            root = root == null ? seq : ReNode.alt(root, seq);
+        }
+        if (root == null) {
+            throw new StringCompileException("invalid base64 string \"" + id + "\"");
+        }
+        return pattern(id, root, false, true, m.wide(), false, true, warnings);
+    }
+
+    /** The three alignments of {@code input} in base64, trimmed to the characters that do not depend on neighbours. */
+    private static void encodings(byte[] input, byte[] alphabet, boolean wideOutput, List<byte[]> out) {
+        for (int i = 0; i <= 2; i++) {
+            if (i == 1 && input.length == 1) {
+                continue;
+            }
+            byte[] src = new byte[input.length + i];
+            java.util.Arrays.fill(src, 0, i, (byte) 'A');
+            System.arraycopy(input, 0, src, i, input.length);
+            int pad = (src.length % 3) != 0 ? 3 - src.length % 3 : 0;
+            byte[] enc = encode(src, alphabet);
+            int trailing = pad != 0 ? pad + 1 : 0;
+            int leading = i != 0 ? i + 1 : 0;
+            int len = enc.length - leading - trailing;
+            if (len <= 0) {
+                continue;
+            }
+            byte[] core = java.util.Arrays.copyOfRange(enc, leading, leading + len);
+            out.add(wideOutput ? widen(core) : core);
+        }
+    }
+
+    private static byte[] encode(byte[] src, byte[] a) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int i = 0;
+        for (; src.length - i >= 3; i += 3) {
+            int v = (src[i] & 0xFF) << 16 | (src[i + 1] & 0xFF) << 8 | (src[i + 2] & 0xFF);
+            out.write(a[v >>> 18 & 63]);
+            out.write(a[v >>> 12 & 63]);
+            out.write(a[v >>> 6 & 63]);
+            out.write(a[v & 63]);
+        }
+        int rest = src.length - i;
+        if (rest == 1) {
+            int v = src[i] & 0xFF;
+            out.write(a[v >>> 2]);
+            out.write(a[(v & 3) << 4]);
+            out.write('=');
+            out.write('=');
+        } else if (rest == 2) {
+            int v = (src[i] & 0xFF) << 8 | (src[i + 1] & 0xFF);
+            out.write(a[v >>> 10]);
+            out.write(a[v >>> 4 & 63]);
+            out.write(a[(v & 15) << 2]);
+            out.write('=');
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] widen(byte[] s) {
+        byte[] w = new byte[s.length * 2];
+        for (int i = 0; i < s.length; i++) {
+            w[2 * i] = s[i];
+        }
+        return w;
+    }
+}

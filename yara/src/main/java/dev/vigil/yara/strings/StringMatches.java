@@ -1,0 +1,147 @@
+package dev.vigil.yara.strings;
+
+import java.util.Arrays;
+
+/**
+ * The matches of one string in one scan, kept as YARA keeps them: sorted by offset, one per offset (a later match at
+ * the same offset is dropped, or replaces the length for greedy regexes), and at most {@link #MAX_MATCHES}; reaching
+ * the cap sets {@link #tooManyMatches()} and disables the string for the rest of the scan. Also holds the per-scan state
+ * the matchers need (scratch for the NFA, the next start offset still to try, pending pieces of chained strings), so
+ * verification allocates nothing per call. Reuse it across scans with {@link #reset()}.
+ */
+public final class StringMatches implements MatchView {
+
+    public static final int MAX_MATCHES = 1_000_000;
+
+    private long[] offsets = new long[8];
+    private int[] lengths = new int[8];
+    private byte[] keys = new byte[8];
+    private int count;
+    private boolean tooMany;
+
+    /** First absolute start offset a pattern matcher has not tried yet: for atom-less strings, and per atom. */
+    long nextStart;
+    long[] nextStartByAtom = new long[0];
+    final PikeVm vm = new PikeVm();
+    ChainState chain;
+
+    public void reset() {
+        count = 0;
+        tooMany = false;
+        nextStart = 0;
+        java.util.Arrays.fill(nextStartByAtom, 0);
+        if (chain != null) {
+            chain.reset();
+        }
+    }
+
+    @Override
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public long offset(int i) {
+        return offsets[i];
+    }
+
+    @Override
+    public int length(int i) {
+        return lengths[i];
+    }
+
+    /** The xor key of the i-th match (0 for strings without {@code xor}). */
+    public int xorKey(int i) {
+        return keys[i] & 0xFF;
+    }
+
+    /** True once the string reached {@link #MAX_MATCHES}; YARA warns "too many matches" then. */
+    public boolean tooManyMatches() {
+        return tooMany;
+    }
+
+    /**
+     * Records a match.
+     *
+     * @param replace greedy regexes: a second match at the same offset replaces the length
+     */
+    public void add(long offset, int length, int xorKey, boolean replace) {
+        if (tooMany) {
+            return;
+        }
+        int i = count - 1;
+        while (i >= 0 && offsets[i] > offset) {
+            i--;
+        }
+        if (i >= 0 && offsets[i] == offset) {
+            if (replace) {
+                lengths[i] = length;
+            }
+            return;
+        }
+        if (count == MAX_MATCHES) {
+            tooMany = true;
+            return;
+        }
+        if (count == offsets.length) {
+            int n = Math.min(MAX_MATCHES, count * 2);
+            offsets = Arrays.copyOf(offsets, n);
+            lengths = Arrays.copyOf(lengths, n);
+            keys = Arrays.copyOf(keys, n);
+        }
+        int at = i + 1;
+        if (at < count) {
+            System.arraycopy(offsets, at, offsets, at + 1, count - at);
+            System.arraycopy(lengths, at, lengths, at + 1, count - at);
+            System.arraycopy(keys, at, keys, at + 1, count - at);
+        }
+        offsets[at] = offset;
+        lengths[at] = length;
+        keys[at] = (byte) xorKey;
+        count++;
+    }
+
+    boolean disabled() {
+        return tooMany;
+    }
+
+    /**
+     * Pieces of a chained string that matched but are not yet joined to the next piece: per piece, (chain start,
+     * piece end) pairs in the order found.
+     */
+    static final class ChainState {
+        final long[][] chainStart;
+        final long[][] pieceEnd;
+        final int[] size;
+        final long[] nextStart;
+
+        ChainState(int pieces) {
+            chainStart = new long[pieces][16];
+            pieceEnd = new long[pieces][16];
+            size = new int[pieces];
+            nextStart = new long[pieces];
+        }
+
+        void reset() {
+            Arrays.fill(size, 0);
+            Arrays.fill(nextStart, 0);
+        }
+
+        void add(int piece, long start, long end) {
+            int n = size[piece];
+            if (n == chainStart[piece].length) {
+                chainStart[piece] = Arrays.copyOf(chainStart[piece], n * 2);
+                pieceEnd[piece] = Arrays.copyOf(pieceEnd[piece], n * 2);
+            }
+            chainStart[piece][n] = start;
+            pieceEnd[piece][n] = end;
+            size[piece] = n + 1;
+        }
+
+        void remove(int piece, int index) {
+            int n = --size[piece];
+            System.arraycopy(chainStart[piece], index + 1, chainStart[piece], index, n - index);
+            System.arraycopy(pieceEnd[piece], index + 1, pieceEnd[piece], index, n - index);
+        }
+    }
+}
