@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The top-level {@code vigil} command; the work is done by its subcommands. */
 @Command(name = "vigil", usageHelpAutoWidth = true,
         description = "Vigil: an open anti-malware scanner that reads ClamAV signature databases.",
-        footer = {"", "Run 'vigil scan --help' for the scanner's options."})
+        footer = {"", "Run 'vigil scan --help' for the scanner's options, 'vigil yara --help' for yara's."})
 final class VigilCommand implements Callable<Integer> {
     private final Io io;
 
@@ -30,7 +30,8 @@ final class VigilCommand implements Callable<Integer> {
             io.out().flush();
             return 0;
         }
-        io.err().print("Usage: vigil scan [OPTIONS] [PATH...]   (vigil --help for more)\n");
+        io.err().print("Usage: vigil scan [OPTIONS] [PATH...]   or   vigil yara [OPTIONS] RULES_FILE... TARGET"
+                + "   (vigil --help for more)\n");
         io.err().flush();
         return 2;
     }

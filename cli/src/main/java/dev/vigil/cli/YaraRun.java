@@ -17,7 +17,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,10 +40,9 @@ final class YaraRun {
     private final YaraArgs args;
     private final Io io;
     private final YaraOutput.Detail detail;
-    private final HexStringIndex hexStrings = new HexStringIndex();
+    private final RuleSourceIndex ruleSources = new RuleSourceIndex();
     private final long limit;
     private long totalMatches;
-    private boolean limitReached;
     private long deadlineNanos;
 
     YaraRun(YaraArgs args, Io io) {
@@ -150,14 +153,15 @@ final class YaraRun {
                 if (file.equals("-")) {
                     String source = new String(io.in().readAllBytes(), StandardCharsets.ISO_8859_1);
                     compiler.addSource(source, namespace, "-");
-                    hexStrings.addSource(source, namespace, io.cwd(), 0);
+                    ruleSources.addSource(source, namespace, io.cwd(), 0);
                 } else {
                     Path path = io.cwd().resolve(file);
                     if (!Files.isReadable(path) || Files.isDirectory(path)) {
                         throw new IOException(file);
                     }
-                    compiler.addFile(path, namespace);
-                    hexStrings.addFile(path, namespace);
+                    // diagnostics name the file as it was given, which the compiler takes from the path it gets
+                    compiler.addFile(inProcessCwd() ? Path.of(file) : path, namespace);
+                    ruleSources.addFile(path, namespace);
                 }
             } catch (IOException e) {
                 io.err().print("error: could not open file: " + file + "\n");
@@ -182,6 +186,11 @@ final class YaraRun {
             e.errors().forEach(d -> io.err().print(d.format() + "\n"));
             return null;
         }
+    }
+
+    /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */
+    private boolean inProcessCwd() {
+        return io.cwd().equals(Path.of("").toAbsolutePath());
     }
 
     private YaraScanOptions scanOptions() {
@@ -231,7 +240,7 @@ final class YaraRun {
         try {
             Deque<Future<Outcome>> window = new ArrayDeque<>();
             int next = 0;
-            while ((next < files.size() || !window.isEmpty()) && !limitReached) {
+            while (next < files.size() || !window.isEmpty()) {
                 while (next < files.size() && window.size() < threads * 4) {
                     String f = files.get(next++);
                     window.add(pool.submit(() -> scanForList(rules, f)));
@@ -305,30 +314,58 @@ final class YaraRun {
         boolean negate = args.has(Opt.NEGATE);
         boolean countOnly = args.has(Opt.COUNT);
         long count = 0;
-        for (RuleMatch m : r.matches()) {
-            if (!negate && !countOnly && shown(m.name(), m.tags())) {
-                YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
-                YaraOutput.stringLines(out, detail, m, hexStrings);
-            }
-            count++;
-            totalMatches++;
-            if (limit != 0 && totalMatches >= limit) {
-                limitReached = true;
-                return count;
-            }
-        }
-        if (negate && !countOnly) {
-            for (String id : r.notMatching()) {
+        for (Object callback : callbacks(r)) {
+            if (callback instanceof RuleMatch m) {
+                if (!negate && !countOnly && shown(m.name(), m.tags())) {
+                    YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
+                    YaraOutput.stringLines(out, detail, m, ruleSources);
+                }
+                count++;
+                totalMatches++;
+            } else if (negate && !countOnly) {
+                String id = (String) callback;
                 int colon = id.lastIndexOf(':');
                 String ns = colon < 0 ? "default" : id.substring(0, colon);
                 String name = id.substring(colon + 1);
-                // the result does not carry a non-matching rule's tags or meta: printed as empty
-                if (shown(name, List.of())) {
-                    YaraOutput.ruleLine(out, detail, ns, name, List.of(), List.of(), display);
+                // the result carries no tags or meta for a non-matching rule: tags come from the sources, meta stays empty
+                List<String> tags = ruleSources.tagsOf(id);
+                if (shown(name, tags)) {
+                    YaraOutput.ruleLine(out, detail, ns, name, tags, List.of(), display);
                 }
+            }
+            // yara's callback answers "abort" once -l is reached, after every rule it is told about from then on
+            if (limit != 0 && totalMatches >= limit) {
+                break;
             }
         }
         return count;
+    }
+
+    /**
+     * The rules in the order yara's callback hears of them: declaration order, matching and non-matching
+     * interleaved. Only -l makes the interleaving visible; without it, matches then non-matches will do.
+     */
+    private List<Object> callbacks(YaraScanResult r) {
+        List<Object> out = new ArrayList<>();
+        if (limit == 0) {
+            out.addAll(r.matches());
+            out.addAll(r.notMatching());
+            return out;
+        }
+        Map<String, RuleMatch> matching = new LinkedHashMap<>();
+        r.matches().forEach(m -> matching.put(m.namespace() + ":" + m.name(), m));
+        Set<String> notMatching = new LinkedHashSet<>(r.notMatching());
+        for (String id : ruleSources.declaredRules()) {
+            RuleMatch m = matching.remove(id);
+            if (m != null) {
+                out.add(m);
+            } else if (notMatching.remove(id)) {
+                out.add(id);
+            }
+        }
+        out.addAll(matching.values()); // rules the source scan missed keep the result's order
+        out.addAll(notMatching);
+        return out;
     }
 
     /** yara's -t and -i filters (an -i list overrides the -t verdict, as in yara). */

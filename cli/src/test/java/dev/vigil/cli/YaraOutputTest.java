@@ -154,7 +154,7 @@ class YaraOutputTest {
         args.addAll(List.of("r.yar", "d.bin"));
         String expected = YaraOracle.yara(dir, args).stdout();
 
-        HexStringIndex hex = new HexStringIndex();
+        RuleSourceIndex hex = new RuleSourceIndex();
         hex.addFile(dir.resolve("r.yar"), "default");
         YaraOutput.Detail d = new YaraOutput.Detail(flags.contains("e"), flags.contains("g"), flags.contains("m"),
                 flags.contains("s"), flags.contains("L"), flags.contains("X"));
@@ -168,9 +168,9 @@ class YaraOutputTest {
 
     @Test
     void hexIndexSeesOnlyHexStrings() {
-        HexStringIndex hex = new HexStringIndex();
+        RuleSourceIndex hex = new RuleSourceIndex();
         hex.addSource(RULES, "ns", null, 0);
-        HexStringIndex mixed = new HexStringIndex();
+        RuleSourceIndex mixed = new RuleSourceIndex();
         mixed.addSource("rule m { strings: $ = { 00 } $ = \"t\" condition: all of them }", "ns", null, 0);
         assertThat(mixed.isHex("ns", "m", "$")).isFalse(); // undecidable from the matches: printed as text
         assertThat(hex.isHex("ns", "first", "$hex")).isTrue();
@@ -184,11 +184,27 @@ class YaraOutputTest {
     }
 
     @Test
+    void indexKnowsDeclarationOrderOfPublicRules() {
+        RuleSourceIndex index = new RuleSourceIndex();
+        index.addSource("""
+                rule a { condition: true }
+                private rule b { condition: true }
+                global private rule c { condition: true }
+                private global rule d { condition: true }
+                global rule e { strings: $s = "rule x" condition: $s } // rule y
+                /* rule z */ rule f : private_tag { condition: true }
+                """, "ns", null, 0);
+        assertThat(index.declaredRules()).containsExactly("ns:a", "ns:e", "ns:f");
+        assertThat(index.tagsOf("ns:f")).containsExactly("private_tag");
+        assertThat(index.tagsOf("ns:a")).isEmpty();
+    }
+
+    @Test
     void hexIndexFollowsIncludes() throws Exception {
         Path sub = Files.createDirectories(dir.resolve("inc"));
         Files.writeString(sub.resolve("inner.yar"), "rule inner { strings: $h = {AA BB} condition: $h }");
         Files.writeString(dir.resolve("outer.yar"), "include \"inc/inner.yar\"\nrule outer { condition: inner }");
-        HexStringIndex hex = new HexStringIndex();
+        RuleSourceIndex hex = new RuleSourceIndex();
         hex.addFile(dir.resolve("outer.yar"), "n");
         assertThat(hex.isHex("n", "inner", "$h")).isTrue();
     }

@@ -33,7 +33,7 @@ public final class SystemSample {
     }
 
     /** Regular, readable, non-empty files directly in {@link #FOLDERS}: executables, and libraries ({@code .so}). */
-    static List<Path> candidates() throws IOException {
+    public static List<Path> candidates() throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path folder : FOLDERS) {
             if (!Files.isDirectory(folder)) {
@@ -54,7 +54,7 @@ public final class SystemSample {
         return out;
     }
 
-    static List<Path> select(List<Path> candidates, int count, long maxFile, long maxTotal, String seed)
+    public static List<Path> select(List<Path> candidates, int count, long maxFile, long maxTotal, String seed)
             throws IOException {
         List<Path> ordered = new ArrayList<>(candidates);
         ordered.sort(Comparator.comparing((Path p) -> rank(seed, p)).thenComparing(Path::toString));

@@ -78,7 +78,7 @@ public final class YaraCompiler {
             for (int i = 0; i < rule.strings().size(); i++) {
                 StringDecl decl = rule.strings().get(i);
                 try {
-                    StringCompiler.Result s = StringCompiler.compile(decl);
+                    StringCompiler.Result s = StringCompiler.compile(decl, strictEscape);
                     strings[rule.stringIndexes()[i]] = s.string();
                     for (String w : s.warnings()) {
                         warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, decl.file(), decl.line(), w));

@@ -70,7 +70,7 @@ final class ConditionCompiler {
         for (int i = 0; i < rule.strings().size(); i++) {
             String id = rule.strings().get(i).identifier();
             if (!referenced.get(i) && !id.startsWith("$_")) {
-                throw new CompileError("unreferenced string \"" + id + "\"", rule.file(), rule.strings().get(i).line());
+                throw new CompileError("unreferenced string \"" + id + "\"", rule.file(), rule.endLine());
             }
         }
         return cond;

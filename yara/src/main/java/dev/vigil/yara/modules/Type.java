@@ -46,7 +46,8 @@ public sealed interface Type {
 
     /**
      * One overload. {@code arguments} has one letter per argument as YARA declares them: {@code i} integer,
-     * {@code f} float, {@code s} string, {@code b} boolean (passed as {@link Boolean}), {@code r} regular expression (passed as a
+     * {@code f} float, {@code s} string, {@code b} boolean (passed as {@link Boolean}), {@code r} regular
+     * expression (passed as a
      * {@link dev.vigil.yara.strings.YaraRegex}); the empty string for none.
      */
     record Overload(String arguments, Type result) {

@@ -84,6 +84,14 @@ final class AtomQuality {
         return c.orQuality();
     }
 
+    /**
+     * Whether YARA finds no atom at all for the pattern; it then matches from every offset with forward code only and
+     * no backward code, and 4.5.2's wide fullword check takes the ASCII path (research §2.4 item 15).
+     */
+    static boolean yaraFindsNoAtom(ReNode root) {
+        return ofTree(root) <= MIN_QUALITY;
+    }
+
     /** Emulates YARA's walk: runs of literal/masked/any bytes give leaves; an alternation gives min of its sides. */
     private static final class Chooser {
         final List<Integer> leaves = new ArrayList<>();
@@ -150,8 +158,7 @@ final class AtomQuality {
 
         void flush() {
             if (n > 0) {
-                int q = trimmedQuality();
-                leaves.add(Math.max(q, bestQuality));
+                leaves.add(Math.max(trimmedQuality(), bestQuality));
             }
             n = 0;
             bestQuality = -1;
@@ -179,7 +186,7 @@ final class AtomQuality {
                 }
                 case REPEAT -> {
                     ReNode child = node.children.get(0);
-                    if (node.dotAny || node.min == 0) {
+                    if (node.rangeAny || node.min == 0) {
                         flush();
                     } else if (node.max == Integer.MAX_VALUE && node.min == 1) {
                         walk(child);

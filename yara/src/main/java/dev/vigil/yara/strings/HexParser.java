@@ -65,6 +65,9 @@ final class HexParser {
         if (c == '(') {
             pos++;
             insideAlternatives++;
+            if (insideAlternatives > ReNode.MAX_DEPTH) {
+                throw new StringCompileException("regular expression is too complex");
+            }
             ReNode result = sequence();
             skipSpace();
             while (pos < src.length() && src.charAt(pos) == '|') {
@@ -195,6 +198,7 @@ final class HexParser {
         any.dotAny = true;
         ReNode r = ReNode.repeat(any, min, max, false);
         r.dotAny = true;
+        r.rangeAny = true;
         return r;
     }
 

@@ -173,6 +173,10 @@ final class LiteralString implements CompiledString {
 
     /** Checks every form at {@code s} in YARA's order and records the first that matches. */
     void checkAt(byte[] buf, long base, int end, int s, StringMatches out) {
+        if ((wide ? 2 * text.length : text.length) <= 4) {
+            checkShortAt(buf, base, end, s, out);
+            return;
+        }
         int n = text.length;
         int avail = end - s;
         int len = 0;
@@ -213,9 +217,42 @@ final class LiteralString implements CompiledString {
         out.add(base + s, len, key, false);
     }
 
+    /**
+     * A string that fits in one atom is not compared by YARA: every atom hit is a match of the atom's length, checked
+     * on its own for fullword. At one offset the ascii form's atom ends first, so it wins over the wide one.
+     */
+    private void checkShortAt(byte[] buf, long base, int end, int s, StringMatches out) {
+        int n = text.length;
+        int avail = end - s;
+        for (int form = 0; form < 2; form++) {
+            boolean w = form == 1;
+            if (w ? !wide : !ascii) {
+                continue;
+            }
+            int len = w ? 2 * n : n;
+            if (avail < len) {
+                continue;
+            }
+            int key = 0;
+            boolean hit;
+            if (nocase) {
+                hit = w ? compareWideIgnoreCase(buf, s) : compareIgnoreCase(buf, s);
+            } else if (xor) {
+                key = (buf[s] ^ text[0]) & 0xFF;
+                hit = key >= xorMin && key <= xorMax && (w ? compareWideXor(buf, s, key) : compareXor(buf, s, key));
+            } else {
+                hit = w ? compareWideXor(buf, s, 0) : compareXor(buf, s, 0);
+            }
+            if (hit && (!fullword || PatternString.fullwordOk(buf, base, s, len, end, w))) {
+                out.add(base + s, len, key, false);
+                return;
+            }
+        }
+    }
+
     private boolean compareXor(byte[] buf, int s, int k) {
         for (int i = 0; i < text.length; i++) {
-            if ((buf[s + i] ^ k) != (text[i] & 0xFF) && ((buf[s + i] ^ k) & 0xFF) != (text[i] & 0xFF)) {
+            if (((buf[s + i] ^ k) & 0xFF) != (text[i] & 0xFF)) {
                 return false;
             }
         }

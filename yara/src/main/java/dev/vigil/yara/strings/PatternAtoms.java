@@ -27,9 +27,11 @@ final class PatternAtoms {
             return null;
         }
         for (int i = 0; i < c.atoms.size(); i++) {
-            if (c.maxOff[i] - c.minOff[i] > maxSpread) {
+            if (c.minOff[i] > maxSpread) {
                 return null;
             }
+            // no match reaches further than the scan window, so neither can the distance to its atom
+            c.maxOff[i] = Math.min(c.maxOff[i], maxSpread);
         }
         return c;
     }

@@ -18,13 +18,13 @@ final class PatternString implements CompiledString {
         final Program program;
         final int[] atomMin;  // per global atom: distance range from the piece start in characters, or -1 if not ours
         final int[] atomMax;
-        final boolean atomAtStart;
+        final boolean yaraFindsNoAtom;
 
-        Piece(Program program, int[] atomMin, int[] atomMax, boolean atomAtStart) {
+        Piece(Program program, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
             this.program = program;
             this.atomMin = atomMin;
             this.atomMax = atomMax;
-            this.atomAtStart = atomAtStart;
+            this.yaraFindsNoAtom = yaraFindsNoAtom;
         }
     }
 
@@ -58,7 +58,7 @@ final class PatternString implements CompiledString {
                 back = Math.max(back, m);
             }
         }
-        this.maxBack = back * (wide ? 2 : 1) + 2;
+        this.maxBack = back + 2;
     }
 
     @Override
@@ -150,7 +150,7 @@ final class PatternString implements CompiledString {
                           StringMatches out) {
         if (ascii) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 1);
+            int len = out.vm.runMemo(p.program, buf, base, s, limit, dataEnd);
             if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
                 found(pieceIndex, base + s, len, out);
             }
@@ -158,9 +158,9 @@ final class PatternString implements CompiledString {
         if (wide) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
             int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 2);
-            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when its atom is at the very start
-            // (no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
-            boolean wideCheck = !p.atomAtStart;
+            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
+            // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
+            boolean wideCheck = !p.yaraFindsNoAtom;
             if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, wideCheck))) {
                 found(pieceIndex, base + s, len, out);
             }
@@ -195,25 +195,31 @@ final class PatternString implements CompiledString {
         }
         int prev = piece - 1;
         boolean last = piece == pieces.length - 1;
-        for (int i = 0; i < chain.size[prev]; i++) {
-            long gap = start - chain.pieceEnd[prev][i];
+        long[] starts = chain.chainStart[prev];
+        long[] ends = chain.pieceEnd[prev];
+        int kept = 0;
+        int n = chain.size[prev];
+        for (int i = 0; i < n; i++) {
+            long gap = start - ends[i];
+            boolean keep = true;
             if (gap > gapMax[piece]) {
-                // too far behind: no later piece can join it either (starts only grow)
-                chain.remove(prev, i);
-                i--;
-                continue;
+                // too far behind: later pieces start even further away
+                keep = false;
+            } else if (gap >= gapMin[piece]) {
+                if (last) {
+                    out.add(starts[i], (int) Math.min(end - starts[i], Integer.MAX_VALUE), 0, false);
+                    // the first tail that joins gives the match; the entry is done
+                    keep = false;
+                } else {
+                    chain.add(piece, starts[i], end);
+                }
             }
-            if (gap < gapMin[piece]) {
-                continue;
-            }
-            long chainStart = chain.chainStart[prev][i];
-            if (last) {
-                out.add(chainStart, (int) (end - chainStart), 0, false);
-                chain.remove(prev, i);
-                i--;
-            } else {
-                chain.add(piece, chainStart, end);
+            if (keep) {
+                starts[kept] = starts[i];
+                ends[kept] = ends[i];
+                kept++;
             }
         }
+        chain.size[prev] = kept;
     }
 }

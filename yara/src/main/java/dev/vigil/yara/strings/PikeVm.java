@@ -63,7 +63,8 @@ final class PikeVm {
         int dataEnd = buf.length;
         int count = addThread(p, current, 0, 0, buf, 0, 0, dataEnd, 1, nextGeneration());
         int pos = 0;
-        while (count > 0) {
+        // threads may all die while later starts are still to come
+        while (count > 0 || pos < limit) {
             int gen = nextGeneration();
             int nextCount = 0;
             boolean canRead = pos + 1 <= limit;
@@ -90,6 +91,101 @@ final class PikeVm {
             count = nextCount;
         }
         return false;
+    }
+
+    final StartMemo memo = new StartMemo();
+
+    /**
+     * Same result as {@link #run} with {@code charSize == 1}, but reuses the previous call's run when that started one
+     * byte earlier in the same buffer: once both runs hold the same thread list at a position, the rest is shared.
+     */
+    int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
+        ensure(p.size);
+        StartMemo m = memo;
+        if (m.program != p) {
+            m.clear();
+            m.program = p;
+        }
+        boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - 1;
+        int epoch = m.epoch;
+        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, 1, nextGeneration());
+        int cut = cutAtMatch(p, count);
+        boolean matched = cut < count;
+        int state = m.intern(current, cut, matched);
+        if (m.epoch != epoch) {
+            canReuse = false;
+            epoch = m.epoch;
+        }
+        int lastMatch = matched ? start : -1;
+        int pos = start;
+        boolean shared = false;
+        while (true) {
+            if (canReuse && !shared && pos <= m.prevEnd && m.ring[StartMemo.slot(pos)] == state) {
+                // From here on this run is the previous one; take its outcome, then go on where it stopped.
+                shared = true;
+                if (m.prevLastMatch >= pos) {
+                    lastMatch = m.prevLastMatch;
+                }
+                pos = m.prevEnd;
+                state = m.prevEndState;
+                if (state == StartMemo.DEAD) {
+                    break;
+                }
+            } else {
+                m.ring[StartMemo.slot(pos)] = state;
+            }
+            int n = m.len[state];
+            if (n == 0) {
+                state = StartMemo.DEAD;
+                break;
+            }
+            if (pos + 1 > limit) {
+                break;
+            }
+            int b = buf[pos] & 0xFF;
+            int gen = nextGeneration();
+            int nextCount = 0;
+            int from = m.start[state];
+            for (int i = 0; i < n; i++) {
+                int pc = m.pool[from + i];
+                int s = p.arg1[pc] << 2;
+                if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
+                    nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + 1, dataEnd, 1, gen);
+                }
+            }
+            int[] t = current;
+            current = next;
+            next = t;
+            cut = cutAtMatch(p, nextCount);
+            matched = cut < nextCount;
+            pos++;
+            state = m.intern(current, cut, matched);
+            if (matched) {
+                lastMatch = pos;
+            }
+            if (m.epoch != epoch) {
+                // the state table was cleared under us: ids in the ring are gone
+                canReuse = false;
+            }
+        }
+        m.valid = m.epoch == epoch;
+        m.buf = buf;
+        m.base = base;
+        m.prevStart = start;
+        m.prevEnd = pos;
+        m.prevEndState = state;
+        m.prevLastMatch = lastMatch;
+        return lastMatch >= 0 ? lastMatch - start : -1;
+    }
+
+    /** Index of the first MATCH in current[0..count) (threads after it can never win), or count. */
+    private int cutAtMatch(Program p, int count) {
+        for (int i = 0; i < count; i++) {
+            if (p.op[current[i]] == Program.MATCH) {
+                return i;
+            }
+        }
+        return count;
     }
 
     private int nextGeneration() {

@@ -9,6 +9,12 @@ import java.util.List;
  */
 final class ReNode {
 
+    /** Deepest nesting of groups accepted; keeps recursion over the tree bounded. */
+    static final int MAX_DEPTH = 1000;
+
+    /** RE_MAX_SPLIT_ID: YARA refuses a pattern whose code needs more forks than this. */
+    static final int MAX_SPLITS = 128;
+
     enum Type { BYTES, ASSERT_START, ASSERT_END, WORD_BOUNDARY, NON_WORD_BOUNDARY, CONCAT, ALT, REPEAT, EMPTY }
 
     /** What a BYTES node was written as; YARA's atom heuristic treats them differently. */
@@ -24,6 +30,7 @@ final class ReNode {
     int max;                  // REPEAT, Integer.MAX_VALUE when unbounded
     boolean greedy = true;    // REPEAT
     boolean dotAny;           // BYTES built from '.' or a hex jump: counts as "dot" for YARA's .* warning
+    boolean rangeAny;         // REPEAT that YARA builds as RANGE_ANY: a hex jump or '.{n,m}' (may chain, no forks)
 
     ReNode(Type type) {
         this.type = type;
@@ -64,6 +71,45 @@ final class ReNode {
         n.max = max;
         n.greedy = greedy;
         return n;
+    }
+
+    /** Forks YARA's code emitter would use for this tree (alternations, loops, optional repeats). */
+    static long splits(ReNode n) {
+        return switch (n.type) {
+            case ALT -> 1 + splits(n.children.get(0)) + splits(n.children.get(1));
+            case CONCAT -> {
+                long s = 0;
+                for (ReNode c : n.children) {
+                    s += splits(c);
+                }
+                yield s;
+            }
+            case REPEAT -> {
+                if (n.rangeAny) {
+                    yield 0; // a run of "any byte" has its own instruction without forks
+                }
+                long child = splits(n.children.get(0));
+                if (n.max == Integer.MAX_VALUE && n.min <= 1) {
+                    yield 1 + child; // star / plus
+                }
+                int max = n.max == Integer.MAX_VALUE ? n.min + 1 : n.max;
+                long s = 0;
+                if (n.min > 0) {
+                    s += child;
+                }
+                if (max > 2 || max > n.min + 1) {
+                    s += child;
+                }
+                if (max > n.min) {
+                    s += 1;
+                }
+                if (max > n.min || max > 1) {
+                    s += child;
+                }
+                yield Math.min(s, Integer.MAX_VALUE);
+            }
+            default -> 0;
+        };
     }
 
     static boolean has(long[] set, int b) {

@@ -18,6 +18,7 @@ final class RegexParser {
     private final boolean nocase;
     private final boolean dotAll;
     private int pos;
+    private int depth;
     boolean sawGreedy;
     boolean sawLazy;
     boolean unboundedDot;
@@ -137,6 +138,7 @@ final class RegexParser {
             }
             ReNode r = ReNode.repeat(single, min, max, greedy);
             r.dotAny = single.dotAny;
+            r.rangeAny = single.dotAny && c == '{';
             single = r;
             // YARA's grammar takes one quantifier per atom; a second one is a syntax error.
             if (pos < src.length && (src[pos] == '*' || src[pos] == '+' || src[pos] == '?')) {
@@ -223,6 +225,9 @@ final class RegexParser {
         switch (c) {
             case '(' -> {
                 pos++;
+                if (++depth > ReNode.MAX_DEPTH) {
+                    throw new StringCompileException("regular expression is too complex");
+                }
                 if (pos < src.length && src[pos] == ')') {
                     throw new StringCompileException("syntax error, unexpected ')'");
                 }
@@ -231,6 +236,7 @@ final class RegexParser {
                     throw new StringCompileException("syntax error, unexpected end of file, expecting ')'");
                 }
                 pos++;
+                depth--;
                 return inner;
             }
             case '.' -> {
@@ -334,14 +340,17 @@ final class RegexParser {
                 return -1;
             }
             default -> {
-                if (!isAlnum(c) || c == '.') {
-                    return c;
+                // YARA takes any escaped byte literally, but only these are escapes it knows; the others warn
+                // under --strict-escape.
+                if (KNOWN_LITERAL_ESCAPES.indexOf(c) < 0) {
+                    unknownEscape = true;
                 }
-                unknownEscape = true;
                 return c;
             }
         }
     }
+
+    private static final String KNOWN_LITERAL_ESCAPES = "\\^$.|()[]*+?\"'-{}#:_=/!,@<>~&%";
 
     static boolean isAlnum(int b) {
         return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z';

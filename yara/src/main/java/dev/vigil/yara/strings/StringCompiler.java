@@ -29,9 +29,22 @@ public final class StringCompiler {
      * @throws StringCompileException with YARA's message, e.g. {@code invalid hex string "$a": invalid jump length}
      */
     public static Result compile(StringDecl decl) {
+        return compile(decl, false);
+    }
+
+    /**
+     * As {@link #compile(StringDecl)}; with {@code strictEscape} (YARA's {@code --strict-escape}) an escape YARA does
+     * not know in a regular expression ({@code \c}, {@code \ }) adds the warning "unknown escape sequence".
+     */
+    public static Result compile(StringDecl decl, boolean strictEscape) {
         StringModifiers m = decl.modifiers() == null ? StringModifiers.NONE : decl.modifiers();
         String id = decl.identifier();
         List<String> warnings = new ArrayList<>();
+        boolean empty = decl.kind() == StringDecl.Kind.TEXT ? decl.text() == null || decl.text().length == 0
+                : decl.source() == null || decl.source().isEmpty();
+        if (empty) {
+            throw new StringCompileException("empty string \"" + id + "\"");
+        }
         return switch (decl.kind()) {
             case TEXT -> {
                 if (m.base64() || m.base64Wide()) {
@@ -49,7 +62,12 @@ public final class StringCompiler {
                 } catch (StringCompileException e) {
                     throw new StringCompileException("invalid hex string \"" + id + "\": " + e.getMessage());
                 }
-                yield pattern(id, root, false, true, false, false, false, warnings);
+                try {
+                    yield pattern(id, root, false, true, false, false, false, warnings);
+                } catch (StringCompileException e) {
+                    throw e.getMessage().startsWith("invalid") ? e
+                            : new StringCompileException("invalid hex string \"" + id + "\": " + e.getMessage());
+                }
             }
             case REGEX -> {
                 RegexParser p;
@@ -58,6 +76,9 @@ public final class StringCompiler {
                     p = RegexParser.parse(decl.source(), nocase, decl.dotAllFlag());
                 } catch (StringCompileException e) {
                     throw new StringCompileException("invalid regular expression \"" + id + "\": " + e.getMessage());
+                }
+                if (strictEscape && p.unknownEscape) {
+                    warnings.add("unknown escape sequence");
                 }
                 if (p.sawGreedy && p.sawLazy) {
                     throw new StringCompileException("invalid regular expression \"" + id
@@ -74,7 +95,13 @@ public final class StringCompiler {
                     slowWarning(id, s.minQuality(), warnings);
                     yield new Result(s, warnings);
                 }
-                yield pattern(id, p.root, p.sawGreedy, m.ascii(), m.wide(), m.fullword(), true, warnings);
+                try {
+                    yield pattern(id, p.root, p.sawGreedy, m.ascii(), m.wide(), m.fullword(), true, warnings);
+                } catch (StringCompileException e) {
+                    throw e.getMessage().startsWith("invalid") ? e
+                            : new StringCompileException("invalid regular expression \"" + id + "\": "
+                            + e.getMessage());
+                }
             }
         };
     }
@@ -100,6 +127,10 @@ public final class StringCompiler {
 
     private static Result pattern(String id, ReNode root, boolean greedy, boolean ascii, boolean wide,
                                   boolean fullword, boolean isRegex, List<String> warnings) {
+        if (ReNode.splits(root) > ReNode.MAX_SPLITS) {
+            throw new StringCompileException((isRegex ? "invalid regular expression \"" : "invalid hex string \"") + id
+                    + "\": regular expression is too complex");
+        }
         if (!isRegex) {
             byte[] literal = literalOf(root);
             if (literal != null) {
@@ -119,7 +150,7 @@ public final class StringCompiler {
             List<ReNode> kids = root.children;
             for (int i = 0; i < kids.size(); i++) {
                 ReNode c = kids.get(i);
-                boolean split = c.type == ReNode.Type.REPEAT && c.dotAny && !c.greedy && i > 0 && i < kids.size() - 1
+                boolean split = c.type == ReNode.Type.REPEAT && c.rangeAny && !c.greedy && i > 0 && i < kids.size() - 1
                         && (c.min > HexParser.CHAINING_THRESHOLD || c.max > HexParser.CHAINING_THRESHOLD);
                 if (split) {
                     pieceRoots.add(current.size() == 1 ? current.get(0) : ReNode.concat(current));
@@ -145,7 +176,7 @@ public final class StringCompiler {
         PatternAtoms.Choice[] choices = new PatternAtoms.Choice[n];
         boolean allHaveAtoms = true;
         for (int i = 0; i < n; i++) {
-            choices[i] = PatternAtoms.choose(pieceRoots.get(i), PatternString.SCAN_LIMIT / 2);
+            choices[i] = PatternAtoms.choose(pieceRoots.get(i), PatternString.SCAN_LIMIT);
             allHaveAtoms &= choices[i] != null;
         }
         List<byte[]> atoms = new ArrayList<>();
@@ -169,7 +200,8 @@ public final class StringCompiler {
                         }
                         atoms.add(w);
                         owner.add(i);
-                        ranges.add(new int[] {c.minOff()[j] * 2, c.maxOff()[j] * 2});
+                        ranges.add(new int[] {c.minOff()[j] * 2,
+                                Math.min(c.maxOff()[j] * 2, PatternString.SCAN_LIMIT)});
                     }
                 }
             }
@@ -178,16 +210,15 @@ public final class StringCompiler {
         for (int i = 0; i < n; i++) {
             int[] lo = new int[atoms.size()];
             int[] hi = new int[atoms.size()];
-            boolean atStart = true;
             for (int j = 0; j < atoms.size(); j++) {
                 if (owner.get(j) == i) {
                     lo[j] = ranges.get(j)[0];
                     hi[j] = ranges.get(j)[1];
-                    atStart &= hi[j] == 0;
                 }
             }
+            boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            pieces[i] = new PatternString.Piece(prog, lo, hi, atStart);
+            pieces[i] = new PatternString.Piece(prog, lo, hi, noAtom);
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
         int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();
@@ -220,19 +251,12 @@ public final class StringCompiler {
                 encodings(text, alphabet, true, alternatives);
             }
         }
-        ReNode root = null;
-        for (byte[] alt : alternatives) {
-            List<ReNode> bytes = new ArrayList<>();
-            for (byte b : alt) {
-                bytes.add(ReNode.literal(b & 0xFF));
-            }
-            ReNode seq = bytes.size() == 1 ? bytes.get(0) : ReNode.concat(bytes);
-            root = root == null ? seq : ReNode.alt(root, seq);
-        }
-        if (root == null) {
+        if (alternatives.isEmpty()) {
             throw new StringCompileException("invalid base64 string \"" + id + "\"");
         }
-        return pattern(id, root, false, true, m.wide(), false, true, warnings);
+        Base64String s = new Base64String(id, alternatives);
+        slowWarning(id, s.minQuality(), warnings);
+        return new Result(s, warnings);
     }
 
     /** The three alignments of {@code input} in base64, trimmed to the characters that do not depend on neighbours. */

@@ -21,6 +21,9 @@ public final class YaraRegex {
     public static YaraRegex compile(String source, boolean nocase, boolean dotAll) {
         try {
             RegexParser p = RegexParser.parse(source, nocase, dotAll);
+            if (ReNode.splits(p.root) > ReNode.MAX_SPLITS) {
+                throw new StringCompileException("regular expression is too complex");
+            }
             return new YaraRegex(Program.compile(p.root, PatternString.SCAN_LIMIT + 1));
         } catch (StringCompileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

@@ -22,11 +22,16 @@ public final class Ast {
     public record Meta(String key, Object value) {
     }
 
+    /** {@code line}: of the rule's name; {@code endLine}: of its closing brace. */
     public record Rule(String name, boolean isPrivate, boolean isGlobal, List<String> tags, List<Meta> metas,
-                       List<StringDecl> strings, Expr condition, String file, int line) implements Item {
+                       List<StringDecl> strings, Expr condition, String file, int line, int endLine)
+            implements Item {
     }
 
-    /** Every expression carries the line of its first token, for diagnostics. */
+    /**
+     * Every expression carries the line YARA reports its errors on: that of the token after it (0 at the end of
+     * the input), since YARA's parser checks a construct when it reads the next token.
+     */
     public sealed interface Expr {
         int line();
     }

@@ -18,7 +18,11 @@ public interface IncludeResolver {
      */
     Source resolve(String includingFile, String path) throws IOException;
 
-    /** Relative paths resolve against the including file's directory, or the working directory without one. */
+    /**
+     * Relative paths resolve against the including file's directory, or the working directory without one. Names
+     * are not normalised: like YARA, a cycle is recognised only when the same path string comes back (otherwise
+     * the depth limit stops it).
+     */
     static IncludeResolver fileSystem() {
         return (includingFile, path) -> {
             Path p = Path.of(path);
@@ -28,8 +32,7 @@ public interface IncludeResolver {
                     p = parent.resolve(p);
                 }
             }
-            Path normal = p.toAbsolutePath().normalize();
-            return new Source(normal.toString(), Files.readAllBytes(normal));
+            return new Source(p.toString(), Files.readAllBytes(p));
         };
     }
 

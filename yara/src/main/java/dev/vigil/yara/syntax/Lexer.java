@@ -11,7 +11,12 @@ final class Lexer {
             "of", "them", "for", "all", "any", "none", "entrypoint", "filesize", "matches", "contains", "startswith",
             "endswith", "icontains", "istartswith", "iendswith", "iequals", "import", "defined");
 
+    static final Set<String> INT_FUNCTIONS = Set.of("int8", "int16", "int32", "uint8", "uint16", "uint32", "int8be",
+            "int16be", "int32be", "uint8be", "uint16be", "uint32be");
+
     private static final int MAX_IDENTIFIER = 128;
+    /** YARA's lexer buffer: text strings and regexes of 8191 bytes or more do not fit. */
+    private static final int LEX_BUFFER = 8192;
 
     private final byte[] src;
     private final String file;
@@ -38,7 +43,8 @@ final class Lexer {
     Token next() {
         skipSpaceAndComments();
         if (pos >= src.length) {
-            return tok(Token.Kind.EOF, "");
+            // YARA reports errors at the end of the input on line 0.
+            return new Token(Token.Kind.EOF, "", null, 0, 0, false, false, 0);
         }
         int c = src[pos] & 0xff;
         int startLine = line;
@@ -73,7 +79,7 @@ final class Lexer {
             if (KEYWORDS.contains(word)) {
                 return tok(Token.Kind.KEYWORD, word);
             }
-            if (word.matches("u?int(8|16|32)(be)?")) {
+            if (INT_FUNCTIONS.contains(word)) {
                 return tok(Token.Kind.INT_FUNCTION, word);
             }
             if (word.length() > MAX_IDENTIFIER) {
@@ -99,7 +105,8 @@ final class Lexer {
                         }
                     }
                     pos = end;
-                    return new Token(Token.Kind.HEX, body, null, 0, 0, false, false, startLine);
+                    // Like flex's yylineno, a token spanning lines reports the line it ends on.
+                    return new Token(Token.Kind.HEX, body, null, 0, 0, false, false, line);
                 }
                 pos++;
                 return tok(Token.Kind.PUNCT, "{");
@@ -264,10 +271,12 @@ final class Lexer {
                     default -> throw error("illegal escape sequence");
                 }
                 pos += 2;
+                checkSpace(out.size());
                 continue;
             }
             out.write(c);
             pos++;
+            checkSpace(out.size());
         }
         byte[] bytes = out.toByteArray();
         return new Token(Token.Kind.TEXT, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), bytes, 0, 0,
@@ -304,10 +313,12 @@ final class Lexer {
                     sb.append('\\').append((char) e);
                 }
                 pos += 2;
+                checkSpace(sb.length());
                 continue;
             }
             sb.append((char) c);
             pos++;
+            checkSpace(sb.length());
         }
         boolean nocase = false;
         boolean dotAll = false;
@@ -323,6 +334,12 @@ final class Lexer {
             throw error("empty regular expression");
         }
         return new Token(Token.Kind.REGEX, sb.toString(), null, 0, 0, nocase, dotAll, startLine);
+    }
+
+    private void checkSpace(int size) {
+        if (size >= LEX_BUFFER - 1) {
+            throw error("out of space in lex_buf");
+        }
     }
 
     /** End (exclusive, after the '}') of a hex string token starting at {@code start}, or -1. */

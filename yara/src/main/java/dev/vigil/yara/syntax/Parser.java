@@ -97,7 +97,8 @@ public final class Parser {
     }
 
     private void include(Token t) {
-        if (includeStack.size() > MAX_INCLUDE_DEPTH) {
+        // At most 16 files open at once, the including one counted.
+        if (includeStack.size() >= MAX_INCLUDE_DEPTH) {
             throw new CompileError("includes depth exceeded", file, t.line());
         }
         IncludeResolver.Source src;
@@ -128,6 +129,14 @@ public final class Parser {
             lookahead.add(lexer.next());
         }
         return lookahead.get(k);
+    }
+
+    /**
+     * The line YARA reports a construct's errors on: bison reduces it once the following token is read, so that
+     * token's line (0 at the end of the input).
+     */
+    private int here() {
+        return peek().line();
     }
 
     private Token next() {
@@ -225,9 +234,9 @@ public final class Parser {
         expect("condition");
         expect(":");
         Expr condition = expression();
-        expect("}");
+        int endLine = expect("}").line();
         return new Ast.Rule(name.text(), isPrivate, isGlobal, List.copyOf(tags), List.copyOf(metas),
-                List.copyOf(strings), condition, file, name.line());
+                List.copyOf(strings), condition, file, name.line(), endLine);
     }
 
     private Ast.Meta meta() {
@@ -435,7 +444,7 @@ public final class Parser {
         Expr left = andExpr();
         while (peek().is("or")) {
             int line = next().line();
-            left = new Ast.Binary("or", left, andExpr(), line);
+            left = new Ast.Binary("or", left, andExpr(), here());
         }
         return left;
     }
@@ -444,7 +453,7 @@ public final class Parser {
         Expr left = notExpr();
         while (peek().is("and")) {
             int line = next().line();
-            left = new Ast.Binary("and", left, notExpr(), line);
+            left = new Ast.Binary("and", left, notExpr(), here());
         }
         return left;
     }
@@ -453,7 +462,7 @@ public final class Parser {
         Token t = peek();
         if (t.is("not") || t.is("defined")) {
             next();
-            return new Ast.Unary(t.text(), notExpr(), t.line());
+            return new Ast.Unary(t.text(), notExpr(), here());
         }
         return comparison();
     }
@@ -483,7 +492,7 @@ public final class Parser {
         }
         if ((op.kind() == Kind.KEYWORD || op.kind() == Kind.PUNCT) && COMPARISONS.contains(op.text())) {
             next();
-            return new Ast.Binary(op.text(), left, primaryExpr(), op.line());
+            return new Ast.Binary(op.text(), left, primaryExpr(), here());
         }
         return left;
     }
@@ -502,7 +511,7 @@ public final class Parser {
                 items.add(accept("*") ? id.text() + "*" : id.text());
             } while (accept(","));
             expect(")");
-            return new Ast.Of(q, List.copyOf(items), true, null, null, line);
+            return new Ast.Of(q, List.copyOf(items), true, null, null, here());
         }
         items = stringEnumeration();
         return ofTail(q, items, false, line);
@@ -524,12 +533,12 @@ public final class Parser {
 
     private Expr ofTail(Ast.Quantifier q, List<String> items, boolean rules, int line) {
         if (accept("at")) {
-            return new Ast.Of(q, items, rules, primaryExpr(), null, line);
+            return new Ast.Of(q, items, rules, primaryExpr(), null, here());
         }
         if (accept("in")) {
-            return new Ast.Of(q, items, rules, null, range(), line);
+            return new Ast.Of(q, items, rules, null, range(), here());
         }
-        return new Ast.Of(q, items, rules, null, null, line);
+        return new Ast.Of(q, items, rules, null, null, here());
     }
 
     private Expr forExpr() {
@@ -556,7 +565,7 @@ public final class Parser {
             expect("(");
             Expr body = expression();
             expect(")");
-            return new Ast.ForOf(q, strings, body, line);
+            return new Ast.ForOf(q, strings, body, here());
         }
         List<String> vars = new ArrayList<>();
         do {
@@ -587,7 +596,7 @@ public final class Parser {
         expect("(");
         Expr body = expression();
         expect(")");
-        return new Ast.ForIn(q, List.copyOf(vars), iterable, body, line);
+        return new Ast.ForIn(q, List.copyOf(vars), iterable, body, here());
     }
 
     private Ast.Range range() {
@@ -596,7 +605,7 @@ public final class Parser {
         expect("..");
         Expr high = primaryExpr();
         expect(")");
-        return new Ast.Range(low, high, line);
+        return new Ast.Range(low, high, here());
     }
 
     /** YARA's primary_expression: arithmetic and bitwise operators over operands. */
@@ -608,7 +617,7 @@ public final class Parser {
         Expr left = bitXor();
         while (peek().is("|")) {
             int line = next().line();
-            left = new Ast.Binary("|", left, bitXor(), line);
+            left = new Ast.Binary("|", left, bitXor(), here());
         }
         return left;
     }
@@ -617,7 +626,7 @@ public final class Parser {
         Expr left = bitAnd();
         while (peek().is("^")) {
             int line = next().line();
-            left = new Ast.Binary("^", left, bitAnd(), line);
+            left = new Ast.Binary("^", left, bitAnd(), here());
         }
         return left;
     }
@@ -626,7 +635,7 @@ public final class Parser {
         Expr left = shift();
         while (peek().is("&")) {
             int line = next().line();
-            left = new Ast.Binary("&", left, shift(), line);
+            left = new Ast.Binary("&", left, shift(), here());
         }
         return left;
     }
@@ -635,7 +644,7 @@ public final class Parser {
         Expr left = additive();
         while (peek().is("<<") || peek().is(">>")) {
             Token op = next();
-            left = new Ast.Binary(op.text(), left, additive(), op.line());
+            left = new Ast.Binary(op.text(), left, additive(), here());
         }
         return left;
     }
@@ -644,7 +653,7 @@ public final class Parser {
         Expr left = multiplicative();
         while (peek().is("+") || peek().is("-")) {
             Token op = next();
-            left = new Ast.Binary(op.text(), left, multiplicative(), op.line());
+            left = new Ast.Binary(op.text(), left, multiplicative(), here());
         }
         return left;
     }
@@ -653,7 +662,7 @@ public final class Parser {
         Expr left = unary();
         while (peek().is("*") || peek().is("\\") || (peek().is("%") && !peek(1).is("of"))) {
             Token op = next();
-            left = new Ast.Binary(op.text(), left, unary(), op.line());
+            left = new Ast.Binary(op.text(), left, unary(), here());
         }
         return left;
     }
@@ -662,7 +671,7 @@ public final class Parser {
         Token t = peek();
         if (t.is("-") || t.is("~")) {
             next();
-            return new Ast.Unary(t.text(), unary(), t.line());
+            return new Ast.Unary(t.text(), unary(), here());
         }
         return atom();
     }
@@ -672,34 +681,34 @@ public final class Parser {
         int line = t.line();
         switch (t.kind()) {
             case NUMBER:
-                return new Ast.IntLit(t.number(), line);
+                return new Ast.IntLit(t.number(), here());
             case DOUBLE:
-                return new Ast.FloatLit(t.real(), line);
+                return new Ast.FloatLit(t.real(), here());
             case TEXT:
-                return new Ast.TextLit(t.bytes(), line);
+                return new Ast.TextLit(t.bytes(), here());
             case REGEX:
-                return new Ast.RegexLit(t.text(), t.nocase(), t.dotAll(), line);
+                return new Ast.RegexLit(t.text(), t.nocase(), t.dotAll(), here());
             case INT_FUNCTION: {
                 expect("(");
                 Expr offset = primaryExpr();
                 expect(")");
-                return new Ast.IntRead(t.text(), offset, line);
+                return new Ast.IntRead(t.text(), offset, here());
             }
             case STRING_ID:
                 if (accept("at")) {
-                    return new Ast.StringMatch(t.text(), primaryExpr(), null, line);
+                    return new Ast.StringMatch(t.text(), primaryExpr(), null, here());
                 }
                 if (peek().is("in")) {
                     next();
-                    return new Ast.StringMatch(t.text(), null, range(), line);
+                    return new Ast.StringMatch(t.text(), null, range(), here());
                 }
-                return new Ast.StringMatch(t.text(), null, null, line);
+                return new Ast.StringMatch(t.text(), null, null, here());
             case STRING_COUNT: {
                 String id = "$" + t.text().substring(1);
                 if (accept("in")) {
-                    return new Ast.StringCount(id, range(), line);
+                    return new Ast.StringCount(id, range(), here());
                 }
-                return new Ast.StringCount(id, null, line);
+                return new Ast.StringCount(id, null, here());
             }
             case STRING_OFFSET:
             case STRING_LENGTH: {
@@ -709,20 +718,20 @@ public final class Parser {
                     index = primaryExpr();
                     expect("]");
                 }
-                return new Ast.StringOffset(id, index, t.kind() == Kind.STRING_LENGTH, line);
+                return new Ast.StringOffset(id, index, t.kind() == Kind.STRING_LENGTH, here());
             }
             case IDENTIFIER:
                 return identifierChain(t);
             case KEYWORD:
                 switch (t.text()) {
                     case "true":
-                        return new Ast.BoolLit(true, line);
+                        return new Ast.BoolLit(true, here());
                     case "false":
-                        return new Ast.BoolLit(false, line);
+                        return new Ast.BoolLit(false, here());
                     case "filesize":
-                        return new Ast.Filesize(line);
+                        return new Ast.Filesize(here());
                     case "entrypoint":
-                        return new Ast.Entrypoint(line);
+                        return new Ast.Entrypoint(here());
                     default:
                         throw unexpected(t);
                 }
@@ -738,6 +747,7 @@ public final class Parser {
         }
     }
 
+    /** Identifiers are checked without reading ahead in YARA, so these nodes carry their own last token's line. */
     private Expr identifierChain(Token first) {
         Expr e = new Ast.Identifier(first.text(), first.line());
         while (true) {
@@ -749,8 +759,7 @@ public final class Parser {
             } else if (t.is("[")) {
                 next();
                 Expr index = primaryExpr();
-                expect("]");
-                e = new Ast.Index(e, index, t.line());
+                e = new Ast.Index(e, index, expect("]").line());
             } else if (t.is("(")) {
                 next();
                 List<Expr> args = new ArrayList<>();
@@ -759,8 +768,7 @@ public final class Parser {
                         args.add(expression());
                     } while (accept(","));
                 }
-                expect(")");
-                e = new Ast.Call(e, List.copyOf(args), t.line());
+                e = new Ast.Call(e, List.copyOf(args), expect(")").line());
             } else {
                 return e;
             }

@@ -34,7 +34,7 @@ record Token(Kind kind, String text, byte[] bytes, long number, double real, boo
             case HEX -> "hex string";
             case INCLUDE -> "include";
             case KEYWORD -> "<" + text + ">";
-            case PUNCT -> text.length() == 1 ? "'" + text + "'" : text;
+            case PUNCT -> text.length() == 1 && !text.equals("<") && !text.equals(">") ? "'" + text + "'" : text;
         };
     }
 }

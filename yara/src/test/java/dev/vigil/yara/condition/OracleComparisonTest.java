@@ -57,7 +57,16 @@ class OracleComparisonTest {
                 "for any i in (0..filesize - 1) : (uint8(i) == 0x20)",
                 "for all i in (0..filesize - 1) : (uint8(i) != 0)", "for 0 i in (1..3) : (i == 5)",
                 "for any i in (1..3) : (i)", "for all i in (1..3) : (i)", "for 3 i in (1..3) : (i == 2)",
-                "for 3 i in (1..2) : (i)")) {
+                "for 3 i in (1..2) : (i)", "(1 \\ #c == 0) or true", "defined ((1 \\ #c == 0) or false)",
+                "defined not (1 \\ #c == 0)", "-1 >> 1 == -1", "1 << 63 < 0", "0x7fffffffffffffff + #a < 0",
+                "#a * 1.5 == 4.5", "#a \\ 2 == 1", "-7 \\ 2 == -3", "-7 % 3 == -1",
+                "for any i in (#c..5) : (true)", "for any i in (5..#c) : (true)", "uint32be(filesize - 4) != 0",
+                "for all i in (1, #a, 3) : (i > 0)",
+                "for any i in (1..#a) : (for any j in (1..#b) : (@a[i] + 1 == @b[j]))", "1.5 == 1.5 and 3 > 2.5",
+                "not defined @a[-1] and not defined !a[0]", "all of ($a, $b) in (2..3)",
+                "any of ($a, $b) at #a + 1", "for any of ($a, $b) : (for any i in (1..#) : (@[i] == 8))",
+                "#a in (0..filesize) == #a and #b in (4..4) == 0", "for 1 i in (1..3) : (i == 1 or i == 2)",
+                "for all i in (1..3) : (for any j in (i..3) : (j == 3))", "none of ($a, $c) or any of ($c, $b)")) {
             cases.add(new Case(ab, cond, d));
         }
         cases.add(new Case(List.of("$ = \"a\"", "$ = \"b\"", "$x1 = \"x\""), "all of them and #x1 == 2", d));
@@ -178,13 +187,29 @@ class OracleComparisonTest {
                 "rule a { condition: 99999999999999999999 }",
                 "rule a { condition: \"a\\q\" }",
                 "rule a /* x */ { // c\n condition: true }",
-                "rule a { condition: true } /* unterminated");
+                "rule a { condition: true } /* unterminated",
+                "rule a {\n condition:\n  true and\n\n  foo\n}",
+                "rule a {\n strings:\n  $a = \"x\"\n\n condition:\n  true\n}",
+                "rule a {\n  condition: true\n}\nrule a {\n condition: true }",
+                "rule a {\n condition:\n  1 +\n  \"x\"\n}",
+                "rule a {\n strings:\n  $a = \"x\"\n  $a = \"y\"\n condition:\n  $a\n}",
+                "rule a { strings: $a = \"x\" condition: $a* }",
+                "rule a { condition: < 1 }",
+                "rule a { strings: $a = \"" + "a".repeat(8190) + "\" condition: $a }",
+                "rule a { strings: $a = \"" + "a".repeat(8191) + "\" condition: $a }",
+                "rule a { strings: $a = \"" + "a".repeat(8189) + "\\x41\\x41\" condition: $a }",
+                "rule a { strings: $a = /" + "a".repeat(8190) + "/ condition: $a }",
+                "rule a { strings: $a = /" + "a".repeat(8191) + "/ condition: $a }",
+                "rule a {\n}",
+                "rule a { meta: a = b condition: true }",
+                "rule a { condition: for any i in (1..2) (true) }");
     }
 
     /** Refused by both, but YARA's grammar refuses them as syntax errors where we report a type error. */
     static Stream<String> verdictOnlyCases() {
         return Stream.of("rule a { condition: (1 == 1) == 1 }", "rule a { condition: \"abc\" matches 1 }",
-                "rule a { condition: true == true }", "rule a { strings: $a = \"x\" condition: $a == 1 }");
+                "rule a { condition: true == true }",
+                "rule a { condition: 1 of (a, b }", "rule a { strings: $a = \"x\" condition: $a == 1 }");
     }
 
     @ParameterizedTest
@@ -216,6 +241,76 @@ class OracleComparisonTest {
             // yarac prints "error: [rule "x" in ]file(line): message"
             String yaraMessage = yaraFirst.substring(yaraFirst.indexOf("): ") + 3);
             assertThat(first.message()).isEqualTo(yaraMessage);
+            String location = yaraFirst.substring(0, yaraFirst.indexOf("): "));
+            int yaraLine = Integer.parseInt(location.substring(location.lastIndexOf('(') + 1));
+            assertThat(first.line()).as("line").isEqualTo(yaraLine);
         }
+    }
+
+    /** Include chains of {@code depth} includes below the main file, or a cycle when depth is negative. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 15, 16, -1, -3})
+    void includesAgreeWithYarac(int depth, @TempDir Path dir) throws Exception {
+        Yara.assumePresent();
+        Files.createDirectories(dir.resolve("sub"));
+        int n = Math.abs(depth);
+        for (int i = 0; i < n; i++) {
+            // Every included file lives in sub/ and names the next relative to itself.
+            Path f = i == 0 ? dir.resolve("main.yar") : dir.resolve("sub").resolve("f" + i + ".yar");
+            String next = i == 0 ? "sub/f1.yar" : "f" + (i + 1) + ".yar";
+            Files.writeString(f, "include \"" + next + "\"\n");
+        }
+        Path last = dir.resolve("sub").resolve("f" + n + ".yar");
+        Files.writeString(last, depth < 0 ? (n == 1 ? "include \"../main.yar\"\n" : "include \"f1.yar\"\n")
+                : "rule x { condition: true }\n");
+        Yara.Run run = Yara.run(dir, "yarac", "main.yar", "out.bin");
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(List.of(new RuleSetCompiler.Source("default",
+                        dir.resolve("main.yar").toString(), Files.readAllBytes(dir.resolve("main.yar")))), Map.of(),
+                new RuleSetCompiler.Options(IncludeResolver.fileSystem(), Modules.builtIn()));
+        assertThat(r.ok()).as("yarac: " + run.stderr()).isEqualTo(run.exit() == 0);
+        if (!r.ok()) {
+            String yaraFirst = run.stderr().lines().filter(l -> l.startsWith("error")).findFirst().orElseThrow();
+            assertThat(r.errors().get(0).message()).isEqualTo(yaraFirst.substring(yaraFirst.indexOf("): ") + 3));
+        }
+    }
+
+    /** Several rules without strings: the set of reported rules must be yara's (global, private, references). */
+    static Stream<String> ruleSetCases() {
+        return Stream.of(
+                "global rule g { condition: filesize > 100 } rule a { condition: true } rule b { condition: a }",
+                "global rule g { condition: filesize < 100 } rule a { condition: true } rule b { condition: not a }",
+                "private rule p { condition: true } rule a { condition: p } rule b { condition: not p }",
+                "rule a1 { condition: true } rule a2 { condition: false } rule b { condition: 1 of (a*) }"
+                        + " rule c { condition: all of (a*) } rule d { condition: 50% of (a1, a2) }"
+                        + " rule e { condition: none of (a2) }",
+                "rule a { condition: b } rule b { condition: true }".replace("b }", "true }"),
+                "private global rule g { condition: true } rule a { condition: g }",
+                "rule a { condition: uint8(0) == 0x78 and uint16(filesize) == 0 } rule b { condition: not a }",
+                "rule a { condition: not (uint32(filesize - 2) == 0) } rule b { condition: defined uint16(filesize - 2) }");
+    }
+
+    @ParameterizedTest
+    @MethodSource("ruleSetCases")
+    void reportedRulesAgreeWithYara(String source, @TempDir Path dir) throws Exception {
+        Yara.assumePresent();
+        String data = "xxabab bb ab";
+        Files.writeString(dir.resolve("r.yar"), source, StandardCharsets.ISO_8859_1);
+        Files.writeString(dir.resolve("data"), data, StandardCharsets.ISO_8859_1);
+        Yara.Run run = Yara.run(dir, "yara", "-w", "r.yar", "data");
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        List<String> expected = run.stdout().lines().map(l -> l.split(" ")[0]).sorted().toList();
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(
+                List.of(new RuleSetCompiler.Source("default", "r.yar", source.getBytes(StandardCharsets.ISO_8859_1))),
+                Map.of(), new RuleSetCompiler.Options(IncludeResolver.none(), Modules.builtIn()));
+        assertThat(r.errors()).isEmpty();
+        boolean[] matched = r.rules().evaluate(TestContexts.of(data.getBytes(StandardCharsets.ISO_8859_1), Map.of(),
+                Map.of()));
+        List<String> ours = new ArrayList<>();
+        for (int i = 0; i < matched.length; i++) {
+            if (matched[i] && !r.rules().rules().get(i).isPrivate()) {
+                ours.add(r.rules().rules().get(i).name());
+            }
+        }
+        assertThat(ours.stream().sorted().toList()).isEqualTo(expected);
     }
 }

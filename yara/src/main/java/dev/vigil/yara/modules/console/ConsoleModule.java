@@ -56,8 +56,8 @@ public final class ConsoleModule implements YaraModule {
             case 1 -> CFormat.escape((byte[]) a[1], b.append(CFormat.cString((byte[]) a[0])));
             case 2 -> b.append((long) (Long) a[0]);
             case 3 -> b.append(CFormat.cString((byte[]) a[0])).append((long) (Long) a[1]);
-            case 4 -> b.append(CFormat.fixed6((Double) a[0]));
-            case 5 -> b.append(CFormat.cString((byte[]) a[0])).append(CFormat.fixed6((Double) a[1]));
+            case 4 -> b.append(CFormat.fixed6(((Number) a[0]).doubleValue()));
+            case 5 -> b.append(CFormat.cString((byte[]) a[0])).append(CFormat.fixed6(((Number) a[1]).doubleValue()));
             default -> throw new IllegalArgumentException("console.log has no overload " + overload);
         }
         return b.toString();

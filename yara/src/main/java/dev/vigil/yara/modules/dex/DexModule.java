@@ -111,7 +111,9 @@ public final class DexModule implements YaraModule {
             out.set((String) c[0], (long) (Long) c[1]);
         }
         long size = context.size();
-        if (size > 0 && size <= Integer.MAX_VALUE - 16) {
+        // Only DEX files are read whole.
+        if (size >= 0x70 && size <= Integer.MAX_VALUE - 16
+                && DexParser.isDex(java.util.Arrays.copyOf(context.input().readFully(0, 8), 0x70))) {
             parse(context.input().readFully(0, (int) size), out);
         }
         bindFunctions(out);

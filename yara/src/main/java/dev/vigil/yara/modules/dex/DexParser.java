@@ -13,7 +13,7 @@ import java.util.List;
  */
 final class DexParser {
     private static final long MAX_INDEX = 0x80000;
-    private static final long WORK_BUDGET = 500_000L;
+    private static final long WORK_BUDGET = 300_000L;
     private static final long COPY_BUDGET = 256L << 20;
 
     private final byte[] d;

@@ -71,7 +71,9 @@ public final class DotnetModule implements YaraModule {
     public StructValue load(ModuleContext context) throws IOException {
         StructValue out = new StructValue();
         long size = context.size();
-        if (size <= 0 || size > Integer.MAX_VALUE - 16) {
+        // Only PE files are read whole.
+        byte[] mz = context.input().readFully(0, 2);
+        if (size <= 0 || size > Integer.MAX_VALUE - 16 || mz.length < 2 || mz[0] != 'M' || mz[1] != 'Z') {
             return out;
         }
         byte[] data = context.input().readFully(0, (int) size);

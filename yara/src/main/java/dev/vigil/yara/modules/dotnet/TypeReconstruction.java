@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>YARA scans the NestedClass, InterfaceImpl and GenericParam tables linearly for every lookup; the lookups here
  * use maps built once, which give the same first-match results. Signature decoding can fan out exponentially on
- * hostile TypeSpecs; a work budget per file bounds it (YARA has none), after which decoding yields undefined.
+ * hostile TypeSpecs, and overlapping method lists can repeat methods quadratically; budgets per file bound both
+ * (YARA has none), after which decoding yields undefined and no further methods are listed.
  */
 final class TypeReconstruction {
     private static final int MAX_ARRAY_RANK = 50;
@@ -24,11 +25,14 @@ final class TypeReconstruction {
     private static final int MAX_TYPE_DEPTH = 0x10;
     private static final int MAX_NAMESPACE_DEPTH = 0x0a;
     private static final long WORK_BUDGET = 50_000_000L;
+    /** Methods and parameters emitted per file; real assemblies stay far below (System.Data.dll: 11,939 methods). */
+    private static final long OUTPUT_BUDGET = 250_000L;
 
     private final CliMetadata m;
     private final Bytes b;
     private final StructValue out;
     private long budget = WORK_BUDGET;
+    private long output = OUTPUT_BUDGET;
 
     private Map<Long, long[]> enclosingOf;
     private Map<Long, List<Long>> interfacesOf;
@@ -575,7 +579,7 @@ final class TypeReconstruction {
             return;
         }
         int outIndex = 0;
-        for (long idx = 0; idx < count && budget > 0; idx++) {
+        for (long idx = 0; idx < count && budget > 0 && output > 0; idx++) {
             long index = (methodList + idx) & 0xffffffffL;
             long r = row(METHODDEF, index);
             if (r < 0) {
@@ -638,7 +642,7 @@ final class TypeReconstruction {
                 method.set("return_type", Bytes.bytes(returnType));
             }
             outIndex++;
-            budget--;
+            output -= 1 + params.size();
         }
         cls.set("number_of_methods", outIndex);
     }

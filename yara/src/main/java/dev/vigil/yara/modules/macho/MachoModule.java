@@ -64,7 +64,8 @@ public final class MachoModule implements YaraModule {
     public StructValue load(ModuleContext context) throws IOException {
         StructValue out = new StructValue();
         long size = context.size();
-        if (size >= 4 && size <= Integer.MAX_VALUE - 16) {
+        // Only Mach-O and fat files are read whole.
+        if (size >= 4 && size <= Integer.MAX_VALUE - 16 && hasMagic(context.input().readFully(0, 4))) {
             parse(context.input().readFully(0, (int) size), out);
         }
         for (Object[] c : MachoConstants.ALL) {
@@ -72,6 +73,17 @@ public final class MachoModule implements YaraModule {
         }
         bindFunctions(out);
         return out;
+    }
+
+    private static boolean hasMagic(byte[] head) {
+        if (head.length < 4) {
+            return false;
+        }
+        long magic = (head[0] & 0xffL) << 24 | (head[1] & 0xff) << 16 | (head[2] & 0xff) << 8 | (head[3] & 0xff);
+        return magic == MachoParser.MH_MAGIC || magic == MachoParser.MH_CIGAM || magic == MachoParser.MH_MAGIC_64
+                || magic == MachoParser.MH_CIGAM_64 || magic == MachoParser.FAT_MAGIC
+                || magic == MachoParser.FAT_CIGAM || magic == MachoParser.FAT_MAGIC_64
+                || magic == MachoParser.FAT_CIGAM_64;
     }
 
     /** Fills {@code out} with the values of a whole file; never throws. */

@@ -17,7 +17,7 @@ final class MachoParser {
             FAT_MAGIC_64 = 0xcafebabfL, FAT_CIGAM_64 = 0xbfbafecaL;
     private static final long LC_SEGMENT = 1, LC_UNIXTHREAD = 5, LC_SEGMENT_64 = 0x19, LC_MAIN = 0x80000028L;
     private static final long UNDEFINED = 0xFFFABADAFABADAFFL;
-    private static final long WORK_BUDGET = 20_000_000L;
+    private static final long WORK_BUDGET = 250_000L;
 
     private final byte[] d;
     private long budget = WORK_BUDGET;

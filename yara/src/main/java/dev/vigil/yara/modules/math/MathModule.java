@@ -86,11 +86,12 @@ public final class MathModule implements YaraModule {
     }
 
     private static long l(Object o) {
-        return (Long) o;
+        return ((Number) o).longValue();
     }
 
+    /** Float parameters also accept an integer, in case the caller did not convert it. */
     private static double d(Object o) {
-        return (Double) o;
+        return ((Number) o).doubleValue();
     }
 
     private static boolean truth(Object o) {

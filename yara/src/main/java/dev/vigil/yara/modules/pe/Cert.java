@@ -53,9 +53,10 @@ final class Cert {
     private Cert(Der cert) throws Der.Malformed {
         encoded = cert.encoded();
         List<Der> top = cert.expect(Der.SEQUENCE).children();
-        if (top.size() < 3) {
+        if (top.size() != 3) {
             throw new Der.Malformed("certificate");
         }
+        top.get(2).expect(0x03);
         List<Der> tbs = top.get(0).expect(Der.SEQUENCE).children();
         int i = 0;
         long v = 0;
@@ -68,38 +69,70 @@ final class Cert {
         }
         version = v + 1;
         serial = tbs.get(i).expect(Der.INTEGER).content();
+        Pkcs7.algorithm(tbs.get(i + 1));
         Der issuerName = tbs.get(i + 2);
         issuerDer = issuerName.encoded();
         issuer = X509Names.oneline(issuerName);
         List<Der> validity = tbs.get(i + 3).expect(Der.SEQUENCE).children();
-        if (validity.size() < 2) {
+        if (validity.size() != 2) {
             throw new Der.Malformed("validity");
         }
-        notBefore = validity.get(0).time();
-        notAfter = validity.get(1).time();
-        for (int k = i + 6; k < tbs.size(); k++) {
-            if (tbs.get(k).tag == 0xa3) {
-                subjectKeyId = findSubjectKeyId(tbs.get(k).unwrap());
-            }
-        }
+        notBefore = time(validity.get(0));
+        notAfter = time(validity.get(1));
         Der subjectName = tbs.get(i + 4);
         subjectDer = subjectName.encoded();
         subject = X509Names.oneline(subjectName);
-        String oid = top.get(1).expect(Der.SEQUENCE).unwrap().oid();
+        List<Der> spki = tbs.get(i + 5).expect(Der.SEQUENCE).children();
+        if (spki.size() != 2) {
+            throw new Der.Malformed("subject public key info");
+        }
+        Pkcs7.algorithm(spki.get(0));
+        spki.get(1).expect(0x03);
+        int k = i + 6;
+        if (k < tbs.size() && tbs.get(k).tag == 0x81) {
+            k++;
+        }
+        if (k < tbs.size() && tbs.get(k).tag == 0x82) {
+            k++;
+        }
+        if (k < tbs.size() && tbs.get(k).tag == 0xa3) {
+            subjectKeyId = findSubjectKeyId(tbs.get(k).unwrap());
+            k++;
+        }
+        if (k != tbs.size()) {
+            throw new Der.Malformed("tbsCertificate fields");
+        }
+        String oid = Pkcs7.algorithm(top.get(1));
         algorithm = SIGNATURE_NAMES.getOrDefault(oid, "undefined");
         algorithmOid = SIGNATURE_NAMES.containsKey(oid) ? oid : "";
         thumbprint = hex(digest("SHA-1", encoded));
     }
 
+    private static long time(Der t) throws Der.Malformed {
+        if (t.tag != Der.UTC_TIME && t.tag != Der.GENERALIZED_TIME) {
+            throw new Der.Malformed("time");
+        }
+        return t.time();
+    }
+
     private static byte[] findSubjectKeyId(Der extensions) throws Der.Malformed {
+        byte[] found = null;
         for (Der ext : extensions.expect(Der.SEQUENCE).children()) {
             List<Der> parts = ext.expect(Der.SEQUENCE).children();
-            if (!parts.isEmpty() && parts.get(0).oid().equals("2.5.29.14")) {
-                Der value = parts.get(parts.size() - 1).expect(Der.OCTET_STRING);
-                return Der.read(value.data, value.contentStart, value.end()).expect(Der.OCTET_STRING).content();
+            if (parts.size() < 2 || parts.size() > 3 || (parts.size() == 3 && parts.get(1).tag != 0x01)) {
+                throw new Der.Malformed("extension");
+            }
+            Der value = parts.get(parts.size() - 1).expect(Der.OCTET_STRING);
+            String oid = parts.get(0).oid();
+            if (found == null && oid.equals("2.5.29.14")) {
+                try {
+                    found = Der.read(value.data, value.contentStart, value.end()).expect(Der.OCTET_STRING).content();
+                } catch (Der.Malformed e) {
+                    found = null;
+                }
             }
         }
-        return null;
+        return found;
     }
 
     byte[] subjectKeyId() {

@@ -38,11 +38,7 @@ final class Countersignatures {
             c.status = Status.TIME_MISSING;
             return c;
         }
-        try {
-            c.signTime = time.time();
-        } catch (Der.Malformed e) {
-            c.signTime = 0;
-        }
+        c.signTime = time.time();
         Cert signer = null;
         for (Cert cert : certs) {
             if (cert.matches(si.issuer(), si.serial())) {
@@ -89,6 +85,57 @@ final class Countersignatures {
         return c;
     }
 
+    /** TSTInfo's fields, checked in the order and types RFC 3161 gives them. */
+    private static List<Der> tstInfo(Der element) throws Der.Malformed {
+        List<Der> f = element.expect(Der.SEQUENCE).children();
+        if (f.size() < 5) {
+            throw new Der.Malformed("tst info");
+        }
+        f.get(0).expect(Der.INTEGER);
+        f.get(1).oid();
+        List<Der> imprint = f.get(2).expect(Der.SEQUENCE).children();
+        if (imprint.size() != 2) {
+            throw new Der.Malformed("imprint");
+        }
+        Pkcs7.algorithm(imprint.get(0));
+        imprint.get(1).expect(Der.OCTET_STRING);
+        f.get(3).expect(Der.INTEGER);
+        f.get(4).expect(Der.GENERALIZED_TIME);
+        int k = 5;
+        int[] optional = {Der.SEQUENCE, 0x01, Der.INTEGER, 0xa0, 0xa1};
+        for (int tag : optional) {
+            if (k < f.size() && f.get(k).tag == tag) {
+                if (tag == Der.SEQUENCE) {
+                    accuracy(f.get(k));
+                } else if (tag == 0xa0) {
+                    Der name = f.get(k).unwrap();
+                    if (name.tag == 0xa4) {
+                        X509Names.oneline(name.unwrap());
+                    }
+                }
+                k++;
+            }
+        }
+        if (k != f.size()) {
+            throw new Der.Malformed("tst info fields");
+        }
+        return f;
+    }
+
+    /** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] OPTIONAL, micros [1] OPTIONAL }. */
+    private static void accuracy(Der element) throws Der.Malformed {
+        int k = 0;
+        List<Der> parts = element.children();
+        for (int tag : new int[] {Der.INTEGER, 0x80, 0x81}) {
+            if (k < parts.size() && parts.get(k).tag == tag) {
+                k++;
+            }
+        }
+        if (k != parts.size()) {
+            throw new Der.Malformed("accuracy");
+        }
+    }
+
     /** A Microsoft countersignature: a time-stamp token (SignedData over TSTInfo) stamping the encrypted digest. */
     static Countersignature microsoft(Der value, byte[] countersigned) {
         Countersignature c = new Countersignature();
@@ -111,10 +158,7 @@ final class Countersignatures {
                 return c;
             }
             Der inner = sd.content();
-            tst = Der.read(inner.data, inner.contentStart, inner.end()).expect(Der.SEQUENCE).children();
-            if (tst.size() < 5) {
-                throw new Der.Malformed("tst info");
-            }
+            tst = tstInfo(Der.read(inner.data, inner.contentStart, inner.end()));
             c.signTime = tst.get(4).time();
         } catch (Der.Malformed e) {
             c.status = Status.CANT_PARSE;

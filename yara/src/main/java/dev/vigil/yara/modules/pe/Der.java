@@ -132,6 +132,9 @@ final class Der {
         boolean first = true;
         for (int i = contentStart; i < end(); i++) {
             int x = data[i] & 0xff;
+            if (x == 0x80 && (i == contentStart || (data[i - 1] & 0x80) == 0)) {
+                throw new Der.Malformed("non-minimal oid");
+            }
             if (value > (Long.MAX_VALUE >> 7)) {
                 throw new Malformed("oid arc too large");
             }
@@ -169,34 +172,79 @@ final class Der {
         return v;
     }
 
-    /** UTCTime or GeneralizedTime as seconds since the epoch (fractions dropped), as OpenSSL's timegm gives. */
-    long time() throws Malformed {
-        String s = new String(data, contentStart, contentLength, java.nio.charset.StandardCharsets.ISO_8859_1);
-        try {
-            int year;
-            int at;
-            if (tag == UTC_TIME) {
-                year = Integer.parseInt(s.substring(0, 2));
-                year += year < 50 ? 2000 : 1900;
-                at = 2;
-            } else if (tag == GENERALIZED_TIME) {
-                year = Integer.parseInt(s.substring(0, 4));
-                at = 4;
-            } else {
-                throw new Malformed("not a time");
-            }
-            int month = Integer.parseInt(s.substring(at, at + 2));
-            int day = Integer.parseInt(s.substring(at + 2, at + 4));
-            int hour = Integer.parseInt(s.substring(at + 4, at + 6));
-            int minute = Integer.parseInt(s.substring(at + 6, at + 8));
-            int second = 0;
-            if (s.length() >= at + 10 && Character.isDigit(s.charAt(at + 8))) {
-                second = Integer.parseInt(s.substring(at + 8, at + 10));
-            }
-            return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
-                    .toEpochSecond(java.time.ZoneOffset.UTC);
-        } catch (RuntimeException e) {
-            throw new Malformed("bad time");
+    /** What YARA reports for a time OpenSSL cannot convert: timegm of an all-zero struct tm (1900-01-01). */
+    static final long UNPARSABLE_TIME = -2209075200L;
+
+    /**
+     * UTCTime or GeneralizedTime as seconds since the epoch, validated like OpenSSL 3.0's ASN1_TIME_to_tm
+     * (optional seconds, fractions, 'Z' or an offset); {@link #UNPARSABLE_TIME} when it refuses the text.
+     */
+    long time() {
+        boolean utc = tag == UTC_TIME;
+        if (!utc && tag != GENERALIZED_TIME) {
+            return UNPARSABLE_TIME;
         }
+        int[] at = {contentStart};
+        int end = end();
+        int year = digits(at, end, utc ? 2 : 4);
+        if (utc && year >= 0) {
+            year += year < 50 ? 2000 : 1900;
+        }
+        int month = digits(at, end, 2);
+        int day = digits(at, end, 2);
+        int hour = digits(at, end, 2);
+        int minute = digits(at, end, 2);
+        int second = 0;
+        if (at[0] < end && Character.isDigit(data[at[0]])) {
+            second = digits(at, end, 2);
+        }
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59 || day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return UNPARSABLE_TIME;
+        }
+        if (!utc && at[0] < end && (data[at[0]] == '.' || data[at[0]] == ',')) {
+            int digitsStart = ++at[0];
+            while (at[0] < end && Character.isDigit(data[at[0]])) {
+                at[0]++;
+            }
+            if (at[0] == digitsStart) {
+                return UNPARSABLE_TIME;
+            }
+        }
+        long offset = 0;
+        if (at[0] < end && data[at[0]] == 'Z') {
+            at[0]++;
+        } else if (at[0] < end && (data[at[0]] == '+' || data[at[0]] == '-')) {
+            int sign = data[at[0]++] == '-' ? -1 : 1;
+            int oh = digits(at, end, 2);
+            int om = digits(at, end, 2);
+            if (oh < 0 || om < 0 || oh > 12 || om > 59) {
+                return UNPARSABLE_TIME;
+            }
+            offset = sign * (oh * 3600L + om * 60L);
+        } else {
+            return UNPARSABLE_TIME;
+        }
+        if (at[0] != end) {
+            return UNPARSABLE_TIME;
+        }
+        return java.time.LocalDateTime.of(year, month, day, hour, minute, second)
+                .toEpochSecond(java.time.ZoneOffset.UTC) - offset;
+    }
+
+    private int digits(int[] at, int end, int n) {
+        if (at[0] + n > end) {
+            return -1;
+        }
+        int v = 0;
+        for (int i = 0; i < n; i++) {
+            int c = data[at[0] + i];
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        at[0] += n;
+        return v;
     }
 }

@@ -112,7 +112,7 @@ final class Pkcs7 {
      */
     static ContentInfo contentInfo(Der element, boolean cms) throws Der.Malformed {
         List<Der> parts = element.expect(Der.SEQUENCE).children();
-        if (parts.isEmpty()) {
+        if (parts.isEmpty() || parts.size() > 2) {
             throw new Der.Malformed("content info");
         }
         String type = parts.get(0).oid();
@@ -133,7 +133,7 @@ final class Pkcs7 {
             digestOids.add(algorithm(alg));
         }
         List<Der> encap = parts.get(2).expect(Der.SEQUENCE).children();
-        if (encap.isEmpty()) {
+        if (encap.isEmpty() || encap.size() > 2) {
             throw new Der.Malformed("encapsulated content");
         }
         String contentType = encap.get(0).oid();
@@ -156,7 +156,7 @@ final class Pkcs7 {
         if (i < parts.size() && parts.get(i).tag == 0xa1) {
             i++;
         }
-        if (i >= parts.size()) {
+        if (i != parts.size() - 1) {
             throw new Der.Malformed("signer infos");
         }
         List<SignerInfo> signers = new ArrayList<>();
@@ -167,7 +167,11 @@ final class Pkcs7 {
     }
 
     static String algorithm(Der algorithmIdentifier) throws Der.Malformed {
-        return algorithmIdentifier.expect(Der.SEQUENCE).unwrap().oid();
+        List<Der> parts = algorithmIdentifier.expect(Der.SEQUENCE).children();
+        if (parts.isEmpty() || parts.size() > 2) {
+            throw new Der.Malformed("algorithm identifier");
+        }
+        return parts.get(0).oid();
     }
 
     static SignerInfo signerInfo(Der element) throws Der.Malformed {
@@ -190,7 +194,8 @@ final class Pkcs7 {
             if (issuerAndSerial.size() < 2) {
                 throw new Der.Malformed("issuer and serial");
             }
-            issuer = issuerAndSerial.get(0).expect(Der.SEQUENCE).encoded();
+            X509Names.oneline(issuerAndSerial.get(0));
+            issuer = issuerAndSerial.get(0).encoded();
             serial = issuerAndSerial.get(1).expect(Der.INTEGER).content();
         }
         String digestOid = algorithm(parts.get(2));
@@ -208,8 +213,13 @@ final class Pkcs7 {
         algorithm(parts.get(i));
         byte[] encryptedDigest = parts.get(i + 1).expect(Der.OCTET_STRING).content();
         List<Attribute> unsigned = List.of();
-        if (i + 2 < parts.size() && parts.get(i + 2).tag == 0xa1) {
-            unsigned = attributes(parts.get(i + 2));
+        int next = i + 2;
+        if (next < parts.size() && parts.get(next).tag == 0xa1) {
+            unsigned = attributes(parts.get(next));
+            next++;
+        }
+        if (next != parts.size()) {
+            throw new Der.Malformed("signer info fields");
         }
         return new SignerInfo(issuer, serial, subjectKeyId, digestOid, authAttributes, signed, unsigned, encryptedDigest);
     }
@@ -218,7 +228,7 @@ final class Pkcs7 {
         List<Attribute> out = new ArrayList<>();
         for (Der a : set.children()) {
             List<Der> parts = a.expect(Der.SEQUENCE).children();
-            if (parts.size() < 2) {
+            if (parts.size() != 2) {
                 throw new Der.Malformed("attribute");
             }
             out.add(new Attribute(parts.get(0).oid(), parts.get(1).expect(Der.SET).children()));

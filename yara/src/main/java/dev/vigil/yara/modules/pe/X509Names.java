@@ -48,6 +48,9 @@ final class X509Names {
                 String oid = parts.get(0).oid();
                 String key = SHORT_NAMES.getOrDefault(oid, oid);
                 Der value = parts.get(1);
+                if (!printableType(value.tag)) {
+                    throw new Der.Malformed("attribute value type");
+                }
                 String text = escape(value);
                 if (out.length() + 2 + key.length() + text.length() > BUFFER - 1) {
                     break outer;
@@ -57,6 +60,17 @@ final class X509Names {
             }
         }
         return out.toString().replace("\\/", "/");
+    }
+
+    /** The universal types OpenSSL accepts as a name attribute value (its ASN1_PRINTABLE set). */
+    private static boolean printableType(int tag) {
+        if (tag == Der.SEQUENCE) {
+            return true;
+        }
+        if ((tag & 0xe0) != 0) {
+            return false;
+        }
+        return tag >= 7 && tag <= 30 && tag != 16 && tag != 17 && tag != 23 && tag != 24;
     }
 
     private static String escape(Der value) {

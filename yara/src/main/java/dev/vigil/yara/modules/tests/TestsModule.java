@@ -89,8 +89,8 @@ public final class TestsModule implements YaraModule {
                 .set("match", (ModuleFunction) (o, a) -> (long) matchEnd((YaraRegex) a[0], cString((byte[]) a[1])))
                 .set("isum", (ModuleFunction) (o, a) -> ScanRange.integer(o == 0 ? (Long) a[0] + (Long) a[1]
                         : (Long) a[0] + (Long) a[1] + (Long) a[2]))
-                .set("fsum", (ModuleFunction) (o, a) -> ScanRange.floating(o == 0 ? (Double) a[0] + (Double) a[1]
-                        : (Double) a[0] + (Double) a[1] + (Double) a[2]))
+                .set("fsum", (ModuleFunction) (o, a) -> ScanRange.floating(o == 0 ? d(a[0]) + d(a[1])
+                        : d(a[0]) + d(a[1]) + d(a[2])))
                 .set("length", (ModuleFunction) (o, a) -> (long) cString((byte[]) a[0]).length)
                 .set("empty", (ModuleFunction) (o, a) -> new byte[0])
                 .set("foobar", (ModuleFunction) (o, a) -> switch ((int) Math.max(-1, Math.min(3, (Long) a[0]))) {
@@ -121,6 +121,10 @@ public final class TestsModule implements YaraModule {
             end++;
         }
         return end == s.length ? s : Arrays.copyOf(s, end);
+    }
+
+    private static double d(Object o) {
+        return ((Number) o).doubleValue();
     }
 
     private static List<Object> sparse(int size) {

@@ -24,7 +24,8 @@ class ConsoleModuleOracleTest {
         List<Object[]> calls = new ArrayList<>();
         add(sources, calls, "log(\"abc\\x00\\x7f\\xff\\n\\t\\\"x\")", "log", 0, b("abc\0\u007f\u00ff\n\t\"x"));
         add(sources, calls, "log(\"\")", "log", 0, b(""));
-        add(sources, calls, "log(\"pre\\x01fix: \", \"v\\x00al\")", "log", 1, b("pre\u0001fix: "), b("v\0al"));
+        add(sources, calls, "log(\"pre\\x01fix: \", \"v\\x00al\")", "log", 1, b("pre\u0001fix: "),
+                b("v\0al"));
         add(sources, calls, "log(\"pre\\x00cut\", \"x\")", "log", 1, b("pre\0cut"), b("x"));
         for (long v : new long[] {0, -1, 42, Long.MAX_VALUE, -Long.MAX_VALUE}) {
             String lit = v < 0 ? "(" + v + ")" : Long.toString(v);

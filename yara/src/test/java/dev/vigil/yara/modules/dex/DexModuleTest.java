@@ -75,7 +75,7 @@ class DexModuleTest {
         YaraDump.assumeYara();
         Random random = new Random(5);
         for (byte[] original : samples()) {
-            for (int round = 0; round < 150; round++) {
+            for (int round = 0; round < Integer.getInteger("vigil.mutationRounds", 150); round++) {
                 byte[] bytes = original.clone();
                 int flips = 1 + random.nextInt(4);
                 for (int k = 0; k < flips; k++) {

@@ -111,6 +111,19 @@ class DotnetModuleTest {
         }
     }
 
+    /** Any further assemblies under the folder named by -Dvigil.dotnetSamples (skipped when unset). */
+    @Test
+    void extraAssembliesMatchYara() throws Exception {
+        YaraDump.assumeYara();
+        String dir = System.getProperty("vigil.dotnetSamples");
+        assumeTrue(dir != null && !dir.isEmpty(), "-Dvigil.dotnetSamples not set");
+        try (Stream<Path> s = Files.walk(Path.of(dir))) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                assertSame(f);
+            }
+        }
+    }
+
     /** Corrupted assemblies: random bytes overwritten inside the metadata must give yara's values too. */
     @Test
     void corruptedAssembliesMatchYara() throws Exception {
@@ -127,7 +140,7 @@ class DotnetModuleTest {
             assumeTrue(Files.isRegularFile(sample));
             byte[] original = Files.readAllBytes(sample);
             int metadata = Math.max(0, indexOf(original, "BSJB".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-            for (int round = 0; round < 60; round++) {
+            for (int round = 0; round < Integer.getInteger("vigil.mutationRounds", 60); round++) {
                 byte[] data = original.clone();
                 int flips = 1 + random.nextInt(8);
                 for (int i = 0; i < flips; i++) {

@@ -33,11 +33,20 @@ class ElfModuleOracleTest {
     @Test
     void valuesAgreeWithYaraOnSamplesAndMutations(@TempDir Path dir) throws Exception {
         YaraOracle.require();
+        // -Dvigil.elfMutations=N raises the number of mutations per base file for a longer run
+        int mutations = Integer.getInteger("vigil.elfMutations", 60);
         Map<String, byte[]> samples = new LinkedHashMap<>();
         List<byte[]> blobs = ElfSamples.conformanceBlobs();
         for (int i = 0; i < blobs.size(); i++) {
             samples.put("blob" + i, blobs.get(i));
-            samples.putAll(ElfSamples.mutations("blob" + i, blobs.get(i), 60, i));
+            samples.putAll(ElfSamples.mutations("blob" + i, blobs.get(i), mutations, i));
+        }
+        Map<String, byte[]> synthetic = ElfSamples.synthetic();
+        assertThat(synthetic).hasSize(4);
+        int seed = 1000;
+        for (Map.Entry<String, byte[]> e : synthetic.entrySet()) {
+            samples.put(e.getKey(), e.getValue());
+            samples.putAll(ElfSamples.mutations(e.getKey(), e.getValue(), mutations, seed++));
         }
         Path imports = Path.of(System.getProperty("vigil.shared", "../shared"),
                 "conformance/yara/data/elf_with_imports");
@@ -49,7 +58,14 @@ class ElfModuleOracleTest {
             samples.put("bin-" + p.getFileName(), Files.readAllBytes(p));
         }
         if (!binaries.isEmpty()) {
-            samples.putAll(ElfSamples.mutations("bin", Files.readAllBytes(binaries.get(0)), 60, 99));
+            samples.putAll(ElfSamples.mutations("bin", Files.readAllBytes(binaries.get(0)), mutations, 99));
+        }
+        // -Dvigil.elfExtraDir=DIR adds every ELF file directly in DIR, whatever its size
+        String extra = System.getProperty("vigil.elfExtraDir");
+        if (extra != null) {
+            for (Path p : ElfSamples.elfFiles(Path.of(extra), Integer.MAX_VALUE, Long.MAX_VALUE)) {
+                samples.put("extra-" + p.getFileName(), Files.readAllBytes(p));
+            }
         }
         assertThat(samples).hasSizeGreaterThan(100);
         List<String> differences = compare(dir, samples);

@@ -17,6 +17,19 @@ final class ElfSamples {
     private ElfSamples() {
     }
 
+    /** The small ELF32/ELF64, LE/BE files made for this project (the fuzz seeds), by file name. */
+    static Map<String, byte[]> synthetic() throws IOException {
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        for (String name : List.of("elf32le", "elf32be", "elf64le", "elf64be")) {
+            try (var in = ElfSamples.class.getResourceAsStream("ElfFuzzTestInputs/elfModule/" + name)) {
+                if (in != null) {
+                    out.put(name, in.readAllBytes());
+                }
+            }
+        }
+        return out;
+    }
+
     /** The distinct ELF blobs of YARA's test-elf.c, from the shared conformance cases. */
     static List<byte[]> conformanceBlobs() throws IOException {
         Path cases = Path.of(System.getProperty("vigil.shared", "../shared"), "conformance/yara/cases.jsonl");
@@ -44,7 +57,11 @@ final class ElfSamples {
 
     /** Up to {@code limit} ELF files from /usr/bin smaller than {@code maxSize}, in name order. */
     static List<Path> systemBinaries(int limit, long maxSize) throws IOException {
-        Path bin = Path.of("/usr/bin");
+        return elfFiles(Path.of("/usr/bin"), limit, maxSize);
+    }
+
+    /** Up to {@code limit} ELF files directly in {@code bin} smaller than {@code maxSize}, in name order. */
+    static List<Path> elfFiles(Path bin, int limit, long maxSize) throws IOException {
         if (!Files.isDirectory(bin)) {
             return List.of();
         }

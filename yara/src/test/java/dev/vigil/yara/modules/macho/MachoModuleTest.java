@@ -73,7 +73,7 @@ class MachoModuleTest {
         }
         originals.add(fat(random));
         for (byte[] original : originals) {
-            for (int round = 0; round < 40; round++) {
+            for (int round = 0; round < Integer.getInteger("vigil.mutationRounds", 40); round++) {
                 byte[] bytes = original.clone();
                 int flips = 1 + random.nextInt(6);
                 for (int k = 0; k < flips; k++) {
@@ -85,6 +85,28 @@ class MachoModuleTest {
                 assertSame(bytes, "mutant " + round);
             }
         }
+    }
+
+    /** Thousands of architectures sharing one image of thousands of segments: YARA's work is quadratic here. */
+    @Test
+    void sharedImagesInFatFileStayBounded() {
+        int segments = 20_000;
+        int archs = 20_000;
+        ByteBuffer image = ByteBuffer.allocate(28 + segments * 56).order(ByteOrder.LITTLE_ENDIAN);
+        image.putInt(0xfeedface).putInt(7).putInt(3).putInt(2).putInt(segments).putInt(segments * 56).putInt(0);
+        for (int i = 0; i < segments; i++) {
+            image.putInt(1).putInt(56).put(name16("__S")).putInt(i * 0x1000).putInt(0x1000).putInt(0).putInt(0)
+                    .putInt(7).putInt(5).putInt(0).putInt(0);
+        }
+        int imageOffset = 8 + archs * 20;
+        ByteBuffer fat = ByteBuffer.allocate(imageOffset + image.capacity()).order(ByteOrder.BIG_ENDIAN);
+        fat.putInt(0xcafebabe).putInt(archs);
+        for (int i = 0; i < archs; i++) {
+            fat.putInt(7).putInt(3).putInt(imageOffset).putInt(image.capacity()).putInt(12);
+        }
+        fat.put(image.array());
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> MachoModule.parse(fat.array(), new StructValue()));
     }
 
     /** The four fat-file functions give what yara evaluates for the same calls. */

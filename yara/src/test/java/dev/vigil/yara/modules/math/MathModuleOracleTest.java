@@ -19,7 +19,8 @@ public class MathModuleOracleTest {
     static final long[] POINTS = {-1, 0, 1, 5, 6, 7, 100, 4095, 4096, 4097, 9999, 10000, 10001, 20000,
             Long.MAX_VALUE};
     private static final byte[][] STRINGS = {new byte[0], "a".getBytes(StandardCharsets.US_ASCII),
-            "abcdef".getBytes(StandardCharsets.US_ASCII), "Hello, world! 0123456789".getBytes(StandardCharsets.US_ASCII),
+            "abcdef".getBytes(StandardCharsets.US_ASCII),
+            "Hello, world! 0123456789".getBytes(StandardCharsets.US_ASCII),
             {0, (byte) 0xff, 0x10, (byte) 0x80, 0, 0, 0, 1, 2, 3, 4, 5, 6}, new byte[300]};
 
     public static byte[][] strings() {

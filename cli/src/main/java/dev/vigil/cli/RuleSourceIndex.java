@@ -4,23 +4,40 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Which strings of which rules are hex strings, found by a light scan of the rule sources: {@code yara -s} prints
- * the matches of hex strings as hex bytes, and {@link dev.vigil.yara.RuleMatch} does not say how a string was
- * written. The scan only looks for {@code rule NAME} and {@code $id = {}, skipping comments, text strings and regular
- * expressions, and follows {@code include}s; it never fails (unreadable or odd sources simply give no entries).
+ * What {@code vigil yara} needs to know about the rule sources beyond what {@link dev.vigil.yara.RuleMatch} says,
+ * found by a light scan of them: which strings are hex strings ({@code yara -s} prints their matches as hex bytes),
+ * and the declaration order of the non-private rules (yara reports matching and non-matching rules interleaved in
+ * that order, which decides where {@code -l} stops). The scan only looks for {@code [private] rule NAME} and
+ * {@code $id = {}, skipping comments, text strings and regular expressions, and follows {@code include}s; it never
+ * fails (unreadable or odd sources simply give no entries).
  */
-final class HexStringIndex implements YaraOutput.HexStrings {
+final class RuleSourceIndex implements YaraOutput.HexStrings {
     private static final int MAX_INCLUDE_DEPTH = 16;
 
     /** namespace, rule and identifier joined by NUL; for "$" (anonymous) only when every anonymous string is hex. */
     private final Set<String> hex = new HashSet<>();
     private final Map<String, int[]> anonymous = new HashMap<>(); // key -> {hex count, other count}
+    /** "namespace:name" of the non-private rules, in declaration order. */
+    private final List<String> declared = new ArrayList<>();
+
+    private final Map<String, List<String>> tags = new HashMap<>();
+
+    List<String> declaredRules() {
+        return declared;
+    }
+
+    /** The tags of rule "namespace:name", as declared (empty when unknown). */
+    List<String> tagsOf(String id) {
+        return tags.getOrDefault(id, List.of());
+    }
 
     @Override
     public boolean isHex(String namespace, String rule, String identifier) {
@@ -60,6 +77,8 @@ final class HexStringIndex implements YaraOutput.HexStrings {
         private int i;
         private String rule = "";
         private String previousWord = "";
+        private String wordBeforePrevious = "";
+        private String wordTwoBack = "";
 
         Scanner(String s, String namespace, Path baseDir, int depth) {
             this.s = s;
@@ -98,9 +117,15 @@ final class HexStringIndex implements YaraOutput.HexStrings {
                     String word = s.substring(start, i);
                     if (previousWord.equals("rule")) {
                         rule = word;
+                        if (!wordBeforePrevious.equals("private") && !wordTwoBack.equals("private")) {
+                            declared.add(namespace + ":" + word);
+                        }
+                        tags.put(namespace + ":" + word, ruleTags());
                     } else if (word.startsWith("$")) {
                         stringDeclaration(word);
                     }
+                    wordTwoBack = wordBeforePrevious;
+                    wordBeforePrevious = previousWord;
                     previousWord = word;
                     previousSymbol = 0;
                 } else {
@@ -111,6 +136,24 @@ final class HexStringIndex implements YaraOutput.HexStrings {
                     i++;
                 }
             }
+        }
+
+        /** After {@code rule NAME}: the identifiers between ':' and '{', leaving the position at the '{'. */
+        private List<String> ruleTags() {
+            int j = skipBlanks(i);
+            if (j >= s.length() || s.charAt(j) != ':') {
+                return List.of();
+            }
+            int brace = s.indexOf('{', j);
+            int end = brace < 0 ? s.length() : brace;
+            List<String> found = new ArrayList<>();
+            for (String t : s.substring(j + 1, end).trim().split("\\s+")) {
+                if (!t.isEmpty()) {
+                    found.add(t);
+                }
+            }
+            i = end;
+            return List.copyOf(found);
         }
 
         /** After {@code $id}: records it when {@code = {} follows, leaving the position after the hex string. */

@@ -1,0 +1,119 @@
+package dev.vigil.yara.strings;
+
+import java.util.Arrays;
+
+/**
+ * Makes per-start matching linear for consecutive starts. Runs from neighbouring starts usually reach the same ordered
+ * thread list at the same position; from there their futures are identical, so the later run takes over the earlier
+ * run's outcome instead of re-reading up to 4096 bytes. Thread lists are interned as numbered states (exactly, by
+ * content) and the state of the previous run at each position is kept in a ring.
+ */
+final class StartMemo {
+
+    static final int DEAD = -1;
+    private static final int RING = 1 << 13; // > scan limit + 1
+    private static final int MAX_STATES = 1 << 15;
+    private static final int MAX_POOL = 1 << 21;
+
+    // interned states: threads of state i are pool[start[i] .. start[i] + len[i]); match[i]: a MATCH cut the list
+    int[] pool = new int[1024];
+    int poolSize;
+    int[] start = new int[256];
+    int[] len = new int[256];
+    boolean[] match = new boolean[256];
+    int states;
+    int epoch;
+    private int[] slots = new int[1024]; // open addressing, state id + 1, 0 = empty
+
+    // the previous run
+    final int[] ring = new int[RING];
+    boolean valid;
+    Program program;
+    byte[] buf;
+    long base;
+    int prevStart;
+    int prevEnd;
+    int prevEndState;
+    int prevLastMatch;
+
+    void invalidate() {
+        valid = false;
+    }
+
+    /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
+    int intern(int[] list, int n, boolean matched) {
+        int h = matched ? 0x9E3779B9 : 0;
+        for (int i = 0; i < n; i++) {
+            h = (h ^ list[i]) * 0x01000193;
+        }
+        h ^= h >>> 15;
+        int mask = slots.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            int id = slots[i] - 1;
+            if (id < 0) {
+                break;
+            }
+            if (len[id] == n && match[id] == matched
+                    && Arrays.equals(pool, start[id], start[id] + n, list, 0, n)) {
+                return id;
+            }
+        }
+        if (states >= MAX_STATES || poolSize + n > MAX_POOL) {
+            clear();
+        }
+        int id = states++;
+        if (id == start.length) {
+            start = Arrays.copyOf(start, id * 2);
+            len = Arrays.copyOf(len, id * 2);
+            match = Arrays.copyOf(match, id * 2);
+        }
+        if (poolSize + n > pool.length) {
+            pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolSize + n));
+        }
+        System.arraycopy(list, 0, pool, poolSize, n);
+        start[id] = poolSize;
+        len[id] = n;
+        match[id] = matched;
+        poolSize += n;
+        if (states * 2 > slots.length) {
+            rehash();
+        } else {
+            insert(id, h);
+        }
+        return id;
+    }
+
+    private void insert(int id, int h) {
+        int mask = slots.length - 1;
+        int i = h & mask;
+        while (slots[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        slots[i] = id + 1;
+    }
+
+    private void rehash() {
+        slots = new int[slots.length * 2];
+        for (int id = 0; id < states; id++) {
+            int h = match[id] ? 0x9E3779B9 : 0;
+            for (int i = 0; i < len[id]; i++) {
+                h = (h ^ pool[start[id] + i]) * 0x01000193;
+            }
+            h ^= h >>> 15;
+            insert(id, h);
+        }
+    }
+
+    /** Forgets every state (ids in the ring become meaningless, so the previous run is dropped too). */
+    void clear() {
+        epoch++;
+        states = 0;
+        poolSize = 0;
+        Arrays.fill(slots, 0);
+        valid = false;
+    }
+
+    static int slot(int pos) {
+        return pos & (RING - 1);
+    }
+}

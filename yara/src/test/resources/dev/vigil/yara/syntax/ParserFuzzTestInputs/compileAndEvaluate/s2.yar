@@ -1,0 +1,1 @@
+global private rule g { condition: filesize > 0 } rule b { condition: g and 1 of (g*) and for all i in (0..filesize) : (uint8(i) != 0xff) and "abc" icontains "B" }

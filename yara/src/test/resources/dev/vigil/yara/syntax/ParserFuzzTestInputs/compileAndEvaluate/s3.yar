@@ -1,0 +1,1 @@
+rule c { condition: ((((1 + 2) * 3) \ 0x10) % 7) << 2 >= -5 or not defined uint32be(1000) }

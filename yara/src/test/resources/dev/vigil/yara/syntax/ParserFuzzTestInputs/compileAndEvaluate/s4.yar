@@ -1,0 +1,1 @@
+rule d { strings: $ = "x" xor(1-5) $ = "y" base64("!@#$%^&*()_+|}{:;?><,./1234567890qwertyuiopasdfghjklzxcvbnmQWERTY") condition: for 1 of them : ($ at 0) and 50% of them }
