@@ -16,6 +16,7 @@ import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.ir.LogicalSignature;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -143,9 +144,33 @@ public final class ClamAvLoader {
             loadContainer(path, !lower.endsWith(".cud"));
             return;
         }
-        loadDatabase(new DbFile(path.toString(), name, Files.readAllBytes(path), false, false));
+        if (streamed(name)) {
+            // Hash, body and logical databases reach tens of megabytes: their readers stream the file.
+            try {
+                loadDatabase(DbFile.ofPath(path));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        } else {
+            loadDatabase(new DbFile(path.toString(), name, Files.readAllBytes(path), false, false));
+        }
         session.builder().source(path.toString());
     }
+
+    /** Whether {@link #loadDatabase} sends a file of this name to a reader that streams its lines. */
+    private boolean streamed(String name) {
+        for (String ext : options.detectPua() ? STREAMED_PUA : STREAMED) {
+            if (DbFile.endsWithIgnoreCase(name, ext)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final List<String> STREAMED = List.of(".hdb", ".hsb", ".fp", ".sfp", ".mdb", ".msb", ".imp",
+            ".ndb", ".sdb", ".ldb");
+    private static final List<String> STREAMED_PUA = List.of(".hdb", ".hsb", ".fp", ".sfp", ".mdb", ".msb", ".imp",
+            ".ndb", ".sdb", ".ldb", ".hdu", ".hsu", ".mdu", ".msu", ".ndu", ".ldu");
 
     private void loadContainer(Path path, boolean signed) throws IOException, DatabaseException {
         CvdContainer container = CvdContainer.open(path, options.verifySigned() && signed);
@@ -207,8 +232,13 @@ public final class ClamAvLoader {
     }
 
     private void readLdb(DbFile f) throws DatabaseException {
-        DbLines lines = new DbLines(f.content(), DbLines.LDB_BUFFER, f.fromContainer());
-        byte[] b = f.content();
+        try (DbLines lines = f.lines(DbLines.LDB_BUFFER)) {
+            readLdb(f, lines);
+        }
+    }
+
+    private void readLdb(DbFile f, DbLines lines) throws DatabaseException {
+        byte[] b = lines.data();
         int loaded = 0;
         while (lines.next()) {
             if (lines.isComment()) {

@@ -24,7 +24,7 @@ public final class Engine {
     private final List<String> sources;
 
     Engine(EngineBuilder b) {
-        this.compiled = CompiledSignatures.compile(b.hashes.build(), b.bodies, b.logicals, b.magic, b.externals);
+        this.compiled = b.compile();
         this.signatureCount = b.signatureCount();
         this.sources = List.copyOf(b.sources);
     }

@@ -2,8 +2,11 @@ package dev.vigil.engine;
 
 import dev.vigil.engine.filetype.MagicRule;
 import dev.vigil.engine.hash.HashTables;
+import dev.vigil.engine.match.CompiledSignatures;
 import dev.vigil.engine.ir.BodySignature;
 import dev.vigil.engine.ir.ExternalPatterns;
+import dev.vigil.engine.ir.HashAlgorithm;
+import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
 import dev.vigil.engine.ir.LogicalSignature;
 
@@ -12,12 +15,17 @@ import java.util.List;
 
 /**
  * Collects signatures in the engine's IR from any number of readers, then compiles them once into an immutable
- * {@link Engine}. Not thread-safe; the engine it builds is.
+ * {@link Engine}. Body and logical signatures are compiled as they arrive and not kept (a large database would
+ * otherwise hold its whole IR until the end); the atom choice and the final tables wait for {@link #build}.
+ * Not thread-safe; the engine it builds is. A builder builds one engine.
  */
 public final class EngineBuilder {
     final HashTables.Builder hashes = new HashTables.Builder();
-    final List<BodySignature> bodies = new ArrayList<>();
-    final List<LogicalSignature> logicals = new ArrayList<>();
+    private final CompiledSignatures.Compiler compiler = new CompiledSignatures.Compiler();
+    /** The first failure of the compiler, reported by {@link #build} as it was before compiling became eager. */
+    private RuntimeException compileFailure;
+    private int bodyCount;
+    private int logicalCount;
     final List<MagicRule> magic = new ArrayList<>();
     final List<String> sources = new ArrayList<>();
     final List<ExternalPatterns> externals = new ArrayList<>();
@@ -36,13 +44,45 @@ public final class EngineBuilder {
         return this;
     }
 
+    /**
+     * Adds a hash signature read straight from a database line, without building a {@link HashSignature}: loaders
+     * of millions of lines use this. {@code digest} holds the digest in its first {@code algorithm.length()} bytes
+     * (it may be reused for the next call); the name is the UTF-8 bytes {@code name[nameFrom, nameTo)} followed by
+     * {@code nameSuffix} (null for none).
+     */
+    public EngineBuilder addHash(HashScope scope, HashAlgorithm algorithm, byte[] digest, long size, byte[] name,
+                                 int nameFrom, int nameTo, byte[] nameSuffix) {
+        hashes.add(scope, algorithm, digest, size, name, nameFrom, nameTo, nameSuffix);
+        return this;
+    }
+
+    /** An allow-list entry as {@link #allow(HashSignature)}, from a digest buffer as {@link #addHash}. */
+    public EngineBuilder allowHash(HashAlgorithm algorithm, byte[] digest, long size) {
+        hashes.allow(algorithm, digest, size);
+        return this;
+    }
+
     public EngineBuilder add(BodySignature signature) {
-        bodies.add(signature);
+        bodyCount++;
+        if (compileFailure == null) {
+            try {
+                compiler.add(signature);
+            } catch (RuntimeException e) {
+                compileFailure = e;
+            }
+        }
         return this;
     }
 
     public EngineBuilder add(LogicalSignature signature) {
-        logicals.add(signature);
+        logicalCount++;
+        if (compileFailure == null) {
+            try {
+                compiler.add(signature);
+            } catch (RuntimeException e) {
+                compileFailure = e;
+            }
+        }
         return this;
     }
 
@@ -66,7 +106,7 @@ public final class EngineBuilder {
 
     /** Number of detection signatures added so far (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
-        int n = hashes.count() + bodies.size() + logicals.size();
+        int n = hashes.count() + bodyCount + logicalCount;
         for (ExternalPatterns e : externals) {
             n += e.signatureCount();
         }
@@ -75,5 +115,12 @@ public final class EngineBuilder {
 
     public Engine build() {
         return new Engine(this);
+    }
+
+    CompiledSignatures compile() {
+        if (compileFailure != null) {
+            throw compileFailure;
+        }
+        return compiler.build(hashes.build(), magic, externals);
     }
 }

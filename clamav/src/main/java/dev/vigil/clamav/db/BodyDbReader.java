@@ -29,9 +29,14 @@ public final class BodyDbReader {
     }
 
     public static void readNdb(DbFile file, LoadSession session) throws DatabaseException {
-        DbLines lines = new DbLines(file.content(), DbLines.FILE_BUFFER, file.fromContainer());
+        try (DbLines lines = file.lines(DbLines.FILE_BUFFER)) {
+            readNdb(file, session, lines);
+        }
+    }
+
+    private static void readNdb(DbFile file, LoadSession session, DbLines lines) throws DatabaseException {
         Fields f = new Fields(NDB_FIELDS + 1);
-        byte[] b = file.content();
+        byte[] b = lines.data();
         long flevel = session.flevel();
         int loaded = 0;
         while (lines.next()) {

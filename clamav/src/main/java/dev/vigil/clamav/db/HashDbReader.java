@@ -7,6 +7,8 @@ import dev.vigil.engine.ir.HashAlgorithm;
 import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Hash databases: {@code .hdb .hsb .hdu .hsu .fp .sfp} ({@code hash:size:name[:minfl[:maxfl]]}), {@code .mdb .msb .mdu
  * .msu} (size first), {@code .imp} (import-table hashes, size may be {@code *} without an FLEVEL). The algorithm is
@@ -39,10 +41,16 @@ public final class HashDbReader {
     }
 
     public static void read(DbFile file, Mode mode, LoadSession session) throws DatabaseException {
-        DbLines lines = new DbLines(file.content(), DbLines.FILE_BUFFER, file.fromContainer());
+        try (DbLines lines = file.lines(DbLines.FILE_BUFFER)) {
+            read(file, mode, session, lines);
+        }
+    }
+
+    private static void read(DbFile file, Mode mode, LoadSession session, DbLines lines) throws DatabaseException {
         Fields f = new Fields(MAX_FIELDS + 1);
-        byte[] b = file.content();
+        byte[] b = lines.data();
         long flevel = session.flevel();
+        byte[] digest = new byte[32]; // reused: the builder copies it
         int loaded = 0;
         while (lines.next()) {
             if (lines.isComment()) {
@@ -76,25 +84,36 @@ public final class HashDbReader {
                     throw new DatabaseException(file.displayName(), lines.number(), "invalid size field");
                 }
             }
-            String rawName = f.text(b, 2);
-            if (session.ignored().ignores(rawName, b, lines.start(), lines.end())) {
+            int nameFrom = f.from[2];
+            int nameTo = f.to[2];
+            if (!session.ignored().isEmpty() && session.ignored().ignores(f.text(b, 2), b, lines.start(), lines.end())) {
                 continue;
             }
-            String name;
+            // ASCII names (nearly all) go from the line into the name table as bytes; others through a String,
+            // whose decoding replaces malformed UTF-8 as before.
+            byte[] nameBytes = b;
+            byte[] suffix = null;
             try {
-                name = SignatureNames.display(rawName, file.official());
+                if (SignatureNames.isAscii(b, nameFrom, nameTo)) {
+                    nameTo = SignatureNames.displayEnd(b, nameFrom, nameTo);
+                    suffix = file.official() ? null : SignatureNames.UNOFFICIAL_BYTES;
+                } else {
+                    nameBytes = SignatureNames.display(f.text(b, 2), file.official()).getBytes(StandardCharsets.UTF_8);
+                    nameFrom = 0;
+                    nameTo = nameBytes.length;
+                }
             } catch (SignatureSyntaxException e) {
                 throw new DatabaseException(file.displayName(), lines.number(), e.getMessage());
             }
-            byte[] digest = digest(b, f.from[mode.hashField], f.to[mode.hashField]);
-            if (digest == null) {
+            int digestLength = digest(b, f.from[mode.hashField], f.to[mode.hashField], digest);
+            if (digestLength < 0) {
                 throw new DatabaseException(file.displayName(), lines.number(), "malformed hash string");
             }
-            HashSignature sig = new HashSignature(name, HashAlgorithm.ofLength(digest.length), digest, size, mode.scope);
+            HashAlgorithm algorithm = HashAlgorithm.ofLength(digestLength);
             if (mode.allowList) {
-                session.builder().allow(sig);
+                session.builder().allowHash(algorithm, digest, size);
             } else {
-                session.builder().add(sig);
+                session.builder().addHash(mode.scope, algorithm, digest, size, nameBytes, nameFrom, nameTo, suffix);
             }
             loaded++;
         }
@@ -106,19 +125,25 @@ public final class HashDbReader {
 
     /** 32, 40 or 64 hex digits to bytes; null otherwise. */
     static byte[] digest(byte[] b, int from, int to) {
+        byte[] out = new byte[32];
+        int len = digest(b, from, to, out);
+        return len < 0 ? null : java.util.Arrays.copyOf(out, len);
+    }
+
+    /** 32, 40 or 64 hex digits to bytes in {@code out}; returns the digest's length, or -1 when malformed. */
+    static int digest(byte[] b, int from, int to, byte[] out) {
         int len = to - from;
         if (len != 32 && len != 40 && len != 64) {
-            return null;
+            return -1;
         }
-        byte[] out = new byte[len / 2];
-        for (int i = 0; i < out.length; i++) {
+        for (int i = 0; i < len / 2; i++) {
             int h = CText.hexDigit((char) (b[from + 2 * i] & 0xff));
             int l = CText.hexDigit((char) (b[from + 2 * i + 1] & 0xff));
             if (h < 0 || l < 0) {
-                return null;
+                return -1;
             }
             out[i] = (byte) ((h << 4) | l);
         }
-        return out;
+        return len / 2;
     }
 }

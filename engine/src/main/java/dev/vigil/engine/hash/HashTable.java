@@ -101,35 +101,51 @@ public final class HashTable {
         return (keySize << 32) | prefix;
     }
 
-    /** Accumulates entries in growable primitive arrays, then sorts them once. */
+    /**
+     * Accumulates entries in fixed-size blocks of primitive arrays (no copying as they grow), then sorts them once
+     * into the table's exact-size arrays.
+     */
     public static final class Builder {
+        private static final int BLOCK_BITS = 14;
+        private static final int BLOCK_SIZE = 1 << BLOCK_BITS;
+
         private final HashAlgorithm algorithm;
         private final int len;
-        private long[] keys = new long[16];
-        private byte[] digests;
-        private int[] names = new int[16];
+        private long[][] keyBlocks = new long[4][];
+        private byte[][] digestBlocks = new byte[4][];
+        private int[][] nameBlocks = new int[4][];
         private int n;
         private boolean anySize;
 
         public Builder(HashAlgorithm algorithm) {
             this.algorithm = algorithm;
             this.len = algorithm.length();
-            this.digests = new byte[16 * len];
         }
 
         /** Adds an entry; {@code size < 0} means any size. */
         public void add(byte[] digest, long size, int name) {
-            if (n == names.length) {
-                int cap = n + (n >> 1); // 1.5x keeps the transient copy small for millions of entries
-                keys = Arrays.copyOf(keys, cap);
-                names = Arrays.copyOf(names, cap);
-                digests = Arrays.copyOf(digests, cap * len);
+            add(digest, 0, size, name);
+        }
+
+        /** Adds an entry whose digest is {@code digest[offset .. offset + algorithm length)}. */
+        public void add(byte[] digest, int offset, long size, int name) {
+            int block = n >>> BLOCK_BITS;
+            int i = n & (BLOCK_SIZE - 1);
+            if (i == 0) {
+                if (block == keyBlocks.length) {
+                    keyBlocks = Arrays.copyOf(keyBlocks, block * 2);
+                    digestBlocks = Arrays.copyOf(digestBlocks, block * 2);
+                    nameBlocks = Arrays.copyOf(nameBlocks, block * 2);
+                }
+                keyBlocks[block] = new long[BLOCK_SIZE];
+                digestBlocks[block] = new byte[BLOCK_SIZE * len];
+                nameBlocks[block] = new int[BLOCK_SIZE];
             }
             long ks = size < 0 ? ANY_KEY_SIZE : toKeySize(size);
             anySize |= ks == ANY_KEY_SIZE;
-            keys[n] = key(ks, digest, 0);
-            System.arraycopy(digest, 0, digests, n * len, len);
-            names[n] = name;
+            keyBlocks[block][i] = key(ks, digest, offset);
+            System.arraycopy(digest, offset, digestBlocks[block], i * len, len);
+            nameBlocks[block][i] = name;
             n++;
         }
 
@@ -138,23 +154,25 @@ public final class HashTable {
         }
 
         public HashTable build() {
+            long[] k = new long[n];
             int[] order = new int[n];
             for (int i = 0; i < n; i++) {
+                k[i] = keyBlocks[i >>> BLOCK_BITS][i & (BLOCK_SIZE - 1)];
                 order[i] = i;
             }
-            PrimitiveSort.sortIndexesByUnsignedKey(order, keys);
-            long[] k = new long[n];
+            PrimitiveSort.sortByUnsignedKey(k, order);
             byte[] d = new byte[n * len];
             int[] nm = new int[n];
             for (int i = 0; i < n; i++) {
                 int j = order[i];
-                k[i] = keys[j];
-                System.arraycopy(digests, j * len, d, i * len, len);
-                nm[i] = names[j];
+                int block = j >>> BLOCK_BITS;
+                int at = j & (BLOCK_SIZE - 1);
+                System.arraycopy(digestBlocks[block], at * len, d, i * len, len);
+                nm[i] = nameBlocks[block][at];
             }
-            keys = null;
-            digests = null;
-            names = null;
+            keyBlocks = null;
+            digestBlocks = null;
+            nameBlocks = null;
             return new HashTable(algorithm, k, d, nm, anySize);
         }
     }

@@ -57,6 +57,31 @@ public final class HashTables {
             count++;
         }
 
+        /**
+         * Adds a hash signature without a {@link HashSignature} object: the digest is
+         * {@code digest[0 .. algorithm length)}, the name the UTF-8 bytes {@code name[nameFrom, nameTo)} followed by
+         * {@code nameSuffix} (may be null).
+         */
+        public void add(HashScope scope, HashAlgorithm algorithm, byte[] digest, long size, byte[] name,
+                        int nameFrom, int nameTo, byte[] nameSuffix) {
+            HashTable.Builder[] row = tables[scope.ordinal()];
+            int a = algorithm.ordinal();
+            if (row[a] == null) {
+                row[a] = new HashTable.Builder(algorithm);
+            }
+            row[a].add(digest, size, names.add(name, nameFrom, nameTo, nameSuffix));
+            count++;
+        }
+
+        /** An allow-list entry without a {@link HashSignature} object; see {@link #allow(HashSignature)}. */
+        public void allow(HashAlgorithm algorithm, byte[] digest, long size) {
+            int a = algorithm.ordinal();
+            if (allowed[a] == null) {
+                allowed[a] = new HashTable.Builder(algorithm);
+            }
+            allowed[a].add(digest, size, 0);
+        }
+
         public void allow(HashSignature s) {
             int a = s.algorithm().ordinal();
             if (allowed[a] == null) {

@@ -3,30 +3,80 @@ package dev.vigil.engine.hash;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Signature names packed as UTF-8 in one array: millions of hash signature names without a String each. */
+/**
+ * Signature names packed as UTF-8 in fixed-size blocks: millions of hash signature names without a String each, and
+ * without the copies (and transient doubling) of one array grown to tens of megabytes. A name never spans two
+ * blocks; one longer than a block gets a block of its own.
+ */
 public final class NameTable {
-    private byte[] bytes = new byte[1 << 12];
-    private int[] starts = new int[1 << 8];
+    private static final int BLOCK_BITS = 18;
+    private static final int BLOCK_SIZE = 1 << BLOCK_BITS;
+
+    private byte[][] blocks = new byte[8][];
+    private int blockCount;
+    private int used = BLOCK_SIZE; // in the last block: full, so that the first name opens one
+    /** Per name, in blocks of {@link #INDEX_SIZE} names: block index << BLOCK_BITS | offset, then length. */
+    private int[][] index = new int[8][];
     private int size;
-    private int used;
+    private static final int INDEX_BITS = 14;
+    private static final int INDEX_SIZE = 1 << INDEX_BITS;
 
     public int add(String name) {
         byte[] b = name.getBytes(StandardCharsets.UTF_8);
-        if (used + b.length > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), used + b.length)); // 1.5x: a million names
+        return add(b, 0, b.length, null);
+    }
+
+    /**
+     * Adds the UTF-8 bytes {@code bytes[from, to)} followed by {@code suffix} (may be null) as one name, without a
+     * String on the way: the loaders feed names straight from database lines.
+     */
+    public int add(byte[] bytes, int from, int to, byte[] suffix) {
+        int first = to - from;
+        int length = first + (suffix == null ? 0 : suffix.length);
+        byte[] block = room(length);
+        int at = used;
+        System.arraycopy(bytes, from, block, at, first);
+        if (suffix != null) {
+            System.arraycopy(suffix, 0, block, at + first, suffix.length);
         }
-        if (size + 2 > starts.length) {
-            starts = Arrays.copyOf(starts, starts.length + (starts.length >> 1));
+        used += length;
+        int ib = size >>> INDEX_BITS;
+        if (ib == index.length) {
+            index = Arrays.copyOf(index, ib * 2);
         }
-        System.arraycopy(b, 0, bytes, used, b.length);
-        starts[size] = used;
-        used += b.length;
-        starts[size + 1] = used;
+        if (index[ib] == null) {
+            index[ib] = new int[INDEX_SIZE * 2];
+        }
+        int[] entries = index[ib];
+        int e = (size & (INDEX_SIZE - 1)) * 2;
+        entries[e] = ((blockCount - 1) << BLOCK_BITS) | at;
+        entries[e + 1] = length;
         return size++;
     }
 
+    /** The block that takes the next {@code length} bytes at {@link #used}, opening a new one when needed. */
+    private byte[] room(int length) {
+        if (used + length <= BLOCK_SIZE && blockCount > 0 && blocks[blockCount - 1].length == BLOCK_SIZE) {
+            return blocks[blockCount - 1];
+        }
+        if (blockCount == blocks.length) {
+            blocks = Arrays.copyOf(blocks, blockCount * 2);
+        }
+        if (blockCount >= 1 << (31 - BLOCK_BITS)) {
+            throw new IllegalStateException("too many signature names");
+        }
+        byte[] block = new byte[Math.max(length, BLOCK_SIZE)];
+        blocks[blockCount++] = block;
+        // An oversized name fills its block; the next name opens another.
+        used = 0;
+        return block;
+    }
+
     public String get(int index) {
-        return new String(bytes, starts[index], starts[index + 1] - starts[index], StandardCharsets.UTF_8);
+        int[] entries = this.index[index >>> INDEX_BITS];
+        int e = (index & (INDEX_SIZE - 1)) * 2;
+        int p = entries[e];
+        return new String(blocks[p >>> BLOCK_BITS], p & (BLOCK_SIZE - 1), entries[e + 1], StandardCharsets.UTF_8);
     }
 
     public int size() {
@@ -35,7 +85,9 @@ public final class NameTable {
 
     /** Releases unused capacity once loading is over. */
     public void trim() {
-        bytes = Arrays.copyOf(bytes, used);
-        starts = Arrays.copyOf(starts, size + 1);
+        blocks = Arrays.copyOf(blocks, blockCount);
+        if (blockCount > 0 && blocks[blockCount - 1].length == BLOCK_SIZE && used < BLOCK_SIZE) {
+            blocks[blockCount - 1] = Arrays.copyOf(blocks[blockCount - 1], used);
+        }
     }
 }

@@ -16,37 +16,45 @@ final class Atoms {
     /** Limit on how many literal atoms one choice may expand into (caseless letters double it each). */
     static final int MAX_EXPANSION = 16;
 
-    /**
-     * An atom: its node index in the part, its length, the literal values it expands to, the prefix span, and its
-     * score (higher is more selective).
-     */
-    record Choice(int nodeIndex, int length, int[] values, int prefixMin, int prefixMax, double score) {
-    }
-
     private Atoms() {
     }
 
     /**
-     * Up to {@code max} atom candidates of the part, best first. The compiler starts from the best and moves a part
-     * to a lesser candidate when too many other patterns share its best one (x86 idioms, common strings).
+     * Stores up to {@code max} atom candidates of the part in {@code out}, best first, and returns how many. The
+     * compiler starts from the best and moves a part to a lesser candidate when too many other patterns share its
+     * best one (x86 idioms, common strings).
      */
-    static List<Choice> candidates(Part part, int max) {
+    static int candidates(Part part, int max, AtomCandidates out) {
         List<PatternNode> nodes = part.nodes();
         int n = nodes.size();
         // Per node: number of values it can take (0 = not a narrow byte set) and its rarity score.
-        int[] width = new int[n];
-        double[] score = new double[n];
+        Scratch w = out.scratch(n, max);
+        int[] width = w.width;
+        double[] score = w.score;
+        ByteSet[] sets = w.sets;
+        long[] minLengths = w.minLengths;
+        long[] maxLengths = w.maxLengths;
         for (int i = 0; i < n; i++) {
-            if (nodes.get(i) instanceof ByteSet s && s.size() <= 4) {
-                width[i] = s.size();
-                score[i] = rarity(s);
+            PatternNode node = nodes.get(i);
+            minLengths[i] = node.minLength();
+            maxLengths[i] = node.maxLength();
+            if (node instanceof ByteSet s) {
+                int size = s.size();
+                if (size <= 4) {
+                    width[i] = size;
+                    score[i] = rarity(s, size);
+                    sets[i] = s;
+                    continue;
+                }
             }
+            width[i] = 0;
+            sets[i] = null;
         }
-        int[] at = new int[max];
-        int[] lens = new int[max];
-        double[] scores = new double[max];
-        long[] mins = new long[max];
-        long[] maxs = new long[max];
+        int[] at = w.at;
+        int[] lens = w.lens;
+        double[] scores = w.scores;
+        long[] mins = w.mins;
+        long[] maxs = w.maxs;
         int kept = 0;
         long prefixMin = 0;
         long prefixMax = 0;
@@ -58,7 +66,7 @@ final class Atoms {
                     && expansion * width[i + len] <= MAX_EXPANSION) {
                 expansion *= width[i + len];
                 sc += score[i + len];
-                if (len > 0 && nodes.get(i + len).equals(nodes.get(i + len - 1))) {
+                if (len > 0 && sameSet(sets[i + len], sets[i + len - 1])) {
                     sc -= 4; // runs such as 00 00 or 90 90 are common in files
                 }
                 len++;
@@ -90,24 +98,60 @@ final class Atoms {
                     kept = Math.min(kept + 1, max);
                 }
             }
-            prefixMin += nodes.get(i).minLength();
-            prefixMax += nodes.get(i).maxLength();
+            prefixMin += minLengths[i];
+            prefixMax += maxLengths[i];
         }
-        List<Choice> out = new java.util.ArrayList<>(kept);
         for (int k = 0; k < kept; k++) {
             int expansion = 1;
             for (int j = 0; j < lens[k]; j++) {
                 expansion *= width[at[k] + j];
             }
-            out.add(new Choice(at[k], lens[k], expand(nodes, at[k], lens[k], expansion), (int) mins[k],
-                    (int) maxs[k], scores[k]));
+            int[] block = out.add(lens[k], (int) mins[k], (int) maxs[k], scores[k], expansion);
+            expand(sets, at[k], lens[k], block, out.valueOffset(out.count() - 1));
         }
-        return out;
+        return kept;
+    }
+
+    /** Per-part working arrays, reused from part to part. */
+    static final class Scratch {
+        int[] width = new int[0];
+        double[] score = new double[0];
+        ByteSet[] sets = new ByteSet[0];
+        long[] minLengths = new long[0];
+        long[] maxLengths = new long[0];
+        int[] at = new int[0];
+        int[] lens = new int[0];
+        double[] scores = new double[0];
+        long[] mins = new long[0];
+        long[] maxs = new long[0];
+
+        Scratch ensure(int nodes, int max) {
+            if (width.length < nodes) {
+                int cap = Math.max(nodes, width.length * 2);
+                width = new int[cap];
+                score = new double[cap];
+                sets = new ByteSet[cap];
+                minLengths = new long[cap];
+                maxLengths = new long[cap];
+            }
+            if (at.length < max) {
+                at = new int[max];
+                lens = new int[max];
+                scores = new double[max];
+                mins = new long[max];
+                maxs = new long[max];
+            }
+            return this;
+        }
+    }
+
+    private static boolean sameSet(ByteSet a, ByteSet b) {
+        return a == b || (a.w0() == b.w0() && a.w1() == b.w1() && a.w2() == b.w2() && a.w3() == b.w3());
     }
 
     /** How much one position narrows the search: rare, specific bytes score high. */
-    private static double rarity(ByteSet s) {
-        if (s.isSingleton()) {
+    private static double rarity(ByteSet s, int size) {
+        if (size == 1) {
             return byteRarity(s.singleValue());
         }
         double worst = Double.POSITIVE_INFINITY;
@@ -134,23 +178,29 @@ final class Atoms {
         };
     }
 
-    /** All little-endian values the window can take. */
-    private static int[] expand(List<PatternNode> nodes, int at, int len, int expansion) {
-        int[] out = new int[expansion];
+    /** All little-endian values the window can take, written to {@code out} from {@code from}. */
+    private static void expand(ByteSet[] sets, int at, int len, int[] out, int from) {
         int n = 1;
-        out[0] = 0;
+        out[from] = 0;
         for (int k = 0; k < len; k++) {
-            int[] vals = ((ByteSet) nodes.get(at + k)).values();
+            ByteSet set = sets[at + k];
+            int single = set.singleValue();
+            if (single >= 0) {
+                for (int j = 0; j < n; j++) {
+                    out[from + j] |= single << (8 * k);
+                }
+                continue;
+            }
+            int[] vals = set.values();
             int m = n;
             for (int r = 1; r < vals.length; r++) {
                 for (int j = 0; j < m; j++) {
-                    out[n++] = out[j] | (vals[r] << (8 * k));
+                    out[from + n++] = out[from + j] | (vals[r] << (8 * k));
                 }
             }
             for (int j = 0; j < m; j++) {
-                out[j] |= vals[0] << (8 * k);
+                out[from + j] |= vals[0] << (8 * k);
             }
         }
-        return out;
     }
 }

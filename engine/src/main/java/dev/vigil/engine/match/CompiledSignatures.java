@@ -84,43 +84,43 @@ public final class CompiledSignatures {
     final int firstExternalRecord;
     final boolean externalEveryOffset;
 
-    private CompiledSignatures(Builder b) {
-        this.hashes = b.hashes;
-        this.detector = b.detector;
-        this.patFirstPart = b.patFirstPart.toArray();
-        this.patPartCount = b.patPartCount.toArray();
-        this.patOwner = b.patOwner.toArray();
-        this.patTarget = b.patTarget.toArray();
-        this.patOffset = b.patOffset.toArray(new OffsetSpec[0]);
-        this.partProgram = b.partProgram.toArray(new PartProgram[0]);
-        this.partPattern = b.partPattern.toArray();
-        this.partIndex = b.partIndex.toArray();
-        this.partGapMin = b.partGapMin.toArray();
-        this.partGapMax = b.partGapMax.toArray();
-        this.partChainSlot = b.partChainSlot.toArray();
-        this.chainSlots = b.chainSlots;
-        this.recPart = b.recPart.toArray();
-        this.recPrefixMin = b.recPrefixMin.toArray();
-        this.recPrefixMax = b.recPrefixMax.toArray();
-        this.atoms = b.atomBuilder.build();
-        this.offsetAnchoredParts = b.offsetAnchored.toArray();
-        this.maxBack = b.maxBack;
-        this.maxForward = b.maxForward;
+    private CompiledSignatures(HashTables hashes, FileTypeDetector detector, Section p, Compiler c) {
+        this.hashes = hashes;
+        this.detector = detector;
+        this.patFirstPart = p.patFirstPart.toArray();
+        this.patPartCount = p.patPartCount.toArray();
+        this.patOwner = p.patOwner.toArray();
+        this.patTarget = p.patTarget.toArray();
+        this.patOffset = p.patOffset.toArray(new OffsetSpec[0]);
+        this.partProgram = p.partProgram.toArray(new PartProgram[0]);
+        this.partPattern = p.partPattern.toArray();
+        this.partIndex = p.partIndex.toArray();
+        this.partGapMin = p.partGapMin.toArray();
+        this.partGapMax = p.partGapMax.toArray();
+        this.partChainSlot = p.partChainSlot.toArray();
+        this.chainSlots = p.chainSlots;
+        this.recPart = p.recPart.toArray();
+        this.recPrefixMin = p.recPrefixMin.toArray();
+        this.recPrefixMax = p.recPrefixMax.toArray();
+        this.atoms = p.atomBuilder.build();
+        this.offsetAnchoredParts = p.offsetAnchored.toArray();
+        this.maxBack = p.maxBack;
+        this.maxForward = p.maxForward;
         this.sectionStartOnLargeFiles = new long[(patOwner.length + 63) >>> 6];
-        for (int p : b.sectionStartOnLargeFiles.toArray()) {
-            sectionStartOnLargeFiles[p >>> 6] |= 1L << p;
+        for (int pat : p.sectionStartOnLargeFiles.toArray()) {
+            sectionStartOnLargeFiles[pat >>> 6] |= 1L << pat;
         }
-        this.bodyNames = b.bodyNames;
-        this.lsigs = b.lsigs;
-        this.lsigSlotBase = b.lsigSlotBase;
-        this.slotLsig = b.slotLsig;
-        this.slotCount = b.slotCount;
-        this.lsigAlwaysEvaluate = b.alwaysEvaluate.toArray();
-        this.maxTextPatternLength = b.maxTextPatternLength;
-        this.warnings = List.copyOf(b.warnings);
-        this.externals = b.externals;
-        this.externalRecordBase = b.externalRecordBase;
-        this.firstExternalRecord = b.externalRecordBase.length == 0 ? Integer.MAX_VALUE : b.externalRecordBase[0];
+        this.bodyNames = c.bodyNames.toArray(new String[0]);
+        this.lsigs = c.lsigs.toArray(new LogicalSignature[0]);
+        this.lsigSlotBase = c.lsigSlotBase.toArray();
+        this.slotLsig = c.slotLsig.toArray();
+        this.slotCount = c.slotLsig.size();
+        this.lsigAlwaysEvaluate = c.alwaysEvaluate.toArray();
+        this.maxTextPatternLength = p.maxTextPatternLength;
+        this.warnings = List.copyOf(p.warnings);
+        this.externals = p.externals;
+        this.externalRecordBase = p.externalRecordBase;
+        this.firstExternalRecord = p.externalRecordBase.length == 0 ? Integer.MAX_VALUE : p.externalRecordBase[0];
         boolean every = false;
         for (ExternalPatterns e : externals) {
             every |= e.needsEveryOffset();
@@ -136,12 +136,14 @@ public final class CompiledSignatures {
     public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
                                              List<LogicalSignature> logicals, List<MagicRule> magic,
                                              List<ExternalPatterns> externals) {
-        Builder b = new Builder(hashes, FileTypeDetector.withDefaults(magic));
-        b.addBodies(bodies);
-        b.addLogicals(logicals);
-        b.assignAtoms();
-        b.addExternals(externals);
-        return new CompiledSignatures(b);
+        Compiler c = new Compiler();
+        for (BodySignature s : bodies) {
+            c.add(s);
+        }
+        for (LogicalSignature s : logicals) {
+            c.add(s);
+        }
+        return c.build(hashes, magic, externals);
     }
 
     /** Patterns the compiler had to leave out (each with its reason); empty when everything compiled. */
@@ -153,54 +155,106 @@ public final class CompiledSignatures {
         return new Scan(this, input, options).run();
     }
 
-    private static final class Builder {
-        final HashTables hashes;
-        final FileTypeDetector detector;
-        final IntList patFirstPart = new IntList();
-        final IntList patPartCount = new IntList();
-        final IntList patOwner = new IntList();
-        final IntList patTarget = new IntList();
-        final List<OffsetSpec> patOffset = new ArrayList<>();
-        final List<PartProgram> partProgram = new ArrayList<>();
-        final IntList partPattern = new IntList();
-        final IntList partIndex = new IntList();
-        final LongList partGapMin = new LongList();
-        final LongList partGapMax = new LongList();
-        final IntList partChainSlot = new IntList();
-        int chainSlots;
-        final IntList recPart = new IntList();
-        final IntList recPrefixMin = new IntList();
-        final IntList recPrefixMax = new IntList();
-        final AtomIndex.Builder atomBuilder = new AtomIndex.Builder();
-        final IntList offsetAnchored = new IntList();
-        final IntList sectionStartOnLargeFiles = new IntList();
-        int maxBack = 1;
-        int maxForward = 8;
-        String[] bodyNames = new String[0];
-        LogicalSignature[] lsigs = new LogicalSignature[0];
-        int[] lsigSlotBase = new int[0];
-        int[] slotLsig = new int[0];
-        int slotCount;
-        final IntList alwaysEvaluate = new IntList();
-        int maxTextPatternLength;
-        final List<String> warnings = new ArrayList<>();
+    /**
+     * Compiles signatures as they are added, so that a loader's IR objects can be dropped one by one instead of
+     * living until the whole database is read: each body pattern and content subsignature variant becomes its part
+     * programs and atom candidates at once. Only the atom choice waits for {@link #build}, since it weighs every
+     * pattern's atoms against the others'. Body signatures and logical signatures are numbered in two sections
+     * (bodies first), whatever order they arrive in.
+     */
+    public static final class Compiler {
+        /** One store of atom candidates for both sections, so that joining them copies none. */
+        private AtomCandidates candidates = new AtomCandidates();
+        private Section bodies = new Section(candidates);
+        private Section logical = new Section(candidates);
+        private List<String> bodyNames = new ArrayList<>();
+        private List<LogicalSignature> lsigs = new ArrayList<>();
+        private IntList lsigSlotBase = new IntList();
+        private IntList slotLsig = new IntList();
+        private IntList alwaysEvaluate = new IntList();
+        private boolean built;
 
-        Builder(HashTables hashes, FileTypeDetector detector) {
-            this.hashes = hashes;
-            this.detector = detector;
+        public void add(BodySignature s) {
+            checkOpen();
+            int index = bodyNames.size();
+            bodyNames.add(s.name());
+            int pat = bodies.patOwner.size();
+            bodies.addPattern(s.pattern(), index, s.target(), s.offset(), s.name());
+            if (boyerMooreSectionOffset(s) && bodies.patOwner.size() > pat) {
+                bodies.sectionStartOnLargeFiles.add(pat);
+            }
         }
 
-        void addBodies(List<BodySignature> bodies) {
-            bodyNames = new String[bodies.size()];
-            for (int i = 0; i < bodies.size(); i++) {
-                BodySignature s = bodies.get(i);
-                bodyNames[i] = s.name();
-                int pat = patOwner.size();
-                addPattern(s.pattern(), i, s.target(), s.offset(), s.name());
-                if (boyerMooreSectionOffset(s) && patOwner.size() > pat) {
-                    sectionStartOnLargeFiles.add(pat);
+        public void add(LogicalSignature sig) {
+            checkOpen();
+            int l = lsigs.size();
+            List<SubSignature> subs = sig.subsignatures();
+            int base = slotLsig.size();
+            lsigSlotBase.add(base);
+            boolean hasPost = false;
+            boolean hasContent = false;
+            for (int k = 0; k < subs.size(); k++) {
+                int slot = base + k;
+                slotLsig.add(l);
+                if (subs.get(k) instanceof SubSignature.Content c) {
+                    hasContent = true;
+                    for (BodyPattern v : c.variants()) {
+                        logical.addPattern(v, -(slot + 1), sig.target().target(), c.offset(), sig.name());
+                    }
+                } else {
+                    hasPost = true;
                 }
             }
+            if (hasPost || sig.expression().evaluate(new int[subs.size()])) {
+                alwaysEvaluate.add(l);
+            }
+            lsigs.add(hasContent ? withoutPatterns(sig) : sig);
+        }
+
+        /**
+         * The signature as the scan needs it once its patterns are compiled: content subsignatures keep their place
+         * (the scan counts and evaluates by index) but no longer their byte patterns.
+         */
+        private static LogicalSignature withoutPatterns(LogicalSignature sig) {
+            List<SubSignature> subs = new ArrayList<>(sig.subsignatures());
+            subs.replaceAll(s -> s instanceof SubSignature.Content ? COMPILED_CONTENT : s);
+            return new LogicalSignature(sig.name(), sig.target(), sig.expression(), subs);
+        }
+
+        private static final SubSignature.Content COMPILED_CONTENT =
+                new SubSignature.Content(new OffsetSpec.Any(), List.of());
+
+        private void checkOpen() {
+            if (built) {
+                throw new IllegalStateException("these signatures are already compiled");
+            }
+        }
+
+        /** Chooses the atoms and freezes everything; the compiler cannot be used afterwards. */
+        public CompiledSignatures build(HashTables hashes, List<MagicRule> magic) {
+            return build(hashes, magic, List.of());
+        }
+
+        /** As {@link #build(HashTables, List)}, with patterns whose verification belongs to their own language. */
+        public CompiledSignatures build(HashTables hashes, List<MagicRule> magic, List<ExternalPatterns> externals) {
+            checkOpen();
+            built = true;
+            bodies.append(logical);
+            logical = null;
+            bodies.assignAtoms();
+            bodies.candidates = null; // only the chosen atoms go on
+            candidates = null;
+            bodies.addExternals(externals);
+            CompiledSignatures compiled = new CompiledSignatures(hashes, FileTypeDetector.withDefaults(magic), bodies,
+                    this);
+            // The builder that holds this compiler often outlives the build (a CLI scan): keep no second copy.
+            bodies = null;
+            bodyNames = null;
+            lsigs = null;
+            lsigSlotBase = null;
+            slotLsig = null;
+            alwaysEvaluate = null;
+            return compiled;
         }
 
         /**
@@ -216,48 +270,85 @@ public final class CompiledSignatures {
                     && s.pattern().parts().get(0).nodes().stream()
                             .allMatch(n -> n instanceof ByteSet b && b.isSingleton());
         }
+    }
 
-        void addLogicals(List<LogicalSignature> logicals) {
-            lsigs = logicals.toArray(new LogicalSignature[0]);
-            lsigSlotBase = new int[lsigs.length];
-            int slots = 0;
-            for (int l = 0; l < lsigs.length; l++) {
-                lsigSlotBase[l] = slots;
-                slots += lsigs[l].subsignatures().size();
+    /** Patterns and parts of one section, with their pending atom candidates. */
+    private static final class Section {
+        final IntList patFirstPart = new IntList();
+        final IntList patPartCount = new IntList();
+        final IntList patOwner = new IntList();
+        final IntList patTarget = new IntList();
+        final List<OffsetSpec> patOffset = new ArrayList<>();
+        final List<PartProgram> partProgram = new ArrayList<>();
+        final IntList partPattern = new IntList();
+        final IntList partIndex = new IntList();
+        final LongList partGapMin = new LongList();
+        final LongList partGapMax = new LongList();
+        final IntList partChainSlot = new IntList();
+        int chainSlots;
+        final IntList offsetAnchored = new IntList();
+        final IntList sectionStartOnLargeFiles = new IntList();
+        int maxForward = 8;
+        int maxTextPatternLength;
+        final List<String> warnings = new ArrayList<>();
+        // Filled by assignAtoms: atom records (which part, and how far before the atom the part may start).
+        final IntList recPart = new IntList();
+        final IntList recPrefixMin = new IntList();
+        final IntList recPrefixMax = new IntList();
+        final AtomIndex.Builder atomBuilder = new AtomIndex.Builder();
+        int maxBack = 1;
+
+        /** Appends another section, renumbering its patterns, parts and chain slots after this one's. */
+        void append(Section o) {
+            int patBase = patOwner.size();
+            int partBase = partProgram.size();
+            int chainBase = chainSlots;
+            for (int i = 0; i < o.patFirstPart.size(); i++) {
+                patFirstPart.add(o.patFirstPart.get(i) + partBase);
+                patPartCount.add(o.patPartCount.get(i));
+                patOwner.add(o.patOwner.get(i));
+                patTarget.add(o.patTarget.get(i));
             }
-            slotCount = slots;
-            slotLsig = new int[slots];
-            for (int l = 0; l < lsigs.length; l++) {
-                LogicalSignature sig = lsigs[l];
-                List<SubSignature> subs = sig.subsignatures();
-                boolean hasPost = false;
-                for (int k = 0; k < subs.size(); k++) {
-                    int slot = lsigSlotBase[l] + k;
-                    slotLsig[slot] = l;
-                    if (subs.get(k) instanceof SubSignature.Content c) {
-                        for (BodyPattern v : c.variants()) {
-                            addPattern(v, -(slot + 1), sig.target().target(), c.offset(), sig.name());
-                        }
-                    } else {
-                        hasPost = true;
-                    }
-                }
-                if (hasPost || sig.expression().evaluate(new int[subs.size()])) {
-                    alwaysEvaluate.add(l);
-                }
+            patOffset.addAll(o.patOffset);
+            partProgram.addAll(o.partProgram);
+            for (int i = 0; i < o.partPattern.size(); i++) {
+                partPattern.add(o.partPattern.get(i) + patBase);
+                partIndex.add(o.partIndex.get(i));
+                partGapMin.add(o.partGapMin.get(i));
+                partGapMax.add(o.partGapMax.get(i));
+                int chain = o.partChainSlot.get(i);
+                partChainSlot.add(chain < 0 ? chain : chain + chainBase);
             }
+            chainSlots += o.chainSlots;
+            for (int i = 0; i < o.offsetAnchored.size(); i++) {
+                offsetAnchored.add(o.offsetAnchored.get(i) + partBase);
+            }
+            for (int i = 0; i < o.sectionStartOnLargeFiles.size(); i++) {
+                sectionStartOnLargeFiles.add(o.sectionStartOnLargeFiles.get(i) + patBase);
+            }
+            for (int i = 0; i < o.pendingPart.size(); i++) {
+                pendingPart.add(o.pendingPart.get(i) + partBase);
+                pendingBehind.add(o.pendingBehind.get(i));
+                pendingFrom.add(o.pendingFrom.get(i));
+                pendingTo.add(o.pendingTo.get(i));
+            }
+            maxForward = Math.max(maxForward, o.maxForward);
+            maxTextPatternLength = Math.max(maxTextPatternLength, o.maxTextPatternLength);
+            warnings.addAll(o.warnings);
         }
 
         void addPattern(BodyPattern pattern, int owner, int target, OffsetSpec offset, String name) {
             List<Part> parts = pattern.parts();
-            List<List<Atoms.Choice>> choices = new ArrayList<>();
+            int mark = candidates.count();
+            int[] candidatesTo = new int[parts.size()];
             for (int i = 0; i < parts.size(); i++) {
-                List<Atoms.Choice> c = Atoms.candidates(parts.get(i), ATOM_CANDIDATES);
-                if (c.isEmpty() && !(i == 0 && offset instanceof OffsetSpec.Absolute)) {
+                int found = Atoms.candidates(parts.get(i), ATOM_CANDIDATES, candidates);
+                if (found == 0 && !(i == 0 && offset instanceof OffsetSpec.Absolute)) {
                     warnings.add(name + ": part " + i + " has no literal bytes to anchor on; pattern left out");
+                    candidates.truncate(mark);
                     return;
                 }
-                choices.add(c);
+                candidatesTo[i] = candidates.count();
             }
             int pat = patOwner.size();
             int firstPart = partProgram.size();
@@ -266,6 +357,7 @@ public final class CompiledSignatures {
             patOwner.add(owner);
             patTarget.add(target);
             patOffset.add(offset instanceof OffsetSpec.Any ? null : offset);
+            int candidatesFrom = mark;
             for (int i = 0; i < parts.size(); i++) {
                 Part part = parts.get(i);
                 PartProgram prog = PartProgram.compile(part);
@@ -281,13 +373,15 @@ public final class CompiledSignatures {
                 if (target == 7) {
                     maxTextPatternLength = Math.max(maxTextPatternLength, prog.maxLength);
                 }
-                List<Atoms.Choice> c = choices.get(i);
-                if (c.isEmpty()) {
+                int from = candidatesFrom;
+                candidatesFrom = candidatesTo[i];
+                if (candidatesTo[i] == from) {
                     offsetAnchored.add(partId);
                     continue;
                 }
                 pendingPart.add(partId);
-                pendingChoices.add(c);
+                pendingFrom.add(from);
+                pendingTo.add(candidatesTo[i]);
                 pendingBehind.add(prog.behindReach);
             }
         }
@@ -298,8 +392,15 @@ public final class CompiledSignatures {
         static final int CROWDED = 16;
 
         final IntList pendingPart = new IntList();
-        final List<List<Atoms.Choice>> pendingChoices = new ArrayList<>();
+        /** Each pending part's candidates: {@code [pendingFrom, pendingTo)} in {@link #candidates}. */
+        final IntList pendingFrom = new IntList();
+        final IntList pendingTo = new IntList();
         final IntList pendingBehind = new IntList();
+        AtomCandidates candidates;
+
+        Section(AtomCandidates candidates) {
+            this.candidates = candidates;
+        }
 
         /**
          * Chooses one atom per part. Each part starts with its most selective candidate; a part whose atom is shared
@@ -308,26 +409,28 @@ public final class CompiledSignatures {
          * costs one verification per part that shares it.
          */
         void assignAtoms() {
+            AtomCandidates cs = candidates;
             int n = pendingPart.size();
             int[] pick = new int[n];
-            java.util.HashMap<Long, Integer> crowd = new java.util.HashMap<>();
+            LongIntMap crowd = new LongIntMap(n);
             for (int i = 0; i < n; i++) {
-                count(crowd, pendingChoices.get(i).get(0), 1);
+                count(crowd, cs, pendingFrom.get(i), 1);
             }
             for (int pass = 0; pass < 2; pass++) {
                 for (int i = 0; i < n; i++) {
-                    List<Atoms.Choice> cs = pendingChoices.get(i);
-                    Atoms.Choice cur = cs.get(pick[i]);
-                    int curCrowd = crowdOf(crowd, cur);
-                    if (cs.size() == 1 || curCrowd <= CROWDED) {
+                    int base = pendingFrom.get(i);
+                    int size = (pendingTo.get(i) - pendingFrom.get(i));
+                    int cur = base + pick[i];
+                    int curCrowd = crowdOf(crowd, cs, cur);
+                    if (size == 1 || curCrowd <= CROWDED) {
                         continue;
                     }
                     int best = pick[i];
-                    double bestCost = cost(cur, curCrowd);
-                    for (int j = 0; j < cs.size(); j++) {
+                    double bestCost = cost(cs, cur, curCrowd);
+                    for (int j = 0; j < size; j++) {
                         // A shorter atom fires far more often than any crowding costs: only same-length moves.
-                        if (j != pick[i] && cs.get(j).length() >= cs.get(0).length()) {
-                            double c = cost(cs.get(j), crowdOf(crowd, cs.get(j)) + 1);
+                        if (j != pick[i] && cs.length(base + j) >= cs.length(base)) {
+                            double c = cost(cs, base + j, crowdOf(crowd, cs, base + j) + 1);
                             if (c > bestCost) {
                                 best = j;
                                 bestCost = c;
@@ -335,25 +438,24 @@ public final class CompiledSignatures {
                         }
                     }
                     if (best != pick[i]) {
-                        count(crowd, cur, -1);
-                        count(crowd, cs.get(best), 1);
+                        count(crowd, cs, cur, -1);
+                        count(crowd, cs, base + best, 1);
                         pick[i] = best;
                     }
                 }
             }
             for (int i = 0; i < n; i++) {
-                Atoms.Choice c = pendingChoices.get(i).get(pick[i]);
+                int c = pendingFrom.get(i) + pick[i];
                 int partId = pendingPart.get(i);
-                maxBack = Math.max(maxBack, c.prefixMax() + 2 + pendingBehind.get(i));
+                maxBack = Math.max(maxBack, cs.prefixMax(c) + 2 + pendingBehind.get(i));
                 int rec = recPart.size();
                 recPart.add(partId);
-                recPrefixMin.add(c.prefixMin());
-                recPrefixMax.add(c.prefixMax());
-                for (int v : c.values()) {
-                    atomBuilder.add(c.length(), v, rec);
+                recPrefixMin.add(cs.prefixMin(c));
+                recPrefixMax.add(cs.prefixMax(c));
+                for (int v = 0; v < cs.valueCount(c); v++) {
+                    atomBuilder.add(cs.length(c), cs.value(c, v), rec);
                 }
             }
-            pendingChoices.clear();
         }
 
         ExternalPatterns[] externals = new ExternalPatterns[0];
@@ -383,25 +485,25 @@ public final class CompiledSignatures {
             }
         }
 
-        private static double cost(Atoms.Choice c, int crowd) {
-            return c.score() - 4 * (Math.log(Math.max(1, crowd)) / Math.log(2));
+        private static double cost(AtomCandidates cs, int c, int crowd) {
+            return cs.score(c) - 4 * (Math.log(Math.max(1, crowd)) / Math.log(2));
         }
 
-        private static long atomKey(Atoms.Choice c, int value) {
-            return ((long) c.length() << 32) | (value & 0xffffffffL);
+        private static long atomKey(AtomCandidates cs, int c, int value) {
+            return ((long) cs.length(c) << 32) | (value & 0xffffffffL);
         }
 
-        private static int crowdOf(java.util.HashMap<Long, Integer> crowd, Atoms.Choice c) {
+        private static int crowdOf(LongIntMap crowd, AtomCandidates cs, int c) {
             int m = 0;
-            for (int v : c.values()) {
-                m = Math.max(m, crowd.getOrDefault(atomKey(c, v), 0));
+            for (int v = 0; v < cs.valueCount(c); v++) {
+                m = Math.max(m, crowd.get(atomKey(cs, c, cs.value(c, v))));
             }
             return m;
         }
 
-        private static void count(java.util.HashMap<Long, Integer> crowd, Atoms.Choice c, int delta) {
-            for (int v : c.values()) {
-                crowd.merge(atomKey(c, v), delta, Integer::sum);
+        private static void count(LongIntMap crowd, AtomCandidates cs, int c, int delta) {
+            for (int v = 0; v < cs.valueCount(c); v++) {
+                crowd.add(atomKey(cs, c, cs.value(c, v)), delta);
             }
         }
     }
@@ -440,6 +542,10 @@ public final class CompiledSignatures {
                 a = Arrays.copyOf(a, n * 2);
             }
             a[n++] = v;
+        }
+
+        long get(int i) {
+            return a[i];
         }
 
         long[] toArray() {

@@ -64,7 +64,10 @@ final class PartProgram {
 
     static PartProgram compile(Part part) {
         List<PatternNode> nodes = part.nodes();
-        boolean simple = nodes.stream().allMatch(n -> n instanceof ByteSet);
+        boolean simple = true;
+        for (PatternNode node : nodes) {
+            simple &= node instanceof ByteSet;
+        }
         SetPool pool = new SetPool();
         if (simple) {
             int[] code = new int[nodes.size()];
@@ -81,6 +84,8 @@ final class PartProgram {
                 w.behindReach, w.aheadReach);
     }
 
+    private static final long[] NO_SETS = new long[0];
+
     /** Interns byte sets of one program. */
     static final class SetPool {
         private final List<ByteSet> sets = new ArrayList<>();
@@ -95,6 +100,9 @@ final class PartProgram {
         }
 
         long[] toArray() {
+            if (sets.isEmpty()) {
+                return NO_SETS; // most parts are plain literals: one shared empty array for all of them
+            }
             long[] out = new long[sets.size() * 4];
             for (int i = 0; i < sets.size(); i++) {
                 ByteSet s = sets.get(i);
