@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.vigil.yara.syntax.CompileError;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +26,6 @@ import java.util.Map;
 public final class YaraCompiler {
     private final Map<String, Object> externals = new LinkedHashMap<>();
     private final List<RuleSetCompiler.Source> sources = new ArrayList<>();
-    private final List<Diagnostic> errors = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
     private boolean strictEscape;
 
@@ -66,9 +67,18 @@ public final class YaraCompiler {
 
     /** The compiled rules, or every error found. */
     public YaraRules compile() throws YaraCompileException {
-        errors.clear();
         warnings.clear();
-        RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, externals, RuleSetCompiler.Options.defaults());
+        Map<StringDecl, CompiledString> compiled = new IdentityHashMap<>();
+        RuleSetCompiler.Options options = RuleSetCompiler.Options.defaults().withStrings(decl -> {
+            try {
+                StringCompiler.Result s = StringCompiler.compile(decl, strictEscape);
+                compiled.put(decl, s.string());
+                return s.warnings();
+            } catch (StringCompileException e) {
+                throw new CompileError(e.getMessage(), decl.file(), decl.line());
+            }
+        });
+        RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, externals, options);
         warnings.addAll(r.warnings());
         if (!r.ok()) {
             throw new YaraCompileException(r.errors());
@@ -76,21 +86,8 @@ public final class YaraCompiler {
         CompiledString[] strings = new CompiledString[r.rules().stringCount()];
         for (CompiledRule rule : r.rules().rules()) {
             for (int i = 0; i < rule.strings().size(); i++) {
-                StringDecl decl = rule.strings().get(i);
-                try {
-                    StringCompiler.Result s = StringCompiler.compile(decl, strictEscape);
-                    strings[rule.stringIndexes()[i]] = s.string();
-                    for (String w : s.warnings()) {
-                        warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, decl.file(), decl.line(), w, rule.name()));
-                    }
-                } catch (StringCompileException e) {
-                    errors.add(new Diagnostic(Diagnostic.Severity.ERROR, decl.file(), decl.line(), e.getMessage(),
-                            rule.name()));
-                }
+                strings[rule.stringIndexes()[i]] = compiled.get(rule.strings().get(i));
             }
-        }
-        if (!errors.isEmpty()) {
-            throw new YaraCompileException(errors);
         }
         return new YaraRules(r.rules(), strings);
     }

@@ -26,11 +26,27 @@ public final class RuleSetCompiler {
     public record Source(String namespace, String fileName, byte[] content) {
     }
 
-    /** Where includes come from and which modules exist. */
-    public record Options(IncludeResolver includes, Map<String, YaraModule> modules) {
+    /**
+     * Where includes come from, which modules exist, and what checks each string as it is parsed (returning its
+     * warnings, throwing {@link CompileError} for an invalid one).
+     */
+    public record Options(IncludeResolver includes, Map<String, YaraModule> modules, StringChecker strings) {
+        public Options(IncludeResolver includes, Map<String, YaraModule> modules) {
+            this(includes, modules, decl -> List.of());
+        }
+
         public static Options defaults() {
             return new Options(IncludeResolver.fileSystem(), Modules.builtIn());
         }
+
+        public Options withStrings(StringChecker checker) {
+            return new Options(includes, modules, checker);
+        }
+    }
+
+    /** Compiles or validates one string declaration; returns its warnings. */
+    public interface StringChecker {
+        List<String> check(dev.vigil.yara.syntax.StringDecl decl);
     }
 
     /** The rules ({@code null} when any error was found), errors and warnings in source order. */
@@ -59,6 +75,10 @@ public final class RuleSetCompiler {
                         CompileError named = item instanceof Ast.Rule r ? e.inRule(r.name()) : e;
                         state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, named.file(), named.line(),
                                 named.getMessage(), named.rule()));
+                    }
+                }).onString((rule, decl) -> {
+                    for (String w : options.strings().check(decl)) {
+                        state.warn(decl.file(), decl.line(), w, rule);
                     }
                 }).parse(source.content(), source.fileName());
             } catch (CompileError e) {

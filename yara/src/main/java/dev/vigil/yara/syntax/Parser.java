@@ -39,6 +39,22 @@ public final class Parser {
         this.sink = sink;
     }
 
+    /** Called with each string declaration as soon as it is parsed, with its rule's name. */
+    public interface StringCheck {
+        void check(String rule, StringDecl decl);
+    }
+
+    private StringCheck stringCheck = (rule, decl) -> { };
+
+    /**
+     * Checks each string as it is read (compiles it, reports its warnings), so that diagnostics come in yara's order:
+     * a string's warning before a later syntax error of its rule. The check may throw {@link CompileError}.
+     */
+    public Parser onString(StringCheck check) {
+        this.stringCheck = check;
+        return this;
+    }
+
     /** Parses a whole source; throws {@link CompileError} at the first error (the sink may have thrown it). */
     public void parse(byte[] source, String fileName) {
         includeStack.push(fileName);
@@ -237,6 +253,7 @@ public final class Parser {
                             + ")", d.line());
                 }
                 strings.add(d);
+                stringCheck.check(name.text(), d);
             } while (peek().kind() == Kind.STRING_ID);
         }
         expect("condition");
