@@ -69,7 +69,7 @@ public final class YaraCompiler {
     public YaraRules compile() throws YaraCompileException {
         warnings.clear();
         Map<StringDecl, CompiledString> compiled = new IdentityHashMap<>();
-        RuleSetCompiler.Options options = RuleSetCompiler.Options.defaults().withStrings(decl -> {
+        RuleSetCompiler.Options options = RuleSetCompiler.Options.defaults().withStrictEscape(strictEscape).withStrings(decl -> {
             try {
                 StringCompiler.Result s = StringCompiler.compile(decl, strictEscape);
                 compiled.put(decl, s.string());

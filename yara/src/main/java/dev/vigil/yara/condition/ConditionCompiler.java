@@ -200,31 +200,16 @@ final class ConditionCompiler {
     }
 
     private ObjNode regexNode(Ast.RegexLit r) {
+        YaraRegex re;
         try {
-            YaraRegex re = YaraRegex.compile(r.source(), r.nocase(), r.dotAll());
-            return f -> re;
-        } catch (UnsupportedOperationException notYet) {
-            // The regex engine is not in this build yet: compile on first use, undefined if still missing.
-            return new ObjNode() {
-                private volatile YaraRegex compiled;
-
-                @Override
-                public Object eval(Frame f) {
-                    YaraRegex c = compiled;
-                    if (c == null) {
-                        try {
-                            c = YaraRegex.compile(r.source(), r.nocase(), r.dotAll());
-                        } catch (RuntimeException ex) {
-                            return null;
-                        }
-                        compiled = c;
-                    }
-                    return c;
-                }
-            };
+            re = YaraRegex.compile(r.source(), r.nocase(), r.dotAll());
         } catch (IllegalArgumentException bad) {
             throw error(bad.getMessage());
         }
+        if (state.options.strictEscape() && re.hasUnknownEscape()) {
+            warn("unknown escape sequence");
+        }
+        return f -> re;
     }
 
     private X intRead(Ast.IntRead r) {

@@ -27,12 +27,13 @@ public final class RuleSetCompiler {
     }
 
     /**
-     * Where includes come from, which modules exist, and what checks each string as it is parsed (returning its
-     * warnings, throwing {@link CompileError} for an invalid one).
+     * Where includes come from, which modules exist, what checks each string as it is parsed (returning its
+     * warnings, throwing {@link CompileError} for an invalid one), and whether unknown regex escapes warn.
      */
-    public record Options(IncludeResolver includes, Map<String, YaraModule> modules, StringChecker strings) {
+    public record Options(IncludeResolver includes, Map<String, YaraModule> modules, StringChecker strings,
+                          boolean strictEscape) {
         public Options(IncludeResolver includes, Map<String, YaraModule> modules) {
-            this(includes, modules, decl -> List.of());
+            this(includes, modules, decl -> List.of(), false);
         }
 
         public static Options defaults() {
@@ -40,7 +41,12 @@ public final class RuleSetCompiler {
         }
 
         public Options withStrings(StringChecker checker) {
-            return new Options(includes, modules, checker);
+            return new Options(includes, modules, checker, strictEscape);
+        }
+
+        /** Unknown escapes in regular expressions of conditions warn (yara's {@code --strict-escape}). */
+        public Options withStrictEscape(boolean on) {
+            return new Options(includes, modules, strings, on);
         }
     }
 

@@ -7,10 +7,12 @@ package dev.vigil.yara.strings;
 public final class YaraRegex {
 
     private final Program program;
+    private final boolean unknownEscape;
     private final ThreadLocal<PikeVm> vm = ThreadLocal.withInitial(PikeVm::new);
 
-    private YaraRegex(Program program) {
+    private YaraRegex(Program program, boolean unknownEscape) {
         this.program = program;
+        this.unknownEscape = unknownEscape;
     }
 
     /**
@@ -24,10 +26,15 @@ public final class YaraRegex {
             if (ReNode.splits(p.root) > ReNode.MAX_SPLITS) {
                 throw new StringCompileException("regular expression is too complex");
             }
-            return new YaraRegex(Program.compile(p.root, PatternString.SCAN_LIMIT + 1));
+            return new YaraRegex(Program.compile(p.root, PatternString.SCAN_LIMIT + 1), p.unknownEscape);
         } catch (StringCompileException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** Whether the source escapes a byte yara does not know as an escape ({@code \c}); warns under --strict-escape. */
+    public boolean hasUnknownEscape() {
+        return unknownEscape;
     }
 
     /**
