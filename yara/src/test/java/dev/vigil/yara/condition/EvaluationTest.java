@@ -1,6 +1,7 @@
 package dev.vigil.yara.condition;
 
 import dev.vigil.yara.modules.Modules;
+import dev.vigil.yara.modules.tests.TestsModule;
 import dev.vigil.yara.syntax.IncludeResolver;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +21,14 @@ class EvaluationTest {
             list.add(new RuleSetCompiler.Source(nsAndText[0], "s" + i + ".yar",
                     nsAndText[1].getBytes(StandardCharsets.ISO_8859_1)));
         }
-        Map<String, dev.vigil.yara.modules.YaraModule> modules = new java.util.HashMap<>(Modules.builtIn());
-        modules.put("tests", new TestsModule());
+        Map<String, dev.vigil.yara.modules.YaraModule> modules = Modules.builtIn();
         return RuleSetCompiler.compile(list, Map.of("ext_int", 5L, "ext_str", "abc", "ext_bool", true,
                 "ext_float", 1.5), new RuleSetCompiler.Options(IncludeResolver.none(), modules));
     }
 
     private static boolean[] eval(RuleSetCompiler.Result r, byte[] data) {
         assertThat(r.errors()).isEmpty();
-        return r.rules().evaluate(TestContexts.of(data, Map.of(), Map.of("tests", new TestsModule().values())));
+        return r.rules().evaluate(TestContexts.of(data, Map.of(), Map.of("tests", new TestsModule().load(null))));
     }
 
     @Test
