@@ -152,17 +152,24 @@ final class PatternAtoms {
         if (a == null) {
             return b;
         }
-        int spreadA = a.maxOff[0] - a.minOff[0];
-        int spreadB = b.maxOff[0] - b.minOff[0];
-        if (spreadA != spreadB && (spreadA == 0 || spreadB == 0) && Math.abs(a.score - b.score) < 30) {
-            return spreadA == 0 ? a : b;
-        }
-        return b.score > a.score ? b : a;
+        // Each atom hit costs one verification per possible start: weigh the score against the start range.
+        int costA = a.score - spreadPenalty(a.maxOff[0] - a.minOff[0]);
+        int costB = b.score - spreadPenalty(b.maxOff[0] - b.minOff[0]);
+        return costB > costA ? b : a;
+    }
+
+    private static int spreadPenalty(int spread) {
+        int s = Math.min(spread, PatternString.SCAN_LIMIT);
+        return 2 * (32 - Integer.numberOfLeadingZeros(s));
     }
 
     /** Best window of up to 4 nodes inside a run of small byte sets; offsets are those of the run start. */
     private static Choice run(List<ReNode> nodes, int min, int max) {
-        Choice best = null;
+        // Windows are scored on their first expansion (lowest byte of each set); only the winner is expanded.
+        int bestFrom = -1;
+        int bestLen = 0;
+        int bestScore = 0;
+        byte[] first = new byte[4];
         for (int from = 0; from < nodes.size(); from++) {
             int expansion = 1;
             int len = 0;
@@ -172,23 +179,37 @@ final class PatternAtoms {
                     break;
                 }
                 expansion *= card;
+                first[len] = (byte) lowest(nodes.get(from + len).set);
                 len++;
             }
             if (len == 0) {
                 continue;
             }
-            List<byte[]> atoms = expand(nodes.subList(from, from + len));
-            int score = AtomQuality.quality(atoms.get(0)) - 4 * (expansion - 1) / Math.max(1, len);
-            int[] lo = new int[atoms.size()];
-            int[] hi = new int[atoms.size()];
-            java.util.Arrays.fill(lo, (int) Math.min((long) min + from, INF));
-            java.util.Arrays.fill(hi, (int) Math.min((long) max + from, INF));
-            Choice c = new Choice(atoms, lo, hi, score);
-            if (best == null || c.score > best.score) {
-                best = c;
+            int score = AtomQuality.quality(java.util.Arrays.copyOf(first, len)) - 4 * (expansion - 1) / len;
+            if (bestFrom < 0 || score > bestScore) {
+                bestFrom = from;
+                bestLen = len;
+                bestScore = score;
             }
         }
-        return best;
+        if (bestFrom < 0) {
+            return null;
+        }
+        List<byte[]> atoms = expand(nodes.subList(bestFrom, bestFrom + bestLen));
+        int[] lo = new int[atoms.size()];
+        int[] hi = new int[atoms.size()];
+        java.util.Arrays.fill(lo, (int) Math.min((long) min + bestFrom, INF));
+        java.util.Arrays.fill(hi, (int) Math.min((long) max + bestFrom, INF));
+        return new Choice(atoms, lo, hi, bestScore);
+    }
+
+    private static int lowest(long[] set) {
+        for (int w = 0; w < 4; w++) {
+            if (set[w] != 0) {
+                return w * 64 + Long.numberOfTrailingZeros(set[w]);
+            }
+        }
+        return -1;
     }
 
     private static int cardinality(ReNode n) {

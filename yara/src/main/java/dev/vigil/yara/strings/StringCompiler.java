@@ -218,7 +218,18 @@ public final class StringCompiler {
             }
             boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            pieces[i] = new PatternString.Piece(prog, lo, hi, noAtom);
+            JumpMatcher jumps = isRegex ? null : JumpMatcher.of(pieceRoots.get(i), PatternString.SCAN_LIMIT);
+            pieces[i] = new PatternString.Piece(prog, jumps, lo, hi, noAtom);
+            if (jumps != null && ascii && !wide) {
+                int[] place = new int[atoms.size()];
+                java.util.Arrays.fill(place, -1);
+                for (int j = 0; j < atoms.size(); j++) {
+                    if (owner.get(j) == i) {
+                        place[j] = jumps.locate(atoms.get(j), lo[j], hi[j], PatternString.SCAN_LIMIT);
+                    }
+                }
+                pieces[i].atomPlace = place;
+            }
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
         int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();

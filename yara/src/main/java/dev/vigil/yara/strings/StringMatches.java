@@ -23,6 +23,7 @@ public final class StringMatches implements MatchView {
     long nextStart;
     long[] nextStartByAtom = new long[0];
     final PikeVm vm = new PikeVm();
+    final JumpMatcher.Scratch jumpScratch = new JumpMatcher.Scratch();
     ChainState chain;
 
     public void reset() {
