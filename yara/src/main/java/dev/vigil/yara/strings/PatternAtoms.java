@@ -14,15 +14,19 @@ final class PatternAtoms {
     private static final int MAX_SET = 4;
     private static final int MAX_EXPANSION = 16;
 
-    /** Atoms with the range [minOff, maxOff] of their distance from the match start (in characters). */
-    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score) {
+    /**
+     * Atoms with the range [minOff, maxOff] of their distance from the match start (in characters). {@code tailFrom}:
+     * when the atoms are a window of the pattern's top-level sequence, the index of the window's first node there
+     * (every match then continues from the atom with that sequence's rest), else -1.
+     */
+    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score, int tailFrom) {
     }
 
     private PatternAtoms() {
     }
 
     static Choice choose(ReNode root, int maxSpread) {
-        Choice c = of(root);
+        Choice c = root.type == ReNode.Type.CONCAT ? ofConcat(root.children) : of(root);
         if (c == null) {
             return null;
         }
@@ -74,7 +78,7 @@ final class PatternAtoms {
     private static Choice of(ReNode n) {
         return switch (n.type) {
             case BYTES -> cardinality(n) > 0 && cardinality(n) <= MAX_SET ? run(List.of(n), 0, 0) : null;
-            case CONCAT -> ofConcat(n.children);
+            case CONCAT -> nested(ofConcat(n.children));
             case ALT -> {
                 Choice a = of(n.children.get(0));
                 Choice b = of(n.children.get(1));
@@ -84,11 +88,20 @@ final class PatternAtoms {
                 List<byte[]> atoms = new ArrayList<>(a.atoms);
                 atoms.addAll(b.atoms);
                 yield new Choice(atoms, concat(a.minOff, b.minOff), concat(a.maxOff, b.maxOff),
-                        Math.min(a.score, b.score) - 2);
+                        Math.min(a.score, b.score) - 2, -1);
             }
-            case REPEAT -> n.min >= 1 ? of(n.children.get(0)) : null;
+            case REPEAT -> n.min >= 1 ? nested(of(n.children.get(0))) : null;
             default -> null;
         };
+    }
+
+    private static Choice offsetTail(Choice c, int by) {
+        return c == null ? null : new Choice(c.atoms, c.minOff, c.maxOff, c.score, c.tailFrom + by);
+    }
+
+    /** The same atoms found inside a node: their window is no longer in the top-level sequence. */
+    private static Choice nested(Choice c) {
+        return c == null || c.tailFrom < 0 ? c : new Choice(c.atoms, c.minOff, c.maxOff, c.score, -1);
     }
 
     private static int[] concat(int[] a, int[] b) {
@@ -116,8 +129,8 @@ final class PatternAtoms {
                 }
             } else {
                 if (runStart >= 0) {
-                    best = better(best, run(children.subList(runStart, i), (int) Math.min(runMin, INF),
-                            (int) Math.min(runMax, INF)));
+                    best = better(best, offsetTail(run(children.subList(runStart, i),
+                            (int) Math.min(runMin, INF), (int) Math.min(runMax, INF)), runStart));
                     runStart = -1;
                 }
                 if (c != null && c.type != ReNode.Type.BYTES) {
@@ -142,7 +155,7 @@ final class PatternAtoms {
             lo[i] = (int) Math.min(lo[i] + min, INF);
             hi[i] = (int) Math.min(hi[i] + max, INF);
         }
-        return new Choice(c.atoms, lo, hi, c.score - (max > min ? 1 : 0));
+        return new Choice(c.atoms, lo, hi, c.score - (max > min ? 1 : 0), -1);
     }
 
     private static Choice better(Choice a, Choice b) {
@@ -200,7 +213,7 @@ final class PatternAtoms {
         int[] hi = new int[atoms.size()];
         java.util.Arrays.fill(lo, (int) Math.min((long) min + bestFrom, INF));
         java.util.Arrays.fill(hi, (int) Math.min((long) max + bestFrom, INF));
-        return new Choice(atoms, lo, hi, bestScore);
+        return new Choice(atoms, lo, hi, bestScore, bestFrom);
     }
 
     private static int lowest(long[] set) {
