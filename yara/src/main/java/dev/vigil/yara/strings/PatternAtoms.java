@@ -198,7 +198,7 @@ final class PatternAtoms {
             if (len == 0) {
                 continue;
             }
-            int score = AtomQuality.quality(java.util.Arrays.copyOf(first, len)) - 4 * (expansion - 1) / len;
+            int score = AtomQuality.quality(first, 0, len) - 4 * (expansion - 1) / len;
             if (bestFrom < 0 || score > bestScore) {
                 bestFrom = from;
                 bestLen = len;

@@ -124,7 +124,7 @@ final class PikeVm {
         return false;
     }
 
-    final StartMemo memo = new StartMemo();
+    private StartMemo memo; // created on the first memoised run: most strings never need one
 
     /**
      * Same result as {@link #run} with {@code charSize == 1}, but reuses the previous call's run when that started one
@@ -132,6 +132,9 @@ final class PikeVm {
      */
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
         ensure(p.size);
+        if (memo == null) {
+            memo = new StartMemo();
+        }
         StartMemo m = memo;
         if (m.program != p) {
             m.clear();
