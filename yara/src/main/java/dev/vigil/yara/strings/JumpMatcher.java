@@ -12,6 +12,9 @@ import java.util.List;
  */
 final class JumpMatcher {
 
+    /** Longest expansion of counted repeats accepted; beyond it the NFA is used. */
+    private static final int MAX_FLAT = 4096;
+
     private final long[][] runSets;   // per run: 4 longs per byte set, one set per byte of the run
     private final int[] runLen;
     private final int[] gapMin;       // gap after run k (the last run has none)
@@ -73,7 +76,10 @@ final class JumpMatcher {
         return true;
     }
 
-    /** The matcher for {@code piece}, or null when it holds anything but byte sets and any-byte jumps. */
+    /**
+     * The matcher for {@code piece}, or null when it holds anything but byte sets and any-byte jumps (a piece without
+     * jumps is one run: a fixed-length comparison).
+     */
     static JumpMatcher of(ReNode piece, int scanLimit) {
         List<ReNode> flat = new ArrayList<>();
         if (!flatten(piece, flat)) {
@@ -85,7 +91,6 @@ final class JumpMatcher {
         List<Boolean> greedy = new ArrayList<>();
         List<long[]> current = new ArrayList<>();
         long span = 0;
-        int jumps = 0;
         for (ReNode n : flat) {
             if (n.type == ReNode.Type.BYTES) {
                 current.add(n.set);
@@ -96,11 +101,10 @@ final class JumpMatcher {
                 gaps.add(new int[] {Math.min(n.min, scanLimit), max});
                 greedy.add(n.greedy);
                 span += max;
-                jumps++;
             }
         }
         closeRun(current, runs, lens);
-        if (jumps == 0 || runs.isEmpty()) {
+        if (runs.isEmpty()) {
             return null;
         }
         return new JumpMatcher(runs, lens, gaps, greedy, (int) Math.min(span, scanLimit));
@@ -129,10 +133,16 @@ final class JumpMatcher {
             case REPEAT -> {
                 ReNode c = n.children.get(0);
                 boolean anyByte = c.type == ReNode.Type.BYTES && (c.set[0] & c.set[1] & c.set[2] & c.set[3]) == -1L;
-                if (!n.rangeAny || !anyByte) {
+                if (n.rangeAny && anyByte) {
+                    out.add(n);
+                } else if (c.type == ReNode.Type.BYTES && n.min == n.max && out.size() + n.min <= MAX_FLAT) {
+                    // a counted class like [0-9a-f]{32}: that many single sets, nothing to choose
+                    for (int i = 0; i < n.min; i++) {
+                        out.add(c);
+                    }
+                } else {
                     return false;
                 }
-                out.add(n);
             }
             default -> {
                 return false;

@@ -19,7 +19,28 @@ final class PatternAtoms {
      * when the atoms are a window of the pattern's top-level sequence, the index of the window's first node there
      * (every match then continues from the atom with that sequence's rest), else -1.
      */
-    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score, int tailFrom) {
+    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score, int tailFrom, List<ReNode> window) {
+
+        /** A window not expanded yet: one offset range for all its atoms; {@link #expanded} makes the list. */
+        static Choice window(List<ReNode> window, int minOff, int maxOff, int score, int tailFrom) {
+            return new Choice(null, new int[] {minOff}, new int[] {maxOff}, score, tailFrom, window);
+        }
+
+        Choice expanded() {
+            if (window == null) {
+                return this;
+            }
+            List<byte[]> list = expand(window);
+            int[] lo = new int[list.size()];
+            int[] hi = new int[list.size()];
+            java.util.Arrays.fill(lo, minOff[0]);
+            java.util.Arrays.fill(hi, maxOff[0]);
+            return new Choice(list, lo, hi, score, tailFrom, null);
+        }
+
+        Choice with(int[] lo, int[] hi, int newScore, int newTailFrom) {
+            return new Choice(atoms, lo, hi, newScore, newTailFrom, window);
+        }
     }
 
     private PatternAtoms() {
@@ -30,6 +51,7 @@ final class PatternAtoms {
         if (c == null) {
             return null;
         }
+        c = c.expanded();
         for (int i = 0; i < c.atoms.size(); i++) {
             if (c.minOff[i] > maxSpread) {
                 return null;
@@ -85,10 +107,12 @@ final class PatternAtoms {
                 if (a == null || b == null) {
                     yield null;
                 }
+                a = a.expanded();
+                b = b.expanded();
                 List<byte[]> atoms = new ArrayList<>(a.atoms);
                 atoms.addAll(b.atoms);
                 yield new Choice(atoms, concat(a.minOff, b.minOff), concat(a.maxOff, b.maxOff),
-                        Math.min(a.score, b.score) - 2, -1);
+                        Math.min(a.score, b.score) - 2, -1, null);
             }
             case REPEAT -> n.min >= 1 ? nested(of(n.children.get(0))) : null;
             default -> null;
@@ -96,12 +120,12 @@ final class PatternAtoms {
     }
 
     private static Choice offsetTail(Choice c, int by) {
-        return c == null ? null : new Choice(c.atoms, c.minOff, c.maxOff, c.score, c.tailFrom + by);
+        return c == null ? null : c.with(c.minOff, c.maxOff, c.score, c.tailFrom + by);
     }
 
     /** The same atoms found inside a node: their window is no longer in the top-level sequence. */
     private static Choice nested(Choice c) {
-        return c == null || c.tailFrom < 0 ? c : new Choice(c.atoms, c.minOff, c.maxOff, c.score, -1);
+        return c == null || c.tailFrom < 0 ? c : c.with(c.minOff, c.maxOff, c.score, -1);
     }
 
     private static int[] concat(int[] a, int[] b) {
@@ -155,7 +179,7 @@ final class PatternAtoms {
             lo[i] = (int) Math.min(lo[i] + min, INF);
             hi[i] = (int) Math.min(hi[i] + max, INF);
         }
-        return new Choice(c.atoms, lo, hi, c.score - (max > min ? 1 : 0), -1);
+        return c.with(lo, hi, c.score - (max > min ? 1 : 0), -1);
     }
 
     private static Choice better(Choice a, Choice b) {
@@ -208,12 +232,8 @@ final class PatternAtoms {
         if (bestFrom < 0) {
             return null;
         }
-        List<byte[]> atoms = expand(nodes.subList(bestFrom, bestFrom + bestLen));
-        int[] lo = new int[atoms.size()];
-        int[] hi = new int[atoms.size()];
-        java.util.Arrays.fill(lo, (int) Math.min((long) min + bestFrom, INF));
-        java.util.Arrays.fill(hi, (int) Math.min((long) max + bestFrom, INF));
-        return new Choice(atoms, lo, hi, bestScore, bestFrom);
+        return Choice.window(nodes.subList(bestFrom, bestFrom + bestLen), (int) Math.min((long) min + bestFrom, INF),
+                (int) Math.min((long) max + bestFrom, INF), bestScore, bestFrom);
     }
 
     private static int lowest(long[] set) {
@@ -230,10 +250,10 @@ final class PatternAtoms {
     }
 
     private static List<byte[]> expand(List<ReNode> nodes) {
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>(MAX_EXPANSION);
         out.add(new byte[0]);
         for (ReNode n : nodes) {
-            List<byte[]> next = new ArrayList<>();
+            List<byte[]> next = new ArrayList<>(MAX_EXPANSION);
             for (byte[] prefix : out) {
                 for (int b = 0; b < 256; b++) {
                     if (ReNode.has(n.set, b)) {

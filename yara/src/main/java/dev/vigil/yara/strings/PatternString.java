@@ -166,6 +166,10 @@ final class PatternString implements CompiledString {
 
     private void tryStart(int pieceIndex, Piece p, byte[] buf, long base, int s, int end, int dataEnd,
                           StringMatches out) {
+        long[] first = p.program.firstBytes;
+        if (first != null && (first[(buf[s] & 0xFF) >>> 6] & (1L << buf[s])) == 0) {
+            return; // no match can start with this byte (ascii or wide alike)
+        }
         if (ascii && p.jumps != null) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
             int len = p.jumps.match(buf, s, limit, out.jumpScratch());

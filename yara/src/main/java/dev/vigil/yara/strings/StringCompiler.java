@@ -224,7 +224,7 @@ public final class StringCompiler {
             }
             boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            JumpMatcher jumps = isRegex ? null : JumpMatcher.of(pieceRoots.get(i), PatternString.SCAN_LIMIT);
+            JumpMatcher jumps = JumpMatcher.of(pieceRoots.get(i), PatternString.SCAN_LIMIT);
             pieces[i] = new PatternString.Piece(prog, jumps, lo, hi, noAtom);
             if (jumps != null && ascii && !wide) {
                 int[] place = new int[atoms.size()];

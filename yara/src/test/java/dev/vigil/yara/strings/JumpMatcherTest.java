@@ -45,10 +45,38 @@ class JumpMatcherTest {
     }
 
     @Test
-    void refusesPiecesWithAlternativesOrWithoutJumps() {
+    void takesOnlyByteSetsJumpsAndCountedClasses() {
         assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 | 43 ) [1-2] 44"), 4096)).isNull();
-        assertThat(JumpMatcher.of(HexParser.parse("41 42 ?? 44"), 4096)).isNull();
+        assertThat(JumpMatcher.of(RegexParser.parse("a\\bc", false, false).root, 4096)).isNull();
+        assertThat(JumpMatcher.of(RegexParser.parse("a[bc]+", false, false).root, 4096)).isNull();
+        assertThat(JumpMatcher.of(HexParser.parse("41 42 ?? 44"), 4096)).isNotNull();
         assertThat(JumpMatcher.of(HexParser.parse("41 [2-4] 4? ?? 42"), 4096)).isNotNull();
+        assertThat(JumpMatcher.of(RegexParser.parse("[0-9a-f]{8}x", false, false).root, 4096)).isNotNull();
+    }
+
+    @Test
+    void agreesWithTheNfaOnCountedClassRegexes() {
+        Random rnd = new Random(3);
+        PikeVm vm = new PikeVm();
+        JumpMatcher.Scratch scratch = new JumpMatcher.Scratch();
+        String[] regexes = {"[AB]{3}C", "A[BC]{2}[AB]{4}", "[A-C]{5}", "A.{2}C", "[AB]{2}[^A]{3}B"};
+        int matched = 0;
+        for (String re : regexes) {
+            ReNode root = RegexParser.parse(re, false, true).root;
+            JumpMatcher jm = JumpMatcher.of(root, 4096);
+            assertThat(jm).as(re).isNotNull();
+            Program prog = Program.compile(root, 4097);
+            byte[] data = new byte[5000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) (0x41 + rnd.nextInt(3));
+            }
+            for (int s = 0; s < data.length; s++) {
+                int expected = vm.run(prog, data, 0, s, data.length, data.length, 1);
+                assertThat(jm.match(data, s, data.length, scratch)).as("%s at %d", re, s).isEqualTo(expected);
+                matched += expected >= 0 ? 1 : 0;
+            }
+        }
+        assertThat(matched).isGreaterThan(1000);
     }
 
     private static String randomHex(Random rnd) {
