@@ -19,6 +19,7 @@ final class YaraPatterns implements ExternalPatterns {
     /** Strings without a usable atom, verified at every offset. */
     final int[] atomless;
     private final int maxBack;
+    private final String[] qualifiedNames;  // "namespace:rule", built once rather than per scan
     private final int maxForward;
 
     YaraPatterns(YaraRules rules) {
@@ -53,7 +54,16 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomLocal = java.util.Arrays.copyOf(local, all.size());
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
         this.maxBack = back;
+        var compiled = rules.program.rules();
+        this.qualifiedNames = new String[compiled.size()];
+        for (int i = 0; i < qualifiedNames.length; i++) {
+            qualifiedNames[i] = compiled.get(i).namespace() + ":" + compiled.get(i).name();
+        }
         this.maxForward = forward;
+    }
+
+    String qualifiedName(int rule) {
+        return qualifiedNames[rule];
     }
 
     @Override

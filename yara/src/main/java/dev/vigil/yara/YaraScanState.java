@@ -35,6 +35,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private final YaraPatterns patterns;
     private final CompiledString[] strings;
     private final StringMatches[] matches;
+    private int[] touched = new int[64];  // strings that got a state, in first-hit order
+    private int touchedCount;
     private final long deadline;
     private YaraScanResult report;
 
@@ -50,8 +52,22 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         if (m == null) {
             m = new StringMatches();
             matches[s] = m;
+            if (touchedCount == touched.length) {
+                touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount++] = s;
         }
         return m;
+    }
+
+    /** Whether a string reached the match cap (checked over the strings that had hits only). */
+    private boolean anyTooManyMatches() {
+        for (int i = 0; i < touchedCount; i++) {
+            if (matches[touched[i]].tooManyMatches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -82,9 +98,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
         List<String> notMatching = new ArrayList<>();
+        boolean tooMany = anyTooManyMatches();
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule r = rules.get(i);
-            for (int k = 0; k < r.strings().size(); k++) {
+            for (int k = 0; tooMany && k < r.strings().size(); k++) {
                 StringMatches m = matches[r.stringIndexes()[k]];
                 if (m != null && m.tooManyMatches()) {
                     warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
@@ -94,7 +111,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 continue;
             }
             if (!matched[i]) {
-                notMatching.add(r.namespace() + ":" + r.name());
+                notMatching.add(patterns.qualifiedName(i));
                 continue;
             }
             detections.add(new Detection("YARA." + r.name() + ".UNOFFICIAL", SignatureKind.YARA, -1));

@@ -19,7 +19,10 @@ final class AtomQuality {
 
     static int quality(int[] bytes, int[] masks, int from, int length) {
         int q = 0;
-        boolean[] seen = new boolean[256];
+        long seen0 = 0; // bytes seen, as a 256-bit set (no allocation: this runs for every candidate window)
+        long seen1 = 0;
+        long seen2 = 0;
+        long seen3 = 0;
         int unique = 0;
         for (int i = from; i < from + length; i++) {
             switch (masks[i]) {
@@ -34,8 +37,20 @@ final class AtomQuality {
                     } else {
                         q += 20;
                     }
-                    if (!seen[b]) {
-                        seen[b] = true;
+                    long bit = 1L << (b & 63);
+                    boolean was = switch (b >>> 6) {
+                        case 0 -> (seen0 & bit) != 0;
+                        case 1 -> (seen1 & bit) != 0;
+                        case 2 -> (seen2 & bit) != 0;
+                        default -> (seen3 & bit) != 0;
+                    };
+                    if (!was) {
+                        switch (b >>> 6) {
+                            case 0 -> seen0 |= bit;
+                            case 1 -> seen1 |= bit;
+                            case 2 -> seen2 |= bit;
+                            default -> seen3 |= bit;
+                        }
                         unique++;
                     }
                 }
@@ -43,7 +58,9 @@ final class AtomQuality {
                 }
             }
         }
-        if (unique == 1 && (seen[0x00] || seen[0x20] || seen[0x90] || seen[0xCC] || seen[0xFF])) {
+        boolean common = (seen0 & (1L | 1L << 0x20)) != 0 || (seen2 & (1L << (0x90 - 128))) != 0
+                || (seen3 & (1L << (0xCC - 192) | 1L << (0xFF - 192))) != 0;
+        if (unique == 1 && common) {
             q -= 10 * length;
         } else {
             q += 2 * unique;
@@ -52,22 +69,35 @@ final class AtomQuality {
     }
 
     static int quality(byte[] atom) {
-        int[] b = new int[atom.length];
-        int[] m = new int[atom.length];
-        for (int i = 0; i < atom.length; i++) {
-            b[i] = atom[i] & 0xFF;
-            m[i] = 0xFF;
+        return quality(atom, 0, atom.length);
+    }
+
+    static int quality(byte[] atom, int from, int length) {
+        int[] b = new int[4];
+        int[] m = {0xFF, 0xFF, 0xFF, 0xFF};
+        int n = Math.min(length, 4);
+        for (int i = 0; i < n; i++) {
+            b[i] = atom[from + i] & 0xFF;
         }
-        return quality(b, m, 0, atom.length);
+        if (length <= 4) {
+            return quality(b, m, 0, n);
+        }
+        int[] bl = new int[length];
+        int[] ml = new int[length];
+        for (int i = 0; i < length; i++) {
+            bl[i] = atom[from + i] & 0xFF;
+            ml[i] = 0xFF;
+        }
+        return quality(bl, ml, 0, length);
     }
 
     /** Offset of the 4-byte window YARA picks in a literal: the first one of the highest quality. */
     static int bestLiteralWindow(byte[] text) {
         int len = Math.min(4, text.length);
         int best = 0;
-        int bestQ = quality(java.util.Arrays.copyOfRange(text, 0, len));
+        int bestQ = quality(text, 0, len);
         for (int i = 4; i < text.length && bestQ < MAX_QUALITY; i++) {
-            int q = quality(java.util.Arrays.copyOfRange(text, i - 3, i + 1));
+            int q = quality(text, i - 3, 4);
             if (q > bestQ) {
                 bestQ = q;
                 best = i - 3;

@@ -14,18 +14,44 @@ final class PatternAtoms {
     private static final int MAX_SET = 4;
     private static final int MAX_EXPANSION = 16;
 
-    /** Atoms with the range [minOff, maxOff] of their distance from the match start (in characters). */
-    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score) {
+    /**
+     * Atoms with the range [minOff, maxOff] of their distance from the match start (in characters). {@code tailFrom}:
+     * when the atoms are a window of the pattern's top-level sequence, the index of the window's first node there
+     * (every match then continues from the atom with that sequence's rest), else -1.
+     */
+    record Choice(List<byte[]> atoms, int[] minOff, int[] maxOff, int score, int tailFrom, List<ReNode> window) {
+
+        /** A window not expanded yet: one offset range for all its atoms; {@link #expanded} makes the list. */
+        static Choice window(List<ReNode> window, int minOff, int maxOff, int score, int tailFrom) {
+            return new Choice(null, new int[] {minOff}, new int[] {maxOff}, score, tailFrom, window);
+        }
+
+        Choice expanded() {
+            if (window == null) {
+                return this;
+            }
+            List<byte[]> list = expand(window);
+            int[] lo = new int[list.size()];
+            int[] hi = new int[list.size()];
+            java.util.Arrays.fill(lo, minOff[0]);
+            java.util.Arrays.fill(hi, maxOff[0]);
+            return new Choice(list, lo, hi, score, tailFrom, null);
+        }
+
+        Choice with(int[] lo, int[] hi, int newScore, int newTailFrom) {
+            return new Choice(atoms, lo, hi, newScore, newTailFrom, window);
+        }
     }
 
     private PatternAtoms() {
     }
 
     static Choice choose(ReNode root, int maxSpread) {
-        Choice c = of(root);
+        Choice c = root.type == ReNode.Type.CONCAT ? ofConcat(root.children) : of(root);
         if (c == null) {
             return null;
         }
+        c = c.expanded();
         for (int i = 0; i < c.atoms.size(); i++) {
             if (c.minOff[i] > maxSpread) {
                 return null;
@@ -74,21 +100,32 @@ final class PatternAtoms {
     private static Choice of(ReNode n) {
         return switch (n.type) {
             case BYTES -> cardinality(n) > 0 && cardinality(n) <= MAX_SET ? run(List.of(n), 0, 0) : null;
-            case CONCAT -> ofConcat(n.children);
+            case CONCAT -> nested(ofConcat(n.children));
             case ALT -> {
                 Choice a = of(n.children.get(0));
                 Choice b = of(n.children.get(1));
                 if (a == null || b == null) {
                     yield null;
                 }
+                a = a.expanded();
+                b = b.expanded();
                 List<byte[]> atoms = new ArrayList<>(a.atoms);
                 atoms.addAll(b.atoms);
                 yield new Choice(atoms, concat(a.minOff, b.minOff), concat(a.maxOff, b.maxOff),
-                        Math.min(a.score, b.score) - 2);
+                        Math.min(a.score, b.score) - 2, -1, null);
             }
-            case REPEAT -> n.min >= 1 ? of(n.children.get(0)) : null;
+            case REPEAT -> n.min >= 1 ? nested(of(n.children.get(0))) : null;
             default -> null;
         };
+    }
+
+    private static Choice offsetTail(Choice c, int by) {
+        return c == null ? null : c.with(c.minOff, c.maxOff, c.score, c.tailFrom + by);
+    }
+
+    /** The same atoms found inside a node: their window is no longer in the top-level sequence. */
+    private static Choice nested(Choice c) {
+        return c == null || c.tailFrom < 0 ? c : c.with(c.minOff, c.maxOff, c.score, -1);
     }
 
     private static int[] concat(int[] a, int[] b) {
@@ -116,8 +153,8 @@ final class PatternAtoms {
                 }
             } else {
                 if (runStart >= 0) {
-                    best = better(best, run(children.subList(runStart, i), (int) Math.min(runMin, INF),
-                            (int) Math.min(runMax, INF)));
+                    best = better(best, offsetTail(run(children.subList(runStart, i),
+                            (int) Math.min(runMin, INF), (int) Math.min(runMax, INF)), runStart));
                     runStart = -1;
                 }
                 if (c != null && c.type != ReNode.Type.BYTES) {
@@ -142,7 +179,7 @@ final class PatternAtoms {
             lo[i] = (int) Math.min(lo[i] + min, INF);
             hi[i] = (int) Math.min(hi[i] + max, INF);
         }
-        return new Choice(c.atoms, lo, hi, c.score - (max > min ? 1 : 0));
+        return c.with(lo, hi, c.score - (max > min ? 1 : 0), -1);
     }
 
     private static Choice better(Choice a, Choice b) {
@@ -152,17 +189,24 @@ final class PatternAtoms {
         if (a == null) {
             return b;
         }
-        int spreadA = a.maxOff[0] - a.minOff[0];
-        int spreadB = b.maxOff[0] - b.minOff[0];
-        if (spreadA != spreadB && (spreadA == 0 || spreadB == 0) && Math.abs(a.score - b.score) < 30) {
-            return spreadA == 0 ? a : b;
-        }
-        return b.score > a.score ? b : a;
+        // Each atom hit costs one verification per possible start: weigh the score against the start range.
+        int costA = a.score - spreadPenalty(a.maxOff[0] - a.minOff[0]);
+        int costB = b.score - spreadPenalty(b.maxOff[0] - b.minOff[0]);
+        return costB > costA ? b : a;
+    }
+
+    private static int spreadPenalty(int spread) {
+        int s = Math.min(spread, PatternString.SCAN_LIMIT);
+        return 2 * (32 - Integer.numberOfLeadingZeros(s));
     }
 
     /** Best window of up to 4 nodes inside a run of small byte sets; offsets are those of the run start. */
     private static Choice run(List<ReNode> nodes, int min, int max) {
-        Choice best = null;
+        // Windows are scored on their first expansion (lowest byte of each set); only the winner is expanded.
+        int bestFrom = -1;
+        int bestLen = 0;
+        int bestScore = 0;
+        byte[] first = new byte[4];
         for (int from = 0; from < nodes.size(); from++) {
             int expansion = 1;
             int len = 0;
@@ -172,23 +216,33 @@ final class PatternAtoms {
                     break;
                 }
                 expansion *= card;
+                first[len] = (byte) lowest(nodes.get(from + len).set);
                 len++;
             }
             if (len == 0) {
                 continue;
             }
-            List<byte[]> atoms = expand(nodes.subList(from, from + len));
-            int score = AtomQuality.quality(atoms.get(0)) - 4 * (expansion - 1) / Math.max(1, len);
-            int[] lo = new int[atoms.size()];
-            int[] hi = new int[atoms.size()];
-            java.util.Arrays.fill(lo, (int) Math.min((long) min + from, INF));
-            java.util.Arrays.fill(hi, (int) Math.min((long) max + from, INF));
-            Choice c = new Choice(atoms, lo, hi, score);
-            if (best == null || c.score > best.score) {
-                best = c;
+            int score = AtomQuality.quality(first, 0, len) - 4 * (expansion - 1) / len;
+            if (bestFrom < 0 || score > bestScore) {
+                bestFrom = from;
+                bestLen = len;
+                bestScore = score;
             }
         }
-        return best;
+        if (bestFrom < 0) {
+            return null;
+        }
+        return Choice.window(nodes.subList(bestFrom, bestFrom + bestLen), (int) Math.min((long) min + bestFrom, INF),
+                (int) Math.min((long) max + bestFrom, INF), bestScore, bestFrom);
+    }
+
+    private static int lowest(long[] set) {
+        for (int w = 0; w < 4; w++) {
+            if (set[w] != 0) {
+                return w * 64 + Long.numberOfTrailingZeros(set[w]);
+            }
+        }
+        return -1;
     }
 
     private static int cardinality(ReNode n) {
@@ -196,10 +250,10 @@ final class PatternAtoms {
     }
 
     private static List<byte[]> expand(List<ReNode> nodes) {
-        List<byte[]> out = new ArrayList<>();
+        List<byte[]> out = new ArrayList<>(MAX_EXPANSION);
         out.add(new byte[0]);
         for (ReNode n : nodes) {
-            List<byte[]> next = new ArrayList<>();
+            List<byte[]> next = new ArrayList<>(MAX_EXPANSION);
             for (byte[] prefix : out) {
                 for (int b = 0; b < 256; b++) {
                     if (ReNode.has(n.set, b)) {

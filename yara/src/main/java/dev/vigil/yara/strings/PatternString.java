@@ -19,9 +19,14 @@ final class PatternString implements CompiledString {
         final int[] atomMin;  // per global atom: distance range from the piece start in characters, or -1 if not ours
         final int[] atomMax;
         final boolean yaraFindsNoAtom;
+        final JumpMatcher jumps;  // faster equivalent of the program for plain hex pieces, or null
+        int[] atomPlace;          // with jumps: per global atom, run << 16 | index in run (see JumpMatcher.locate)
+        Program tail;             // the piece from its atoms' window on (see PatternAtoms.Choice.tailFrom), or null
+        boolean[] atomHasTail;    // per global atom: whether a hit of it must be followed by a match of tail
 
-        Piece(Program program, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
+        Piece(Program program, JumpMatcher jumps, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
             this.program = program;
+            this.jumps = jumps;
             this.atomMin = atomMin;
             this.atomMax = atomMax;
             this.yaraFindsNoAtom = yaraFindsNoAtom;
@@ -118,6 +123,19 @@ final class PatternString implements CompiledString {
         long firstAbs = Math.max(Math.max(already, base + lo), Math.max(0, base));
         int dataEnd = (int) Math.min(size - base, Integer.MAX_VALUE);
         int end = Math.min(valid, dataEnd);
+        if (p.jumps != null && atom >= 0 && atom < atomPiece.length && p.atomPlace != null
+                && p.atomPlace[atom] >= 0) {
+            // Cheap test from the atom forward first; a failing hit leaves its starts to later hits.
+            int runStart = pos - (p.atomPlace[atom] & 0xFFFF);
+            if (runStart >= 0 && !p.jumps.tailMatches(buf, runStart, (int) Math.min(end, (long) runStart + SCAN_LIMIT),
+                    out.jumpScratch(), p.atomPlace[atom] >>> 16)) {
+                return;
+            }
+        } else if (p.tail != null && atom >= 0 && atom < atomPiece.length && p.atomHasTail[atom]
+                && !out.vm().exists(p.tail, buf, base, pos, (int) Math.min(end, (long) pos + SCAN_LIMIT), dataEnd)) {
+            // Every match through this hit goes on from the atom with the tail; without one, no start can match.
+            return;
+        }
         for (long abs = firstAbs; abs <= base + hi; abs++) {
             int s = (int) (abs - base);
             if (s >= end) {
@@ -148,16 +166,26 @@ final class PatternString implements CompiledString {
 
     private void tryStart(int pieceIndex, Piece p, byte[] buf, long base, int s, int end, int dataEnd,
                           StringMatches out) {
-        if (ascii) {
+        long[] first = p.program.firstBytes;
+        if (first != null && (first[(buf[s] & 0xFF) >>> 6] & (1L << buf[s])) == 0) {
+            return; // no match can start with this byte (ascii or wide alike)
+        }
+        if (ascii && p.jumps != null) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = out.vm.runMemo(p.program, buf, base, s, limit, dataEnd);
+            int len = p.jumps.match(buf, s, limit, out.jumpScratch());
+            if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
+                found(pieceIndex, base + s, len, out);
+            }
+        } else if (ascii) {
+            int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
+            int len = out.vm().runMemo(p.program, buf, base, s, limit, dataEnd);
             if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
                 found(pieceIndex, base + s, len, out);
             }
         }
         if (wide) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = out.vm.run(p.program, buf, base, s, limit, dataEnd, 2);
+            int len = out.vm().run(p.program, buf, base, s, limit, dataEnd, 2);
             // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
             // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
             boolean wideCheck = !p.yaraFindsNoAtom;

@@ -54,6 +54,37 @@ final class PikeVm {
         return result;
     }
 
+    /** Whether some match starts at {@code start} (any length, priority ignored): stops at the first one seen. */
+    boolean exists(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
+        ensure(p.size);
+        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, 1, nextGeneration());
+        int pos = start;
+        while (count > 0) {
+            int gen = nextGeneration();
+            int nextCount = 0;
+            boolean canRead = pos + 1 <= limit;
+            int b = canRead ? buf[pos] & 0xFF : 0;
+            for (int i = 0; i < count; i++) {
+                int pc = current[i];
+                if (p.op[pc] == Program.MATCH) {
+                    return true;
+                }
+                if (canRead) {
+                    int s = p.arg1[pc] << 2;
+                    if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
+                        nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + 1, dataEnd, 1, gen);
+                    }
+                }
+            }
+            int[] t = current;
+            current = next;
+            next = t;
+            count = nextCount;
+            pos++;
+        }
+        return false;
+    }
+
     /**
      * Unanchored search as YARA's {@code matches} does it: a new thread starts at every position below the scan
      * limit, so the expression is looked for in the first {@code limit} bytes only.
@@ -93,7 +124,7 @@ final class PikeVm {
         return false;
     }
 
-    final StartMemo memo = new StartMemo();
+    private StartMemo memo; // created on the first memoised run: most strings never need one
 
     /**
      * Same result as {@link #run} with {@code charSize == 1}, but reuses the previous call's run when that started one
@@ -101,6 +132,9 @@ final class PikeVm {
      */
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
         ensure(p.size);
+        if (memo == null) {
+            memo = new StartMemo();
+        }
         StartMemo m = memo;
         if (m.program != p) {
             m.clear();

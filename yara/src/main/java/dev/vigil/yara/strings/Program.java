@@ -25,6 +25,8 @@ final class Program {
     final int[] arg2;   // SPLIT: other target
     final long[] sets;  // 4 longs per set
     final int size;
+    /** Bytes a match can start with (assertions passed over), or null when a match may be empty. */
+    final long[] firstBytes;
 
     private Program(byte[] op, int[] arg1, int[] arg2, long[] sets, int size) {
         this.op = op;
@@ -32,6 +34,39 @@ final class Program {
         this.arg2 = arg2;
         this.sets = sets;
         this.size = size;
+        this.firstBytes = firstBytes();
+    }
+
+    private long[] firstBytes() {
+        long[] first = new long[4];
+        boolean[] seen = new boolean[size];
+        int[] stack = new int[size * 2 + 2];
+        int sp = 0;
+        stack[sp++] = 0;
+        while (sp > 0) {
+            int pc = stack[--sp];
+            if (seen[pc]) {
+                continue;
+            }
+            seen[pc] = true;
+            switch (op[pc]) {
+                case CONSUME -> {
+                    for (int w = 0; w < 4; w++) {
+                        first[w] |= sets[arg1[pc] * 4 + w];
+                    }
+                }
+                case MATCH -> {
+                    return null;
+                }
+                case JMP -> stack[sp++] = arg1[pc];
+                case SPLIT -> {
+                    stack[sp++] = arg1[pc];
+                    stack[sp++] = arg2[pc];
+                }
+                default -> stack[sp++] = pc + 1; // an assertion only narrows what follows
+            }
+        }
+        return first;
     }
 
     /**

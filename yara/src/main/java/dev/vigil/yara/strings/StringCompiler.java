@@ -18,6 +18,9 @@ public final class StringCompiler {
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".getBytes(
                     java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** Start ranges from this wide on get the tail check before trying the starts. */
+    private static final int TAIL_CHECK_MIN_SPREAD = 16;
+
     private StringCompiler() {
     }
 
@@ -181,6 +184,7 @@ public final class StringCompiler {
         }
         List<byte[]> atoms = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
+        List<Boolean> isAsciiEntry = new ArrayList<>();
         List<int[]> ranges = new ArrayList<>();
         if (allHaveAtoms) {
             for (int i = 0; i < n; i++) {
@@ -189,6 +193,7 @@ public final class StringCompiler {
                     byte[] a = c.atoms().get(j);
                     if (ascii) {
                         atoms.add(a);
+                        isAsciiEntry.add(true);
                         owner.add(i);
                         ranges.add(new int[] {c.minOff()[j], c.maxOff()[j]});
                     }
@@ -199,6 +204,7 @@ public final class StringCompiler {
                             w[2 * k] = a[k];
                         }
                         atoms.add(w);
+                        isAsciiEntry.add(false);
                         owner.add(i);
                         ranges.add(new int[] {c.minOff()[j] * 2,
                                 Math.min(c.maxOff()[j] * 2, PatternString.SCAN_LIMIT)});
@@ -218,7 +224,32 @@ public final class StringCompiler {
             }
             boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
             Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
-            pieces[i] = new PatternString.Piece(prog, lo, hi, noAtom);
+            JumpMatcher jumps = JumpMatcher.of(pieceRoots.get(i), PatternString.SCAN_LIMIT);
+            pieces[i] = new PatternString.Piece(prog, jumps, lo, hi, noAtom);
+            if (jumps != null && ascii && !wide) {
+                int[] place = new int[atoms.size()];
+                java.util.Arrays.fill(place, -1);
+                for (int j = 0; j < atoms.size(); j++) {
+                    if (owner.get(j) == i) {
+                        place[j] = jumps.locate(atoms.get(j), lo[j], hi[j], PatternString.SCAN_LIMIT);
+                    }
+                }
+                pieces[i].atomPlace = place;
+            }
+            int tailFrom = choices[i] == null ? -1 : choices[i].tailFrom();
+            if (allHaveAtoms && tailFrom >= 0) {
+                ReNode pr = pieceRoots.get(i);
+                List<ReNode> rest = pr.type == ReNode.Type.CONCAT ? pr.children.subList(tailFrom, pr.children.size())
+                        : List.of(pr);
+                boolean[] has = new boolean[atoms.size()];
+                for (int j = 0; j < atoms.size(); j++) {
+                    // wide atoms stand at other distances; only the plain ones start the tail
+                    // (only worth it where a hit would otherwise try many starts)
+                    has[j] = owner.get(j) == i && isAsciiEntry.get(j) && hi[j] - lo[j] >= TAIL_CHECK_MIN_SPREAD;
+                }
+                pieces[i].tail = Program.compile(ReNode.concat(new ArrayList<>(rest)), PatternString.SCAN_LIMIT + 1);
+                pieces[i].atomHasTail = has;
+            }
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
         int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();

@@ -22,7 +22,23 @@ public final class StringMatches implements MatchView {
     /** First absolute start offset a pattern matcher has not tried yet: for atom-less strings, and per atom. */
     long nextStart;
     long[] nextStartByAtom = new long[0];
-    final PikeVm vm = new PikeVm();
+    // Created on first use: most strings get atom hits that never reach the NFA or the jump matcher.
+    private PikeVm vm;
+    private JumpMatcher.Scratch jumpScratch;
+
+    PikeVm vm() {
+        if (vm == null) {
+            vm = new PikeVm();
+        }
+        return vm;
+    }
+
+    JumpMatcher.Scratch jumpScratch() {
+        if (jumpScratch == null) {
+            jumpScratch = new JumpMatcher.Scratch();
+        }
+        return jumpScratch;
+    }
     ChainState chain;
 
     public void reset() {

@@ -1,0 +1,251 @@
+package dev.vigil.yara.strings;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Anchored matcher for a hex piece that is only byte sets and jumps ({@code 8B [1-16] 89 ?? E8 [4-32] F3 A4}): a
+ * depth-first search over the jump lengths in the NFA's priority order (shortest first for YARA's non-greedy jumps),
+ * which finds the same match as {@link PikeVm} without simulating threads. A (run, offset) pair that failed once
+ * fails again, so such pairs are marked and never explored twice: the work per start is bounded by
+ * runs × span × widest jump.
+ */
+final class JumpMatcher {
+
+    /** Longest expansion of counted repeats accepted; beyond it the NFA is used. */
+    private static final int MAX_FLAT = 4096;
+
+    private final long[][] runSets;   // per run: 4 longs per byte set, one set per byte of the run
+    private final int[] runLen;
+    private final int[] gapMin;       // gap after run k (the last run has none)
+    private final int[] gapMax;
+    private final boolean[] gapGreedy;
+    private final int span;           // longest possible match, capped at the scan limit
+    private final long[] runMinOff;   // distance range of each run from the match start
+    private final long[] runMaxOff;
+
+    private JumpMatcher(List<long[]> runs, List<Integer> lens, List<int[]> gaps, List<Boolean> greedy, int span) {
+        int n = runs.size();
+        runSets = runs.toArray(new long[0][]);
+        runLen = lens.stream().mapToInt(Integer::intValue).toArray();
+        gapMin = new int[n];
+        gapMax = new int[n];
+        gapGreedy = new boolean[n];
+        for (int k = 0; k < gaps.size(); k++) {
+            gapMin[k] = gaps.get(k)[0];
+            gapMax[k] = gaps.get(k)[1];
+            gapGreedy[k] = greedy.get(k);
+        }
+        this.span = span;
+        runMinOff = new long[n];
+        runMaxOff = new long[n];
+        for (int k = 1; k < n; k++) {
+            runMinOff[k] = runMinOff[k - 1] + runLen[k - 1] + gapMin[k - 1];
+            runMaxOff[k] = runMaxOff[k - 1] + runLen[k - 1] + gapMax[k - 1];
+        }
+    }
+
+    /**
+     * Where an atom chosen at distance [minOff, maxOff] from the match start sits: {@code run << 16 | index in run},
+     * or -1 when that is not one place for sure.
+     */
+    int locate(byte[] atom, int minOff, int maxOff, int scanLimit) {
+        int found = -1;
+        for (int k = 0; k < runLen.length; k++) {
+            for (int w = 0; w + atom.length <= runLen[k]; w++) {
+                if (runMinOff[k] + w != minOff || Math.min(runMaxOff[k] + w, scanLimit) != maxOff
+                        || !holds(k, w, atom)) {
+                    continue;
+                }
+                if (found >= 0 || k > 0x7FFF || w > 0xFFFF) {
+                    return -1;
+                }
+                found = k << 16 | w;
+            }
+        }
+        return found;
+    }
+
+    private boolean holds(int k, int w, byte[] atom) {
+        for (int i = 0; i < atom.length; i++) {
+            int b = atom[i] & 0xFF;
+            if ((runSets[k][(w + i) * 4 + (b >>> 6)] & (1L << (b & 63))) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The matcher for {@code piece}, or null when it holds anything but byte sets and any-byte jumps (a piece without
+     * jumps is one run: a fixed-length comparison).
+     */
+    static JumpMatcher of(ReNode piece, int scanLimit) {
+        List<ReNode> flat = new ArrayList<>();
+        if (!flatten(piece, flat)) {
+            return null;
+        }
+        List<long[]> runs = new ArrayList<>();
+        List<Integer> lens = new ArrayList<>();
+        List<int[]> gaps = new ArrayList<>();
+        List<Boolean> greedy = new ArrayList<>();
+        List<long[]> current = new ArrayList<>();
+        long span = 0;
+        for (ReNode n : flat) {
+            if (n.type == ReNode.Type.BYTES) {
+                current.add(n.set);
+                span++;
+            } else {
+                closeRun(current, runs, lens);
+                int max = (int) Math.min(n.max, (long) scanLimit);
+                gaps.add(new int[] {Math.min(n.min, scanLimit), max});
+                greedy.add(n.greedy);
+                span += max;
+            }
+        }
+        closeRun(current, runs, lens);
+        if (runs.isEmpty()) {
+            return null;
+        }
+        return new JumpMatcher(runs, lens, gaps, greedy, (int) Math.min(span, scanLimit));
+    }
+
+    private static void closeRun(List<long[]> current, List<long[]> runs, List<Integer> lens) {
+        long[] sets = new long[current.size() * 4];
+        for (int i = 0; i < current.size(); i++) {
+            System.arraycopy(current.get(i), 0, sets, i * 4, 4);
+        }
+        runs.add(sets);
+        lens.add(current.size());
+        current.clear();
+    }
+
+    private static boolean flatten(ReNode n, List<ReNode> out) {
+        switch (n.type) {
+            case BYTES -> out.add(n);
+            case CONCAT -> {
+                for (ReNode c : n.children) {
+                    if (!flatten(c, out)) {
+                        return false;
+                    }
+                }
+            }
+            case REPEAT -> {
+                ReNode c = n.children.get(0);
+                boolean anyByte = c.type == ReNode.Type.BYTES && (c.set[0] & c.set[1] & c.set[2] & c.set[3]) == -1L;
+                if (n.rangeAny && anyByte) {
+                    out.add(n);
+                } else if (c.type == ReNode.Type.BYTES && n.min == n.max && out.size() + n.min <= MAX_FLAT) {
+                    // a counted class like [0-9a-f]{32}: that many single sets, nothing to choose
+                    for (int i = 0; i < n.min; i++) {
+                        out.add(c);
+                    }
+                } else {
+                    return false;
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Scratch of one scan: failed (run, offset) marks, and the DFS stack. */
+    static final class Scratch {
+        int[] marks = new int[0];
+        int[] jump = new int[0];
+        int[] at = new int[0];
+        int generation;
+    }
+
+    /**
+     * @param start index in buf where the match starts
+     * @param limit index in buf where reading must stop
+     * @return the length of the highest-priority match, or -1
+     */
+    int match(byte[] buf, int start, int limit, Scratch sc) {
+        return match(buf, start, limit, sc, 0);
+    }
+
+    /**
+     * Whether the pattern from run {@code firstRun} on can match with that run at {@code buf[runStart]}: every match
+     * through an atom of that run passes this, so an atom hit that fails it needs no verification.
+     */
+    boolean tailMatches(byte[] buf, int runStart, int limit, Scratch sc, int firstRun) {
+        return match(buf, runStart, limit, sc, firstRun) >= 0;
+    }
+
+    private int match(byte[] buf, int start, int limit, Scratch sc, int firstRun) {
+        int runs = runLen.length;
+        int width = span + 1;
+        if (sc.marks.length < runs * width) {
+            sc.marks = new int[runs * width];
+        }
+        if (sc.jump.length < runs) {
+            sc.jump = new int[runs];
+            sc.at = new int[runs];
+        }
+        if (++sc.generation == Integer.MAX_VALUE) {
+            java.util.Arrays.fill(sc.marks, 0);
+            sc.generation = 1;
+        }
+        int gen = sc.generation;
+        int[] marks = sc.marks;
+        int[] jump = sc.jump;
+        int[] at = sc.at;
+        int room = Math.min(limit - start, span);
+        int k = firstRun;
+        int off = 0;
+        while (true) {
+            boolean ok = off + runLen[k] <= room && marks[k * width + off] != gen && runMatches(k, buf, start + off);
+            if (ok) {
+                int end = off + runLen[k];
+                if (k == runs - 1) {
+                    return end;
+                }
+                at[k] = off;
+                int lo = gapMin[k];
+                int hi = Math.min(gapMax[k], room - end);
+                if (lo <= hi) {
+                    jump[k] = gapGreedy[k] ? hi : lo;
+                    off = end + jump[k];
+                    k++;
+                    continue;
+                }
+            }
+            if (off <= span) {
+                marks[k * width + off] = gen;
+            }
+            // back up to the latest jump that has another length left
+            while (true) {
+                k--;
+                if (k < firstRun) {
+                    return -1;
+                }
+                int end = at[k] + runLen[k];
+                int hi = Math.min(gapMax[k], room - end);
+                int next = gapGreedy[k] ? jump[k] - 1 : jump[k] + 1;
+                if (next >= gapMin[k] && next <= hi) {
+                    jump[k] = next;
+                    off = end + next;
+                    k++;
+                    break;
+                }
+                marks[k * width + at[k]] = gen;
+            }
+        }
+    }
+
+    private boolean runMatches(int k, byte[] buf, int p) {
+        long[] sets = runSets[k];
+        int n = runLen[k];
+        for (int i = 0; i < n; i++) {
+            int b = buf[p + i] & 0xFF;
+            if ((sets[i * 4 + (b >>> 6)] & (1L << (b & 63))) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
