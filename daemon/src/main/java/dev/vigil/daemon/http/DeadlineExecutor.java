@@ -83,6 +83,18 @@ final class DeadlineExecutor implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Brings the calling request thread's deadline to at most {@code grace} from now: once a reply that closes the
+     * connection is sent, the JDK server still drains some of the unread body, and a client that sends nothing
+     * more must not hold the thread for a whole timeout.
+     */
+    static void shorten(Duration grace) {
+        Deadline d = CURRENT.get();
+        if (d != null) {
+            d.shorten(System.nanoTime() + grace.toNanos());
+        }
+    }
+
     /** Exchanges cut off so far for being too slow. */
     int timedOut() {
         return timedOut.get();
@@ -140,6 +152,13 @@ final class DeadlineExecutor implements Executor, AutoCloseable {
                 left = due - System.nanoTime();
             }
             return !expired;
+        }
+
+        synchronized void shorten(long latest) {
+            paused = false;
+            if (due - latest > 0) {
+                due = latest;
+            }
         }
 
         synchronized void resume() {

@@ -24,6 +24,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ import java.util.stream.Collectors;
 public final class HttpApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpApiServer.class.getName());
     private static final String JSON = "application/json";
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     /** One served endpoint. */
@@ -460,6 +462,7 @@ public final class HttpApiServer implements AutoCloseable {
         if (closeConnection) {
             // The rest of the request body is unread: the connection cannot carry another request.
             h.set("Connection", "close");
+            DeadlineExecutor.shorten(CLOSE_GRACE);
         }
         ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
