@@ -464,9 +464,12 @@ public final class HttpApiServer implements AutoCloseable {
             h.set("Connection", "close");
             DeadlineExecutor.shorten(CLOSE_GRACE);
         }
-        ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+        boolean head = ex.getRequestMethod().equals("HEAD"); // a HEAD reply has no body
+        ex.sendResponseHeaders(code, body.length == 0 || head ? -1 : body.length);
         try (OutputStream out = ex.getResponseBody()) {
-            out.write(body);
+            if (!head) {
+                out.write(body);
+            }
         }
         return code;
     }

@@ -180,6 +180,11 @@ class HttpApiServerTest {
                 "/v1/version")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(delete.statusCode()).isEqualTo(405);
         assertThat(delete.headers().firstValue("Allow")).hasValue("GET");
+        HttpResponse<String> head = TestSupport.client().send(HttpRequest.newBuilder(TestSupport.uri(s,
+                "/healthz")).HEAD().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(405);
+        assertThat(head.body()).isEmpty();
+        assertThat(get(s, "/healthz").statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -41,8 +41,11 @@ final class TestSupport {
         return EngineScanBackend.serving(defaultEngine(), TestSupport::defaultEngine, ScanLimits.DEFAULT);
     }
 
+    /** One client for all tests: each HttpClient owns a selector thread until it is collected. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     static HttpClient client() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return CLIENT;
     }
 
     static HttpResponse<String> get(HttpApiServer server, String path) throws IOException, InterruptedException {
