@@ -64,8 +64,11 @@ public final class Json {
         }
     }
 
-    /** Appends {@code s} as a JSON string literal. */
+    /** Appends {@code s} as a JSON string literal ({@code null} for null). */
     public static StringBuilder string(StringBuilder b, String s) {
+        if (s == null) {
+            return b.append("null");
+        }
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

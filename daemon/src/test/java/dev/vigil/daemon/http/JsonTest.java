@@ -37,6 +37,7 @@ class JsonTest {
     void loneSurrogatesAreEscaped() {
         assertThat(Json.write("a\ud800b")).isEqualTo("\"a\\ud800b\"");
         assertThat(Json.write("\udc00")).isEqualTo("\"\\udc00\"");
+        assertThat(Json.string(new StringBuilder(), null)).hasToString("null");
     }
 
     @Test
