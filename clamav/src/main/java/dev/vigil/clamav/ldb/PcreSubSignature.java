@@ -1,5 +1,7 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.engine.image.ImageEncodable;
+
 import dev.vigil.clamav.hex.OffsetParser;
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.EvaluationContext;
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code *}, has a maxshift, or {@code r} is given; a match starting after offset+maxshift does not count; with
  * {@code g} the search resumes at the end of each match and every match counts.
  */
-public final class PcreSubSignature implements SubSignature.Post {
+public final class PcreSubSignature implements SubSignature.Post, ImageEncodable {
     /** ClamAV's PCREMaxFileSize default: larger data is not searched. */
     static final long MAX_DATA_SIZE = 100L * 1024 * 1024;
     /** Character reads allowed per search, on top of a few per byte searched (see {@link BoundedInput}). */
@@ -44,6 +46,16 @@ public final class PcreSubSignature implements SubSignature.Post {
         this.encompass = encompass;
         this.anchoredOption = anchoredOption;
         this.source = source;
+    }
+
+    @Override
+    public String imageCodec() {
+        return "clamav.pcre";
+    }
+
+    @Override
+    public String imageText() {
+        return source;
     }
 
     /** Parses subsignature {@code index} of a signature with the given target. */
