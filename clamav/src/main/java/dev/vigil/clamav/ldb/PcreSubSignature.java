@@ -35,9 +35,12 @@ public final class PcreSubSignature implements SubSignature.Post, ImageEncodable
     private final boolean encompass;
     private final boolean anchoredOption;
     private final String source;
+    /** The whole subsignature as written, offset included: what an engine image stores. */
+    private final String text;
 
     private PcreSubSignature(ClamLogicExpression trigger, OffsetSpec offset, Pattern pattern, boolean global,
-                             boolean rolling, boolean encompass, boolean anchoredOption, String source) {
+                             boolean rolling, boolean encompass, boolean anchoredOption, String source,
+                             String text) {
         this.trigger = trigger;
         this.offset = offset;
         this.pattern = pattern;
@@ -46,6 +49,7 @@ public final class PcreSubSignature implements SubSignature.Post, ImageEncodable
         this.encompass = encompass;
         this.anchoredOption = anchoredOption;
         this.source = source;
+        this.text = text;
     }
 
     @Override
@@ -55,7 +59,7 @@ public final class PcreSubSignature implements SubSignature.Post, ImageEncodable
 
     @Override
     public String imageText() {
-        return source;
+        return text;
     }
 
     /** Parses subsignature {@code index} of a signature with the given target. */
@@ -106,7 +110,7 @@ public final class PcreSubSignature implements SubSignature.Post, ImageEncodable
         String options = compileOptions.toString();
         Pattern pattern = PcreTranslator.compile(regex, options);
         return new PcreSubSignature(trigger, offset, pattern, global, rolling, encompass,
-                options.indexOf('A') >= 0, sig);
+                options.indexOf('A') >= 0, sig, text);
     }
 
     @Override

@@ -53,9 +53,9 @@ final class AtomIndex {
         out.writeInts(start1);
         out.writeBoolean(has1);
         out.writeInts(start2);
-        out.writeLongs(bits2);
-        out.writeLongs(bits3);
-        out.writeLongs(bits4);
+        // the bitmaps are derived from the tables on reading: smaller images, and consistent by construction
+        out.writeBoolean(bits3 != null);
+        out.writeBoolean(bits4 != null);
         out.writeInt(shift4);
         out.writeInts(keys3);
         out.writeInts(from3);
@@ -71,9 +71,8 @@ final class AtomIndex {
         int[] start1 = in.readInts();
         boolean has1 = in.readBoolean();
         int[] start2 = in.readInts();
-        long[] bits2 = in.readLongs();
-        long[] bits3 = in.readLongs();
-        long[] bits4 = in.readLongs();
+        boolean has3 = in.readBoolean();
+        boolean has4 = in.readBoolean();
         int shift4 = in.readInt();
         int[] keys3 = in.readInts();
         int[] from3 = in.readInts();
@@ -81,6 +80,38 @@ final class AtomIndex {
         int[] keys4 = in.readInts();
         int[] from4 = in.readInts();
         int[] to4 = in.readInts();
+        if (shift4 < 5 || shift4 > 16 || keys3 == null || to3 == null || keys4 == null || to4 == null
+                || keys3.length != to3.length || keys4.length != to4.length
+                || (start2 != null && start2.length != 65537)) {
+            throw new ImageFormatException("engine image is corrupt: atom index");
+        }
+        long[] bits2 = null;
+        if (start2 != null) {
+            bits2 = new long[1024];
+            for (int v = 0; v < 65536; v++) {
+                if (start2[v + 1] > start2[v]) {
+                    bits2[v >>> 6] |= 1L << v;
+                }
+            }
+        }
+        long[] bits3 = has3 ? new long[1 << 18] : null;
+        if (has3) {
+            for (int i = 0; i < keys3.length; i++) {
+                if (to3[i] >= 0) {
+                    int v = keys3[i] & 0xFFFFFF;
+                    bits3[v >>> 6] |= 1L << v;
+                }
+            }
+        }
+        long[] bits4 = has4 ? new long[(1 << (32 - shift4)) >>> 6] : null;
+        if (has4) {
+            for (int i = 0; i < keys4.length; i++) {
+                if (to4[i] >= 0) {
+                    int h = mix4(keys4[i], shift4);
+                    bits4[h >>> 6] |= 1L << h;
+                }
+            }
+        }
         AtomIndex index = new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift4, keys3, from3, to3,
                 keys4, from4, to4);
         index.check(recordCount);
