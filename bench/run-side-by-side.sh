@@ -104,6 +104,13 @@ if [ ! -f "$DB/.complete" ]; then
   touch "$DB/.complete"
 fi
 
+# --- the same database as a compiled engine image (vigil compile), rebuilt every run: it is tied to the build --------
+IMAGE=$TARGET/image-s$SEED-h$HASHES-b$BODIES-$GEN_KEY.vimg
+if [ "$SKIP_VIGIL" = 0 ]; then
+  echo "== compiling the database into an engine image"
+  "$JAVA_BIN" $VIGIL_JAVA_OPTS -cp "$JAR" dev.vigil.bench.ScanMain -d "$DB" --write-image "$IMAGE"
+fi
+
 # --- corpus (cached; the marker lies beside it so that it is not scanned) -------------------------------------------
 CORPUS=$TARGET/corpus-s$SEED-${SIZE_MB}mb-$CORPUS_KEY
 if [ ! -f "$CORPUS.complete" ]; then
@@ -151,6 +158,10 @@ for i in $(seq 1 "$REPS"); do
     measure "vigil-load-$i" "${VIGIL_CMD[@]}" "$EMPTY"
     measure "vigil-scan-$i" "${VIGIL_CMD[@]}" -r "$CORPUS"
     echo "   run $i vigil:    load $(cut -d' ' -f1 "$RUNS/vigil-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vigil-scan-$i.time") s"
+    IMG_CMD=("$JAVA_BIN" $VIGIL_JAVA_OPTS -cp "$JAR" dev.vigil.bench.ScanMain -d "$IMAGE")
+    measure "vimg-load-$i" "${IMG_CMD[@]}" "$EMPTY"
+    measure "vimg-scan-$i" "${IMG_CMD[@]}" -r "$CORPUS"
+    echo "   run $i vigil, engine image: load $(cut -d' ' -f1 "$RUNS/vimg-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vimg-scan-$i.time") s"
   fi
 done
 
@@ -162,7 +173,7 @@ cpu_values() { { cat "$RUNS"/$1-*.time 2>/dev/null || true; } | awk '{print $2 +
 failed() { values "$1" 5 | awk '$1 >= 2 {bad = 1} END {exit !bad}'; }
 
 declare -A M
-for e in clam vigil; do
+for e in clam vigil vimg; do
   M[$e.load]=$(values "$e-load" 1 | median)
   M[$e.scan]=$(values "$e-scan" 1 | median)
   M[$e.rss]=$(values "$e-scan" 4 | median)
@@ -177,7 +188,7 @@ done
 fmt() { awk -v v="$1" -v p="${2:-2}" 'BEGIN {if (v == "nan" || v == "") print "n/a"; else printf "%.*f", p, v}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "nan" || b == "nan" || a == "" || b == "" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b}'; }
 throughput() { awk -v s="$1" -v l="$2" -v n="$CORPUS_BYTES" 'BEGIN {if (s == "nan" || l == "nan" || s - l <= 0) print "nan"; else print n / 1e6 / (s - l)}'; }
-for e in clam vigil; do
+for e in clam vigil vimg; do
   M[$e.tp]=$(throughput "${M[$e.scan]}" "${M[$e.load]}")
   M[$e.cputp]=$(throughput "${M[$e.cpu]}" "${M[$e.loadcpu]}")
   M[$e.rssmb]=$(awk -v k="${M[$e.rss]}" 'BEGIN {if (k == "nan") print "nan"; else print k / 1024}')
@@ -216,6 +227,20 @@ MD=$TARGET/side-by-side-$STAMP.md
     found_paths() { sed -n 's/: .* FOUND$//p' "$RUNS/$1-scan-$REPS.out" | sort; }
     comm -3 <(found_paths clam) <(found_paths vigil) > "$RUNS/found-diff.txt"
     echo "| files detected by one engine only | $(wc -l < "$RUNS/found-diff.txt") (see found-diff.txt) | | |"
+  fi
+  if [ "$SKIP_VIGIL" = 0 ]; then
+    echo
+    echo "The same database compiled once into an engine image (\`vigil compile\`), then loaded from it:"
+    echo
+    echo "| metric | clamscan | Vigil, image | image/clamscan |"
+    echo "|---|---:|---:|---:|"
+    echo "| database load time (s) | $(fmt "${M[clam.load]}") | $(fmt "${M[vimg.load]}") | $(ratio "${M[vimg.load]}" "${M[clam.load]}") |"
+    echo "| CPU time user+sys, load only (s) | $(fmt "${M[clam.loadcpu]}") | $(fmt "${M[vimg.loadcpu]}") | $(ratio "${M[vimg.loadcpu]}" "${M[clam.loadcpu]}") |"
+    echo "| peak RSS, load only (MiB) | $(fmt "${M[clam.loadrssmb]}" 0) | $(fmt "${M[vimg.loadrssmb]}" 0) | $(ratio "${M[vimg.loadrssmb]}" "${M[clam.loadrssmb]}") |"
+    echo "| peak RSS, corpus run (MiB) | $(fmt "${M[clam.rssmb]}" 0) | $(fmt "${M[vimg.rssmb]}" 0) | $(ratio "${M[vimg.rssmb]}" "${M[clam.rssmb]}") |"
+    echo "| scan throughput by CPU time (MB/s) | $(fmt "${M[clam.cputp]}") | $(fmt "${M[vimg.cputp]}") | $(ratio "${M[vimg.cputp]}" "${M[clam.cputp]}") |"
+    echo "| files detected | ${M[clam.found]} | ${M[vimg.found]} | |"
+    echo "| image size (MB) | | $(awk -v n="$(stat -c %s "$IMAGE")" 'BEGIN {printf "%.1f", n / 1e6}') | |"
   fi
   echo
   if [ "${M[clam.found]}" != "${M[vigil.found]}" ] && [ "${M[vigil.ok]}" = yes ] && [ "${M[clam.ok]}" = yes ]; then

@@ -5,6 +5,8 @@ import dev.vigil.clamav.DatabaseException;
 import dev.vigil.clamav.LoadOptions;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.EngineBuilder;
+import dev.vigil.engine.EngineImage;
+import dev.vigil.clamav.ldb.ImageDecoding;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 
@@ -33,6 +35,7 @@ public final class ScanMain {
         List<Path> databases = new ArrayList<>();
         List<Path> targets = new ArrayList<>();
         boolean recursive = false;
+        Path writeImage = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-d", "--database" -> {
@@ -42,28 +45,47 @@ public final class ScanMain {
                     databases.add(Path.of(args[i]));
                 }
                 case "-r", "--recursive" -> recursive = true;
+                case "--write-image" -> {
+                    if (++i >= args.length) {
+                        usage();
+                    }
+                    writeImage = Path.of(args[i]);
+                }
                 default -> targets.add(Path.of(args[i]));
             }
         }
-        if (databases.isEmpty() || targets.isEmpty()) {
+        if (databases.isEmpty() || (targets.isEmpty() && writeImage == null)) {
             usage();
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         long t0 = System.nanoTime();
-        EngineBuilder builder = Engine.builder();
-        ClamAvLoader loader = new ClamAvLoader(LoadOptions.DEFAULT);
+        Engine engine;
+        long t1;
         try {
-            for (Path db : databases) {
-                loader.load(db, builder);
+            if (databases.size() == 1 && EngineImage.isImage(databases.get(0))) {
+                // a compiled engine image (vigil compile): read, nothing to compile
+                engine = EngineImage.read(databases.get(0), ImageDecoding.DECODER).engine();
+                t1 = System.nanoTime();
+            } else {
+                EngineBuilder builder = Engine.builder();
+                ClamAvLoader loader = new ClamAvLoader(LoadOptions.DEFAULT);
+                for (Path db : databases) {
+                    loader.load(db, builder);
+                }
+                t1 = System.nanoTime();
+                engine = builder.build();
             }
-        } catch (DatabaseException | RuntimeException e) {
+        } catch (DatabaseException | RuntimeException | java.io.IOException e) {
             // Exit code 2, as clamscan's for a database it cannot load (1 would read as "infected").
             System.err.println("ERROR: cannot load the database: " + e);
             System.exit(2);
+            return;
         }
-        long t1 = System.nanoTime();
-        Engine engine = builder.build();
         long t2 = System.nanoTime();
+        if (writeImage != null) {
+            EngineImage.write(engine, engine.signatureCount(), writeImage);
+            return;
+        }
 
         long files = 0;
         long bytes = 0;
@@ -105,7 +127,7 @@ public final class ScanMain {
     }
 
     private static void usage() {
-        System.err.println("usage: ScanMain -d DB [-d DB]... [-r] PATH...");
+        System.err.println("usage: ScanMain -d DB|IMAGE [-d DB]... [-r] PATH...  |  ScanMain -d DB... --write-image IMAGE");
         System.exit(2);
     }
 }

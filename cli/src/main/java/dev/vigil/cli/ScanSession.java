@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.engine.Engine;
+import dev.vigil.engine.EngineImage;
 import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.yara.YaraRules;
@@ -38,15 +39,24 @@ final class ScanSession {
         Engine engine = null;
         YaraRules yara = null;
         try {
-            long clam = Signatures.load(settings.databases(), settings.detectPua(), builder,
-                    n -> stats.knownSignatures = n);
-            yara = YaraSignatures.compile(YaraSignatures.files(settings.databases(), settings.yaraRules()));
-            if (yara != null) {
-                // one pass: the rules' strings join the engine's matcher, matches come back as detections
-                builder.add(yara.patterns());
-                stats.knownSignatures = clam + yara.ruleCount();
+            EngineImage.Loaded image = Signatures.image(settings.databases());
+            if (image != null) {
+                if (!settings.yaraRules().isEmpty()) {
+                    throw new Signatures.LoadFailure("an engine image cannot be combined with YARA rules", null);
+                }
+                engine = image.engine();
+                stats.knownSignatures = image.knownSignatures();
+            } else {
+                long clam = Signatures.load(settings.databases(), settings.detectPua(), builder,
+                        n -> stats.knownSignatures = n);
+                yara = YaraSignatures.compile(YaraSignatures.files(settings.databases(), settings.yaraRules()));
+                if (yara != null) {
+                    // one pass: the rules' strings join the engine's matcher, matches come back as detections
+                    builder.add(yara.patterns());
+                    stats.knownSignatures = clam + yara.ruleCount();
+                }
+                engine = builder.build();
             }
-            engine = builder.build();
         } catch (IOException e) {
             io.err().print("ERROR: Can't load YARA rules: " + Errors.strerror(e) + "\n");
             stats.silentError = true;

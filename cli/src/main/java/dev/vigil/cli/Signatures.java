@@ -4,7 +4,10 @@ import dev.vigil.clamav.ClamAvLoader;
 import dev.vigil.clamav.DatabaseException;
 import dev.vigil.clamav.DefaultSignatures;
 import dev.vigil.clamav.LoadOptions;
+import dev.vigil.clamav.ldb.ImageDecoding;
 import dev.vigil.engine.EngineBuilder;
+import dev.vigil.engine.EngineImage;
+import dev.vigil.engine.image.ImageFormatException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -28,6 +31,31 @@ final class Signatures {
      * knows best (it also counts entries that clamscan counts but the engine does not hold as signatures).
      * {@code counted} receives the running count, so that it is known even when a later database fails.
      */
+    /**
+     * The engine image named by {@code databases}, or null when they are ordinary databases. An image holds a whole
+     * compiled engine, so it must come alone.
+     */
+    static EngineImage.Loaded image(List<Path> databases) throws LoadFailure {
+        Path image = null;
+        try {
+            for (Path db : databases) {
+                if (EngineImage.isImage(db)) {
+                    image = db;
+                }
+            }
+            if (image == null) {
+                return null;
+            }
+            if (databases.size() > 1) {
+                throw new LoadFailure("an engine image (" + image + ") must be the only database", null);
+            }
+            return EngineImage.read(image, ImageDecoding.DECODER);
+        } catch (IOException e) {
+            throw new LoadFailure("Can't load " + (image == null ? databases : image) + ": "
+                    + (e instanceof ImageFormatException ? e.getMessage() : Errors.strerror(e)), e);
+        }
+    }
+
     static long load(List<Path> databases, boolean detectPua, EngineBuilder into, LongConsumer counted)
             throws LoadFailure {
         if (databases.isEmpty()) {

@@ -29,6 +29,17 @@ public final class Engine {
         this.sources = List.copyOf(b.sources);
     }
 
+    /** An engine read back from an image ({@link EngineImage}). */
+    Engine(CompiledSignatures compiled, int signatureCount, List<String> sources) {
+        this.compiled = compiled;
+        this.signatureCount = signatureCount;
+        this.sources = List.copyOf(sources);
+    }
+
+    CompiledSignatures compiled() {
+        return compiled;
+    }
+
     public static EngineBuilder builder() {
         return new EngineBuilder();
     }

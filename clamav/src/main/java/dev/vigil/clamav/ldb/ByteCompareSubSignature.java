@@ -1,5 +1,7 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.engine.image.ImageEncodable;
+
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.EvaluationContext;
 import dev.vigil.engine.ir.SubSignature;
@@ -19,7 +21,7 @@ import java.io.IOException;
  * <p>ClamAV evaluates all byte-compares before any PCRE subsignature, so a reference to a PCRE subsignature (or to a
  * later byte-compare) never holds; a reference to a byte-compare reads at offset 0 (no recorded position).
  */
-public final class ByteCompareSubSignature implements SubSignature.Post {
+public final class ByteCompareSubSignature implements SubSignature.Post, ImageEncodable {
     private static final int HEX = 0x1;
     private static final int DEC = 0x2;
     private static final int BIN = 0x4;
@@ -341,6 +343,36 @@ public final class ByteCompareSubSignature implements SubSignature.Post {
 
     private static boolean isHexOrX(char c) {
         return Character.digit(c, 16) >= 0 && c < 0x80 || c == 'x' || c == 'X';
+    }
+
+    @Override
+    public String imageCodec() {
+        return "clamav.bytecompare";
+    }
+
+    /**
+     * The source text, prefixed by what it referred to (C: a content subsignature, B: an earlier byte-compare, N:
+     * nothing usable), which the parse decided from the other subsignatures of the line.
+     */
+    @Override
+    public String imageText() {
+        return (referenceHasOffset ? "C" : referenceUsable ? "B" : "N") + source;
+    }
+
+    /** Parses {@link #imageText()} back. */
+    static ByteCompareSubSignature fromImage(String text, int index) throws SignatureSyntaxException {
+        if (text.isEmpty()) {
+            throw new SignatureSyntaxException("byte-compare: empty image text");
+        }
+        LdbParser.Kind kind = switch (text.charAt(0)) {
+            case 'C' -> LdbParser.Kind.CONTENT;
+            case 'B' -> LdbParser.Kind.BYTE_COMPARE;
+            case 'N' -> null;
+            default -> throw new SignatureSyntaxException("byte-compare: bad image text");
+        };
+        LdbParser.Kind[] kinds = new LdbParser.Kind[kind == null ? 0 : LdbParser.MAX_SUBSIGNATURES + 1];
+        java.util.Arrays.fill(kinds, kind);
+        return parse(text.substring(1), index, kinds);
     }
 
     @Override

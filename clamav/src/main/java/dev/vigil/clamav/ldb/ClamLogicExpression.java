@@ -1,5 +1,7 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.engine.image.ImageEncodable;
+
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.LogicExpression;
 
@@ -18,7 +20,7 @@ import dev.vigil.engine.ir.LogicExpression;
  * those that contributed. Quirks kept on purpose: a leaf {@code X=0} that holds still counts as a distinct
  * subsignature; a modified block does not pass its distinct set upwards; counts are unsigned 32-bit.
  */
-public final class ClamLogicExpression implements LogicExpression {
+public final class ClamLogicExpression implements LogicExpression, ImageEncodable {
     /** Deeper nesting is refused rather than risking the Java stack (ClamAV recurses without limit). */
     static final int MAX_DEPTH = 512;
 
@@ -55,6 +57,16 @@ public final class ClamLogicExpression implements LogicExpression {
     @Override
     public int maxSubsignature() {
         return maxSubsignature;
+    }
+
+    @Override
+    public String imageCodec() {
+        return "clamav.logic";
+    }
+
+    @Override
+    public String imageText() {
+        return text;
     }
 
     @Override

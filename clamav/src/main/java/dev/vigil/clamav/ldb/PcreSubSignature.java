@@ -1,5 +1,7 @@
 package dev.vigil.clamav.ldb;
 
+import dev.vigil.engine.image.ImageEncodable;
+
 import dev.vigil.clamav.hex.OffsetParser;
 import dev.vigil.clamav.SignatureSyntaxException;
 import dev.vigil.engine.ir.EvaluationContext;
@@ -18,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code *}, has a maxshift, or {@code r} is given; a match starting after offset+maxshift does not count; with
  * {@code g} the search resumes at the end of each match and every match counts.
  */
-public final class PcreSubSignature implements SubSignature.Post {
+public final class PcreSubSignature implements SubSignature.Post, ImageEncodable {
     /** ClamAV's PCREMaxFileSize default: larger data is not searched. */
     static final long MAX_DATA_SIZE = 100L * 1024 * 1024;
     /** Character reads allowed per search, on top of a few per byte searched (see {@link BoundedInput}). */
@@ -33,9 +35,12 @@ public final class PcreSubSignature implements SubSignature.Post {
     private final boolean encompass;
     private final boolean anchoredOption;
     private final String source;
+    /** The whole subsignature as written, offset included: what an engine image stores. */
+    private final String text;
 
     private PcreSubSignature(ClamLogicExpression trigger, OffsetSpec offset, Pattern pattern, boolean global,
-                             boolean rolling, boolean encompass, boolean anchoredOption, String source) {
+                             boolean rolling, boolean encompass, boolean anchoredOption, String source,
+                             String text) {
         this.trigger = trigger;
         this.offset = offset;
         this.pattern = pattern;
@@ -44,6 +49,17 @@ public final class PcreSubSignature implements SubSignature.Post {
         this.encompass = encompass;
         this.anchoredOption = anchoredOption;
         this.source = source;
+        this.text = text;
+    }
+
+    @Override
+    public String imageCodec() {
+        return "clamav.pcre";
+    }
+
+    @Override
+    public String imageText() {
+        return text;
     }
 
     /** Parses subsignature {@code index} of a signature with the given target. */
@@ -94,7 +110,7 @@ public final class PcreSubSignature implements SubSignature.Post {
         String options = compileOptions.toString();
         Pattern pattern = PcreTranslator.compile(regex, options);
         return new PcreSubSignature(trigger, offset, pattern, global, rolling, encompass,
-                options.indexOf('A') >= 0, sig);
+                options.indexOf('A') >= 0, sig, text);
     }
 
     @Override

@@ -47,8 +47,11 @@ public final class FileTypeDetector {
     private final List<MagicRule> patterns;
     /** For each of {@link #patterns}: bytes every match contains (see {@link #requiredLiteral}). */
     private final byte[][] patternLiterals;
+    /** The rules that came from databases (what an engine image stores). */
+    private final List<MagicRule> databaseRules;
 
-    private FileTypeDetector(List<MagicRule> rules) {
+    private FileTypeDetector(List<MagicRule> rules, List<MagicRule> databaseRules) {
+        this.databaseRules = List.copyOf(databaseRules);
         this.rules = List.copyOf(rules);
         this.fileMagic = newestFirst(rules, 0);
         this.partitionMagic = newestFirst(rules, 4);
@@ -63,7 +66,12 @@ public final class FileTypeDetector {
         if (!databaseHasFileMagic) {
             all.addAll(BuiltinMagic.rules());
         }
-        return new FileTypeDetector(all);
+        return new FileTypeDetector(all, extra);
+    }
+
+    /** The rules given to {@link #withDefaults}, in their order. */
+    public List<MagicRule> databaseRules() {
+        return databaseRules;
     }
 
     /** The effective rules in load order (database rules, then built-ins when ClamAV would load them). */

@@ -1,7 +1,11 @@
 package dev.vigil.engine.hash;
 
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
 import dev.vigil.engine.ir.HashAlgorithm;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -35,6 +39,40 @@ public final class HashTable {
             }
         }
         this.sizes = Arrays.copyOf(s, n);
+    }
+
+    void writeTo(ImageOutput out) throws IOException {
+        out.writeInt(algorithm.ordinal());
+        out.writeLongs(keys);
+        out.writeBytes(digests);
+        out.writeInts(names);
+        out.writeBoolean(anySize);
+    }
+
+    /** Reads a table written by {@link #writeTo}; every name index must be below {@code nameCount}. */
+    static HashTable readFrom(ImageInput in, int nameCount) throws IOException {
+        int a = in.readInt();
+        if (a < 0 || a >= HashAlgorithm.values().length) {
+            throw new ImageFormatException("engine image is corrupt: hash algorithm " + a);
+        }
+        HashAlgorithm algorithm = HashAlgorithm.values()[a];
+        long[] keys = in.readLongs();
+        byte[] digests = in.readBytes();
+        int[] names = in.readInts();
+        boolean anySize = in.readBoolean();
+        if (keys == null || digests == null || names == null || names.length != keys.length
+                || digests.length != (long) keys.length * algorithm.length()) {
+            throw new ImageFormatException("engine image is corrupt: hash table shape");
+        }
+        for (int i = 0; i < keys.length; i++) {
+            if (i > 0 && Long.compareUnsigned(keys[i - 1], keys[i]) > 0) {
+                throw new ImageFormatException("engine image is corrupt: hash table not sorted");
+            }
+            if (names[i] < 0 || names[i] >= nameCount) {
+                throw new ImageFormatException("engine image is corrupt: hash name index");
+            }
+        }
+        return new HashTable(algorithm, keys, digests, names, anySize);
     }
 
     public HashAlgorithm algorithm() {

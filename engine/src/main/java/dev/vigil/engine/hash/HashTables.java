@@ -1,8 +1,13 @@
 package dev.vigil.engine.hash;
 
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
 import dev.vigil.engine.ir.HashAlgorithm;
 import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
+
+import java.io.IOException;
 
 /**
  * All hash signatures of an engine, by scope and algorithm, plus the allow-list, with their names.
@@ -38,6 +43,66 @@ public final class HashTables {
             }
         }
         return false;
+    }
+
+    public void writeTo(ImageOutput out) throws IOException {
+        names.writeTo(out);
+        out.writeInt(tables.length);
+        for (HashTable[] row : tables) {
+            out.writeInt(row.length);
+            for (HashTable t : row) {
+                writeTable(out, t);
+            }
+        }
+        out.writeInt(allowed.length);
+        for (HashTable t : allowed) {
+            writeTable(out, t);
+        }
+    }
+
+    private static void writeTable(ImageOutput out, HashTable t) throws IOException {
+        out.writeBoolean(t != null);
+        if (t != null) {
+            t.writeTo(out);
+        }
+    }
+
+    public static HashTables readFrom(ImageInput in) throws IOException {
+        NameTable names = NameTable.readFrom(in);
+        int scopes = HashScope.values().length;
+        int algorithms = HashAlgorithm.values().length;
+        if (in.readInt() != scopes) {
+            throw new ImageFormatException("engine image is corrupt: hash scopes");
+        }
+        HashTable[][] tables = new HashTable[scopes][algorithms];
+        for (int s = 0; s < scopes; s++) {
+            if (in.readInt() != algorithms) {
+                throw new ImageFormatException("engine image is corrupt: hash algorithms");
+            }
+            for (int a = 0; a < algorithms; a++) {
+                tables[s][a] = readTable(in, names.size(), a);
+            }
+        }
+        if (in.readInt() != algorithms) {
+            throw new ImageFormatException("engine image is corrupt: allow-list algorithms");
+        }
+        HashTable[] allowed = new HashTable[algorithms];
+        for (int a = 0; a < algorithms; a++) {
+            // Allow-list entries carry name 0 whether or not any name exists.
+            allowed[a] = readTable(in, Math.max(1, names.size()), a);
+        }
+        return new HashTables(tables, allowed, names);
+    }
+
+    private static HashTable readTable(ImageInput in, int nameCount, int algorithm) throws IOException {
+        if (!in.readBoolean()) {
+            return null;
+        }
+        HashTable t = HashTable.readFrom(in, nameCount);
+        if (t.algorithm().ordinal() != algorithm) {
+            throw new ImageFormatException("engine image is corrupt: hash table in the wrong place");
+        }
+        return t;
     }
 
     public static final class Builder {

@@ -1,5 +1,10 @@
 package dev.vigil.engine.hash;
 
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -89,5 +94,57 @@ public final class NameTable {
         if (blockCount > 0 && blocks[blockCount - 1].length == BLOCK_SIZE && used < BLOCK_SIZE) {
             blocks[blockCount - 1] = Arrays.copyOf(blocks[blockCount - 1], used);
         }
+    }
+
+    /** Writes the blocks and index as they are (after {@link #trim()}). */
+    public void writeTo(ImageOutput out) throws IOException {
+        out.writeInt(blockCount);
+        for (int b = 0; b < blockCount; b++) {
+            out.writeBytes(blocks[b]);
+        }
+        out.writeInt(used);
+        out.writeInt(size);
+        int indexBlocks = (size + INDEX_SIZE - 1) >>> INDEX_BITS;
+        for (int i = 0; i < indexBlocks; i++) {
+            out.writeInts(index[i]);
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote, checking that every entry points inside its block. */
+    public static NameTable readFrom(ImageInput in) throws IOException {
+        NameTable t = new NameTable();
+        int blockCount = in.readCount(4);
+        t.blocks = new byte[Math.max(1, blockCount)][];
+        for (int b = 0; b < blockCount; b++) {
+            byte[] block = in.readBytes();
+            if (block == null) {
+                throw new ImageFormatException("engine image is corrupt: missing name block");
+            }
+            t.blocks[b] = block;
+        }
+        t.blockCount = blockCount;
+        t.used = in.readInt();
+        int size = in.readCount(8);
+        int indexBlocks = (size + INDEX_SIZE - 1) >>> INDEX_BITS;
+        t.index = new int[Math.max(1, indexBlocks)][];
+        for (int i = 0; i < indexBlocks; i++) {
+            int[] entries = in.readInts();
+            if (entries == null || entries.length != INDEX_SIZE * 2) {
+                throw new ImageFormatException("engine image is corrupt: name index block");
+            }
+            t.index[i] = entries;
+        }
+        t.size = size;
+        for (int n = 0; n < size; n++) {
+            int[] entries = t.index[n >>> INDEX_BITS];
+            int e = (n & (INDEX_SIZE - 1)) * 2;
+            int block = entries[e] >>> BLOCK_BITS;
+            int at = entries[e] & (BLOCK_SIZE - 1);
+            int length = entries[e + 1];
+            if (block >= blockCount || length < 0 || (long) at + length > t.blocks[block].length) {
+                throw new ImageFormatException("engine image is corrupt: name " + n + " out of bounds");
+            }
+        }
+        return t;
     }
 }

@@ -1,5 +1,10 @@
 package dev.vigil.engine.match;
 
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
+import java.io.IOException;
+
 import java.util.Arrays;
 
 /**
@@ -41,6 +46,125 @@ final class AtomIndex {
         this.keys4 = keys4;
         this.from4 = from4;
         this.to4 = to4;
+    }
+
+    void writeTo(ImageOutput out) throws IOException {
+        out.writeInts(records);
+        out.writeInts(start1);
+        out.writeBoolean(has1);
+        out.writeInts(start2);
+        // the bitmaps are derived from the tables on reading: smaller images, and consistent by construction
+        out.writeBoolean(bits3 != null);
+        out.writeBoolean(bits4 != null);
+        out.writeInt(shift4);
+        out.writeInts(keys3);
+        out.writeInts(from3);
+        out.writeInts(to3);
+        out.writeInts(keys4);
+        out.writeInts(from4);
+        out.writeInts(to4);
+    }
+
+    /** Reads an index and checks its tables' shapes and that every record range lies inside {@link #records}. */
+    static AtomIndex readFrom(ImageInput in, int recordCount) throws IOException {
+        int[] records = in.readInts();
+        int[] start1 = in.readInts();
+        boolean has1 = in.readBoolean();
+        int[] start2 = in.readInts();
+        boolean has3 = in.readBoolean();
+        boolean has4 = in.readBoolean();
+        int shift4 = in.readInt();
+        int[] keys3 = in.readInts();
+        int[] from3 = in.readInts();
+        int[] to3 = in.readInts();
+        int[] keys4 = in.readInts();
+        int[] from4 = in.readInts();
+        int[] to4 = in.readInts();
+        if (shift4 < 5 || shift4 > 16 || keys3 == null || to3 == null || keys4 == null || to4 == null
+                || keys3.length != to3.length || keys4.length != to4.length
+                || (start2 != null && start2.length != 65537)) {
+            throw new ImageFormatException("engine image is corrupt: atom index");
+        }
+        long[] bits2 = null;
+        if (start2 != null) {
+            bits2 = new long[1024];
+            for (int v = 0; v < 65536; v++) {
+                if (start2[v + 1] > start2[v]) {
+                    bits2[v >>> 6] |= 1L << v;
+                }
+            }
+        }
+        long[] bits3 = has3 ? new long[1 << 18] : null;
+        if (has3) {
+            for (int i = 0; i < keys3.length; i++) {
+                if (to3[i] >= 0) {
+                    int v = keys3[i] & 0xFFFFFF;
+                    bits3[v >>> 6] |= 1L << v;
+                }
+            }
+        }
+        long[] bits4 = has4 ? new long[(1 << (32 - shift4)) >>> 6] : null;
+        if (has4) {
+            for (int i = 0; i < keys4.length; i++) {
+                if (to4[i] >= 0) {
+                    int h = mix4(keys4[i], shift4);
+                    bits4[h >>> 6] |= 1L << h;
+                }
+            }
+        }
+        AtomIndex index = new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift4, keys3, from3, to3,
+                keys4, from4, to4);
+        index.check(recordCount);
+        return index;
+    }
+
+    private void check(int recordCount) throws ImageFormatException {
+        boolean ok = records != null && start1 != null && start1.length == 257 && keys3 != null && from3 != null
+                && to3 != null && keys4 != null && from4 != null && to4 != null
+                && keys3.length == from3.length && keys3.length == to3.length && Integer.bitCount(keys3.length) == 1
+                && keys4.length == from4.length && keys4.length == to4.length && Integer.bitCount(keys4.length) == 1
+                && hasEmptySlot(to3) && hasEmptySlot(to4)
+                && (start2 == null ? bits2 == null : start2.length == 65537 && bits2 != null && bits2.length == 1024)
+                && (bits3 == null || bits3.length == 1 << 18)
+                && shift4 >= 5 && shift4 <= 16 && (bits4 == null || bits4.length == (1 << (32 - shift4)) >>> 6);
+        if (ok) {
+            for (int r : records) {
+                ok &= r >= 0 && r < recordCount;
+            }
+            ok &= ascendingWithin(start1, records.length) && (start2 == null || ascendingWithin(start2, records.length))
+                    && rangesWithin(from3, to3, records.length) && rangesWithin(from4, to4, records.length);
+        }
+        if (!ok) {
+            throw new ImageFormatException("engine image is corrupt: atom index");
+        }
+    }
+
+    /** Lookups probe until an empty slot: a table without one would never end a miss. */
+    private static boolean hasEmptySlot(int[] to) {
+        for (int t : to) {
+            if (t < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ascendingWithin(int[] starts, int limit) {
+        for (int i = 0; i < starts.length; i++) {
+            if (starts[i] < 0 || starts[i] > limit || (i > 0 && starts[i] < starts[i - 1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean rangesWithin(int[] from, int[] to, int limit) {
+        for (int i = 0; i < from.length; i++) {
+            if (to[i] >= 0 && (from[i] < 0 || from[i] > to[i] || to[i] > limit)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int mix4(int w, int shift) {

@@ -2,19 +2,27 @@ package dev.vigil.engine.match;
 
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
+import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.filetype.FileTypeDetector;
 import dev.vigil.engine.filetype.MagicRule;
 import dev.vigil.engine.hash.HashTables;
+import dev.vigil.engine.image.ImageDecoder;
+import dev.vigil.engine.image.ImageEncodable;
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.BodyPattern;
 import dev.vigil.engine.ir.BodySignature;
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.ByteSet;
 import dev.vigil.engine.ir.Gap;
+import dev.vigil.engine.ir.LogicExpression;
 import dev.vigil.engine.ir.LogicalSignature;
 import dev.vigil.engine.ir.OffsetSpec;
 import dev.vigil.engine.ir.Part;
 import dev.vigil.engine.ir.SubSignature;
+import dev.vigil.engine.ir.TargetDescription;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -128,6 +136,250 @@ public final class CompiledSignatures {
         this.externalEveryOffset = every;
     }
 
+    /** Whether {@link #writeTo} can store these signatures: patterns verified by another language (YARA) cannot. */
+    public boolean imageable() {
+        return externals.length == 0;
+    }
+
+    /**
+     * Writes everything the scan uses, in the order {@link #readFrom} reads it. Logical expressions and
+     * post-processing subsignatures are reader-owned objects and must be {@link ImageEncodable}.
+     */
+    public void writeTo(ImageOutput out) throws IOException {
+        if (!imageable()) {
+            throw new IllegalArgumentException("an engine with YARA rules cannot be stored as an image");
+        }
+        hashes.writeTo(out);
+        List<MagicRule> magic = detector.databaseRules();
+        out.writeInt(magic.size());
+        for (MagicRule r : magic) {
+            out.writeInt(r.kind());
+            out.writeLong(r.offset());
+            out.writeBytes(r.magic());
+            out.writeBoolean(r.pattern() != null);
+            if (r.pattern() != null) {
+                out.writePattern(r.pattern());
+            }
+            out.writeString(r.description());
+            out.writeString(r.requiredType() == null ? null : r.requiredType().name());
+            out.writeString(r.type() == null ? null : r.type().name());
+            out.writeOffset(r.placement());
+        }
+        out.writeInts(patFirstPart);
+        out.writeInts(patPartCount);
+        out.writeInts(patOwner);
+        out.writeInts(patTarget);
+        for (OffsetSpec o : patOffset) {
+            out.writeOffset(o);
+        }
+        out.writeInt(partProgram.length);
+        for (PartProgram pp : partProgram) {
+            pp.writeTo(out);
+        }
+        out.writeInts(partPattern);
+        out.writeInts(partIndex);
+        out.writeLongs(partGapMin);
+        out.writeLongs(partGapMax);
+        out.writeInts(partChainSlot);
+        out.writeInt(chainSlots);
+        out.writeInts(recPart);
+        out.writeInts(recPrefixMin);
+        out.writeInts(recPrefixMax);
+        atoms.writeTo(out);
+        out.writeInts(offsetAnchoredParts);
+        out.writeInt(maxBack);
+        out.writeInt(maxForward);
+        out.writeLongs(sectionStartOnLargeFiles);
+        out.writeStrings(Arrays.asList(bodyNames));
+        out.writeInt(lsigs.length);
+        for (LogicalSignature l : lsigs) {
+            out.writeString(l.name());
+            out.writeTarget(l.target());
+            out.writeEncodable(l.expression());
+            out.writeInt(l.subsignatures().size());
+            for (SubSignature sub : l.subsignatures()) {
+                if (sub instanceof SubSignature.Post post) {
+                    out.writeBoolean(true);
+                    out.writeEncodable(post);
+                } else {
+                    out.writeBoolean(false); // content: compiled into the tables above
+                }
+            }
+        }
+        out.writeInts(lsigSlotBase);
+        out.writeInts(slotLsig);
+        out.writeInts(lsigAlwaysEvaluate);
+        out.writeInt(maxTextPatternLength);
+        out.writeStrings(warnings);
+    }
+
+    /** Reads what {@link #writeTo} wrote; reader-owned objects are parsed again by {@code decoder}. */
+    public static CompiledSignatures readFrom(ImageInput in, ImageDecoder decoder) throws IOException {
+        return new CompiledSignatures(in, decoder);
+    }
+
+    private CompiledSignatures(ImageInput in, ImageDecoder decoder) throws IOException {
+        this.hashes = HashTables.readFrom(in);
+        int magicCount = in.readCount(16);
+        List<MagicRule> magic = new ArrayList<>(magicCount);
+        for (int i = 0; i < magicCount; i++) {
+            int kind = in.readInt();
+            long offset = in.readLong();
+            byte[] bytes = in.readBytes();
+            BodyPattern pattern = in.readBoolean() ? in.readPattern() : null;
+            String description = in.readString();
+            String required = in.readString();
+            String type = in.readString();
+            OffsetSpec placement = in.readOffset();
+            magic.add(new MagicRule(kind, offset, bytes, pattern, description,
+                    required == null ? null : FileType.of(required), type == null ? null : FileType.of(type),
+                    placement));
+        }
+        this.detector = FileTypeDetector.withDefaults(magic);
+        this.patFirstPart = ints(in);
+        int patterns = patFirstPart.length;
+        this.patPartCount = ints(in, patterns);
+        this.patOwner = ints(in, patterns);
+        this.patTarget = ints(in, patterns);
+        this.patOffset = new OffsetSpec[patterns];
+        for (int i = 0; i < patterns; i++) {
+            patOffset[i] = in.readOffset();
+        }
+        int parts = in.readCount(16);
+        this.partProgram = new PartProgram[parts];
+        for (int i = 0; i < parts; i++) {
+            partProgram[i] = PartProgram.readFrom(in);
+        }
+        this.partPattern = ints(in, parts);
+        this.partIndex = ints(in, parts);
+        this.partGapMin = longs(in, parts);
+        this.partGapMax = longs(in, parts);
+        this.partChainSlot = ints(in, parts);
+        this.chainSlots = in.readInt();
+        this.recPart = ints(in);
+        int records = recPart.length;
+        this.recPrefixMin = ints(in, records);
+        this.recPrefixMax = ints(in, records);
+        this.atoms = AtomIndex.readFrom(in, records);
+        this.offsetAnchoredParts = ints(in);
+        this.maxBack = in.readInt();
+        this.maxForward = in.readInt();
+        this.sectionStartOnLargeFiles = longs(in, (patterns + 63) >>> 6);
+        this.bodyNames = in.readStrings().toArray(new String[0]);
+        int lsigCount = in.readCount(16);
+        this.lsigs = new LogicalSignature[lsigCount];
+        for (int l = 0; l < lsigCount; l++) {
+            String name = in.readString();
+            TargetDescription target = in.readTarget();
+            Object expression = in.readEncodable(decoder, -1, target.target());
+            int subCount = in.readCount(1);
+            List<SubSignature> subs = new ArrayList<>(subCount);
+            for (int k = 0; k < subCount; k++) {
+                if (in.readBoolean()) {
+                    if (!(in.readEncodable(decoder, k, target.target()) instanceof SubSignature.Post post)) {
+                        throw corrupt("subsignature decoder returned the wrong kind");
+                    }
+                    subs.add(post);
+                } else {
+                    subs.add(Compiler.COMPILED_CONTENT);
+                }
+            }
+            if (!(expression instanceof LogicExpression e) || name == null
+                    || e.maxSubsignature() >= subCount) {
+                throw corrupt("logical signature " + l);
+            }
+            lsigs[l] = new LogicalSignature(name, target, e, subs);
+        }
+        this.lsigSlotBase = ints(in, lsigCount);
+        this.slotLsig = ints(in);
+        this.slotCount = slotLsig.length;
+        this.lsigAlwaysEvaluate = ints(in);
+        this.maxTextPatternLength = in.readInt();
+        this.warnings = List.copyOf(in.readStrings());
+        this.externals = new ExternalPatterns[0];
+        this.externalRecordBase = new int[0];
+        this.firstExternalRecord = Integer.MAX_VALUE;
+        this.externalEveryOffset = false;
+        checkConsistency();
+    }
+
+    private static int[] ints(ImageInput in) throws IOException {
+        int[] a = in.readInts();
+        if (a == null) {
+            throw corrupt("missing table");
+        }
+        return a;
+    }
+
+    private static int[] ints(ImageInput in, int length) throws IOException {
+        int[] a = ints(in);
+        if (a.length != length) {
+            throw corrupt("table length");
+        }
+        return a;
+    }
+
+    private static long[] longs(ImageInput in, int length) throws IOException {
+        long[] a = in.readLongs();
+        if (a == null || a.length != length) {
+            throw corrupt("table length");
+        }
+        return a;
+    }
+
+    private static ImageFormatException corrupt(String what) {
+        return new ImageFormatException("engine image is corrupt: " + what);
+    }
+
+    /** Every cross-table reference of an image must land inside its table, or a scan could fail half-way. */
+    private void checkConsistency() throws ImageFormatException {
+        int patterns = patFirstPart.length;
+        int parts = partProgram.length;
+        for (int p = 0; p < patterns; p++) {
+            long end = (long) patFirstPart[p] + patPartCount[p];
+            int owner = patOwner[p];
+            if (patFirstPart[p] < 0 || patPartCount[p] < 1 || end > parts
+                    || (owner >= 0 ? owner >= bodyNames.length : -(owner + 1) >= slotCount)) {
+                throw corrupt("pattern " + p);
+            }
+        }
+        for (int q = 0; q < parts; q++) {
+            int p = partPattern[q];
+            if (p < 0 || p >= patterns || partIndex[q] < 0 || partIndex[q] >= patPartCount[p]
+                    || partChainSlot[q] < -1 || partChainSlot[q] >= chainSlots) {
+                throw corrupt("part " + q);
+            }
+        }
+        for (int r = 0; r < recPart.length; r++) {
+            if (recPart[r] < 0 || recPart[r] >= parts || recPrefixMin[r] < 0 || recPrefixMax[r] < recPrefixMin[r]) {
+                throw corrupt("atom record " + r);
+            }
+        }
+        for (int q : offsetAnchoredParts) {
+            if (q < 0 || q >= parts) {
+                throw corrupt("offset-anchored part");
+            }
+        }
+        for (int l = 0; l < lsigs.length; l++) {
+            if (lsigSlotBase[l] < 0 || (long) lsigSlotBase[l] + lsigs[l].subsignatures().size() > slotCount) {
+                throw corrupt("logical signature slots");
+            }
+        }
+        for (int l : slotLsig) {
+            if (l < 0 || l >= lsigs.length) {
+                throw corrupt("slot owner");
+            }
+        }
+        for (int l : lsigAlwaysEvaluate) {
+            if (l < 0 || l >= lsigs.length) {
+                throw corrupt("always-evaluated signature");
+            }
+        }
+        if (chainSlots < 0 || maxBack < 0 || maxForward < 0 || maxTextPatternLength < 0) {
+            throw corrupt("limits");
+        }
+    }
+
     public static CompiledSignatures compile(HashTables hashes, List<BodySignature> bodies,
                                              List<LogicalSignature> logicals, List<MagicRule> magic) {
         return compile(hashes, bodies, logicals, magic, List.of());
@@ -221,7 +473,7 @@ public final class CompiledSignatures {
             return new LogicalSignature(sig.name(), sig.target(), sig.expression(), subs);
         }
 
-        private static final SubSignature.Content COMPILED_CONTENT =
+        static final SubSignature.Content COMPILED_CONTENT =
                 new SubSignature.Content(new OffsetSpec.Any(), List.of());
 
         private void checkOpen() {

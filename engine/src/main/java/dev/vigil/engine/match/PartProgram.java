@@ -1,5 +1,10 @@
 package dev.vigil.engine.match;
 
+import dev.vigil.engine.image.ImageFormatException;
+import dev.vigil.engine.image.ImageInput;
+import dev.vigil.engine.image.ImageOutput;
+import java.io.IOException;
+
 import dev.vigil.engine.ir.Alternation;
 import dev.vigil.engine.ir.AnyBytes;
 import dev.vigil.engine.ir.ByteSet;
@@ -56,6 +61,94 @@ final class PartProgram {
         this.sets = sets;
         this.behindReach = behindReach;
         this.aheadReach = aheadReach;
+    }
+
+    void writeTo(ImageOutput out) throws IOException {
+        out.writeInt(minLength);
+        out.writeInt(maxLength);
+        out.writeInts(straight);
+        out.writeInts(prog);
+        out.writeInts(aux);
+        out.writeLongs(sets);
+        out.writeInt(behindReach);
+        out.writeInt(aheadReach);
+    }
+
+    /** Reads a program and checks that every byte-set code, jump and auxiliary reference stays inside it. */
+    static PartProgram readFrom(ImageInput in) throws IOException {
+        int minLength = in.readInt();
+        int maxLength = in.readInt();
+        int[] straight = in.readInts();
+        int[] prog = in.readInts();
+        int[] aux = in.readInts();
+        long[] sets = in.readLongs();
+        int behindReach = in.readInt();
+        int aheadReach = in.readInt();
+        if (sets == null || sets.length % 4 != 0 || (straight == null) == (prog == null)
+                || (prog != null && (aux == null || prog.length % 3 != 0 || prog.length == 0))
+                || minLength < 0 || behindReach < 0 || aheadReach < 0) {
+            throw corrupt("program shape");
+        }
+        int setCount = sets.length / 4;
+        if (straight != null) {
+            if (minLength != straight.length || maxLength != straight.length) {
+                throw corrupt("straight program length");
+            }
+            for (int code : straight) {
+                checkCode(code, setCount);
+            }
+        } else {
+            int count = prog.length / 3;
+            for (int pc = 0; pc < count; pc++) {
+                int op = prog[pc * 3];
+                int a = prog[pc * 3 + 1];
+                int b = prog[pc * 3 + 2];
+                switch (op) {
+                    case OP_SET, OP_BEHIND, OP_AHEAD -> checkCode(a, setCount);
+                    case OP_SPLIT -> {
+                        checkIndex(a, count);
+                        checkIndex(b, count);
+                    }
+                    case OP_JMP -> checkIndex(a, count);
+                    case OP_BEHIND_AT, OP_AHEAD_AT -> {
+                        checkCode(a, setCount);
+                        checkIndex(b, aux.length - 1);
+                    }
+                    case OP_NOTANY -> {
+                        checkIndex(a, aux.length - 1);
+                        long end = a + 2L + (long) aux[a] * aux[a + 1];
+                        if (aux[a] < 0 || aux[a + 1] < 0 || end > aux.length) {
+                            throw corrupt("negated alternation");
+                        }
+                        for (int i = a + 2; i < end; i++) {
+                            checkCode(aux[i], setCount);
+                        }
+                    }
+                    case OP_MATCH -> { }
+                    default -> throw corrupt("opcode " + op);
+                }
+            }
+            if (prog[prog.length - 3] != OP_MATCH) {
+                throw corrupt("program without an end");
+            }
+        }
+        return new PartProgram(minLength, maxLength, straight, prog, aux, sets, behindReach, aheadReach);
+    }
+
+    private static void checkCode(int code, int setCount) throws ImageFormatException {
+        if (code < 0 || (code > ANY_CODE && code < SET_BASE) || code - SET_BASE >= setCount) {
+            throw corrupt("byte-set code " + code);
+        }
+    }
+
+    private static void checkIndex(int i, int count) throws ImageFormatException {
+        if (i < 0 || i >= count) {
+            throw corrupt("reference " + i);
+        }
+    }
+
+    private static ImageFormatException corrupt(String what) {
+        return new ImageFormatException("engine image is corrupt: " + what);
     }
 
     int instructionCount() {
