@@ -1,0 +1,151 @@
+package dev.vigil.updates.merkle;
+
+import dev.vigil.updates.VerificationException;
+
+import java.security.MessageDigest;
+import java.util.List;
+
+/**
+ * RFC 9162 section 2.1.3.2 and 2.1.4.2 proof verification. Sizes and indices are unsigned 64-bit. As in
+ * transparency-dev/merkle, a consistency proof from size 0 is an error; the witness protocol's "old 0" rule is
+ * handled by its caller.
+ */
+public final class Proofs {
+    /** A proof never needs more than one hash per tree level (two for consistency, bounded the same way). */
+    public static final int MAX_PROOF_HASHES = 64;
+
+    private Proofs() {
+    }
+
+    /** The root implied by an inclusion proof; the caller compares it with a trusted root. */
+    public static byte[] rootFromInclusionProof(long index, long size, byte[] leafHash, List<byte[]> proof)
+            throws VerificationException {
+        if (Long.compareUnsigned(index, size) >= 0) {
+            throw new VerificationException("leaf index " + Long.toUnsignedString(index) + " not below tree size "
+                    + Long.toUnsignedString(size));
+        }
+        checkHash(leafHash, "leaf hash");
+        checkProof(proof);
+        MerkleHash h = new MerkleHash();
+        long fn = index;
+        long sn = size - 1;
+        byte[] r = leafHash;
+        for (byte[] p : proof) {
+            if (sn == 0) {
+                throw new VerificationException("inclusion proof too long");
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = h.node(p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>>= 1;
+                    sn >>>= 1;
+                }
+            } else {
+                r = h.node(r, p);
+            }
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        if (sn != 0) {
+            throw new VerificationException("inclusion proof too short");
+        }
+        return r;
+    }
+
+    public static void verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root)
+            throws VerificationException {
+        checkHash(root, "root");
+        byte[] computed = rootFromInclusionProof(index, size, leafHash, proof);
+        if (!MessageDigest.isEqual(computed, root)) {
+            throw new VerificationException("inclusion proof does not lead to the root");
+        }
+    }
+
+    public static void verifyConsistency(long size1, long size2, List<byte[]> proof, byte[] root1, byte[] root2)
+            throws VerificationException {
+        checkHash(root1, "old root");
+        checkHash(root2, "new root");
+        checkProof(proof);
+        int order = Long.compareUnsigned(size1, size2);
+        if (order > 0) {
+            throw new VerificationException("old size " + Long.toUnsignedString(size1) + " above new size "
+                    + Long.toUnsignedString(size2));
+        }
+        if (order == 0) {
+            if (!proof.isEmpty()) {
+                throw new VerificationException("consistency proof between equal sizes must be empty");
+            }
+            if (size1 == 0) {
+                throw new VerificationException("consistency proof from size 0");
+            }
+            if (!MessageDigest.isEqual(root1, root2)) {
+                throw new VerificationException("equal sizes with different roots");
+            }
+            return;
+        }
+        if (size1 == 0) {
+            throw new VerificationException("consistency proof from size 0");
+        }
+        if (proof.isEmpty()) {
+            throw new VerificationException("empty consistency proof");
+        }
+        MerkleHash h = new MerkleHash();
+        int i = 0;
+        byte[] first;
+        if (Long.bitCount(size1) == 1) {
+            first = root1;
+        } else {
+            first = proof.get(i++);
+        }
+        long fn = size1 - 1;
+        long sn = size2 - 1;
+        while ((fn & 1) == 1) {
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        byte[] fr = first;
+        byte[] sr = first;
+        for (; i < proof.size(); i++) {
+            byte[] c = proof.get(i);
+            if (sn == 0) {
+                throw new VerificationException("consistency proof too long");
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                fr = h.node(c, fr);
+                sr = h.node(c, sr);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>>= 1;
+                    sn >>>= 1;
+                }
+            } else {
+                sr = h.node(sr, c);
+            }
+            fn >>>= 1;
+            sn >>>= 1;
+        }
+        if (sn != 0) {
+            throw new VerificationException("consistency proof too short");
+        }
+        if (!MessageDigest.isEqual(fr, root1)) {
+            throw new VerificationException("consistency proof does not lead to the old root");
+        }
+        if (!MessageDigest.isEqual(sr, root2)) {
+            throw new VerificationException("consistency proof does not lead to the new root");
+        }
+    }
+
+    private static void checkProof(List<byte[]> proof) throws VerificationException {
+        if (proof.size() > MAX_PROOF_HASHES * 2) {
+            throw new VerificationException("proof has too many hashes");
+        }
+        for (byte[] p : proof) {
+            checkHash(p, "proof hash");
+        }
+    }
+
+    private static void checkHash(byte[] hash, String what) throws VerificationException {
+        if (hash == null || hash.length != MerkleHash.SIZE) {
+            throw new VerificationException(what + " must be 32 bytes");
+        }
+    }
+}
