@@ -15,8 +15,8 @@ import java.util.List;
  */
 public record Checkpoint(String origin, long size, byte[] root, List<String> extensions) {
     public static final int HASH_LENGTH = 32;
-    /** Extension lines are NOT RECOMMENDED by the spec; a handful is plenty. */
-    public static final int MAX_EXTENSIONS = 64;
+    /** Extension lines are NOT RECOMMENDED, but Go accepts a thousand; the 1 MiB text bound limits them anyway. */
+    public static final int MAX_EXTENSIONS = 16_384;
 
     public Checkpoint {
         extensions = List.copyOf(extensions);
