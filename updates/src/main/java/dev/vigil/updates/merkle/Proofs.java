@@ -63,8 +63,6 @@ public final class Proofs {
 
     public static void verifyConsistency(long size1, long size2, List<byte[]> proof, byte[] root1, byte[] root2)
             throws VerificationException {
-        checkHash(root1, "old root");
-        checkHash(root2, "new root");
         checkProof(proof);
         int order = Long.compareUnsigned(size1, size2);
         if (order > 0) {
@@ -78,6 +76,7 @@ public final class Proofs {
             if (size1 == 0) {
                 throw new VerificationException("consistency proof from size 0");
             }
+            // Like transparency-dev/merkle, equal sizes only compare the roots (its vectors use non-hash roots here).
             if (!MessageDigest.isEqual(root1, root2)) {
                 throw new VerificationException("equal sizes with different roots");
             }
@@ -86,6 +85,8 @@ public final class Proofs {
         if (size1 == 0) {
             throw new VerificationException("consistency proof from size 0");
         }
+        checkHash(root1, "old root");
+        checkHash(root2, "new root");
         if (proof.isEmpty()) {
             throw new VerificationException("empty consistency proof");
         }
@@ -132,6 +133,35 @@ public final class Proofs {
         if (!MessageDigest.isEqual(sr, root2)) {
             throw new VerificationException("consistency proof does not lead to the new root");
         }
+    }
+
+    /**
+     * Whether [start, end) is a subtree in the sense of draft-ietf-plants-merkle-tree-certs: non-empty, and start is
+     * zero or a multiple of the smallest power of two not below end - start.
+     */
+    public static boolean isValidSubtree(long start, long end) {
+        if (Long.compareUnsigned(start, end) >= 0) {
+            return false;
+        }
+        if (start == 0) {
+            return true;
+        }
+        long width = end - start;
+        long ceil = Long.bitCount(width) == 1 ? width : Long.highestOneBit(width) << 1;
+        return ceil != 0 && Long.remainderUnsigned(start, ceil) == 0;
+    }
+
+    /** Inclusion of leaf {@code index} in the subtree [start, end) whose hash is {@code subtreeRoot}. */
+    public static void verifySubtreeInclusion(long index, long start, long end, byte[] leafHash, List<byte[]> proof,
+                                              byte[] subtreeRoot) throws VerificationException {
+        if (!isValidSubtree(start, end)) {
+            throw new VerificationException("[" + Long.toUnsignedString(start) + ", " + Long.toUnsignedString(end)
+                    + ") is not a valid subtree");
+        }
+        if (Long.compareUnsigned(index, start) < 0 || Long.compareUnsigned(index, end) >= 0) {
+            throw new VerificationException("leaf index outside the subtree");
+        }
+        verifyInclusion(index - start, end - start, leafHash, proof, subtreeRoot);
     }
 
     private static void checkProof(List<byte[]> proof) throws VerificationException {
