@@ -28,6 +28,10 @@ public final class KeyId {
         return String.format("%08x", keyId);
     }
 
+    public static byte[] sha256Of(byte[] data) {
+        return sha256().digest(data);
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

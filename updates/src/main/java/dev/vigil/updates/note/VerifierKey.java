@@ -42,7 +42,7 @@ public final class VerifierKey implements NoteVerifier {
     }
 
     public static VerifierKey parse(String vkey) throws FormatException {
-        if (vkey.length() > KeyNames.MAX_LENGTH + 200) {
+        if (vkey.length() > 8192) {
             throw new FormatException("verifier key too long");
         }
         // The base64 part may itself contain '+', so split into at most three parts.
