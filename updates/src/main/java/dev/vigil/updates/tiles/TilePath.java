@@ -125,7 +125,8 @@ public record TilePath(int height, int level, long index, int width) {
 
     private static long decodeIndex(String text, String path) throws FormatException {
         String[] groups = text.split("/", -1);
-        if (groups.length > 7) {
+        // Seven groups would allow 21 digits; six cover every index a 64-bit tree size needs.
+        if (groups.length > 6) {
             throw new FormatException("tile index too large in " + path);
         }
         long n = 0;
@@ -141,7 +142,7 @@ public record TilePath(int height, int level, long index, int width) {
             if (g.length() != 3 || !g.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new FormatException("tile index groups are three digits in " + path);
             }
-            n = Math.multiplyExact(n, 1000L) + Integer.parseInt(g);
+            n = n * 1000L + Integer.parseInt(g);
         }
         if (!encodeIndex(n).equals(text)) {
             throw new FormatException("non-canonical tile index in " + path);
