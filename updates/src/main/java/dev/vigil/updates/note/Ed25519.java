@@ -89,6 +89,19 @@ public final class Ed25519 {
         return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
     }
 
+    /** DER PKCS#8 header of an Ed25519 private key (RFC 8410, no public key attribute); the seed follows. */
+    private static final byte[] PKCS8_PREFIX = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65,
+        0x70, 0x04, 0x22, 0x04, 0x20};
+
+    /** The seed inside an Ed25519 PKCS#8 private key (a PEM "PRIVATE KEY" body). */
+    public static byte[] seedFromPkcs8(byte[] der) {
+        if (der.length != PKCS8_PREFIX.length + SEED_LENGTH
+                || !Arrays.equals(der, 0, PKCS8_PREFIX.length, PKCS8_PREFIX, 0, PKCS8_PREFIX.length)) {
+            throw new IllegalArgumentException("not an Ed25519 PKCS#8 private key");
+        }
+        return Arrays.copyOfRange(der, PKCS8_PREFIX.length, der.length);
+    }
+
     private static void checkLength(byte[] data, int length, String what) {
         if (data.length != length) {
             throw new IllegalArgumentException("Ed25519 " + what + " must be " + length + " bytes");
