@@ -25,7 +25,7 @@ import static dev.vigil.updates.Vectors.num;
 import static dev.vigil.updates.Vectors.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** notes/rekor-v2-example.json: Rekor v2 keys and its end-to-end example (the tlog-policy case is not covered). */
+/** notes/rekor-v2-example.json: Rekor v2 keys and its end-to-end example (the policy file: PolicyVectorsTest). */
 class RekorV2VectorsTest {
 
     private static byte[] pem(String file) {
@@ -80,7 +80,7 @@ class RekorV2VectorsTest {
                     covered++;
                 }
                 case "parse_policy" -> {
-                    // tlog-policy is not implemented yet (see docs/transparency.md).
+                    // Covered by policy.PolicyVectorsTest#rekorPolicyFile.
                 }
                 default -> throw new AssertionError("unhandled kind " + str(v, "kind"));
             }

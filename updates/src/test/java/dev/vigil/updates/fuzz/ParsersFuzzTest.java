@@ -13,6 +13,7 @@ import dev.vigil.updates.note.SignatureType;
 import dev.vigil.updates.note.SignerKey;
 import dev.vigil.updates.note.VerifierKey;
 import dev.vigil.updates.note.Verifiers;
+import dev.vigil.updates.policy.Policy;
 import dev.vigil.updates.proof.TlogProof;
 import dev.vigil.updates.tiles.EntryBundle;
 import dev.vigil.updates.tiles.TilePath;
@@ -137,6 +138,15 @@ class ParsersFuzzTest {
             if (!Arrays.equals(p.format(), data)) {
                 throw new AssertionError("tlog-proof does not round-trip");
             }
+        } catch (FormatException expected) {
+            // refused input is fine
+        }
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void policy(byte[] data) {
+        try {
+            Policy.parse(data);
         } catch (FormatException expected) {
             // refused input is fine
         }
