@@ -26,12 +26,16 @@ public final class MerkleTree {
     /** Audit path of leaf {@code index} in the tree of {@code size} leaves, leaf sibling first. */
     public List<byte[]> inclusionProof(long index, long size) throws IOException {
         checkSize(size);
-        if (Long.compareUnsigned(index, size) >= 0) {
-            throw new IllegalArgumentException("index " + index + " not below size " + size);
+        return subtreeInclusionProof(index, 0, size);
+    }
+
+    /** Audit path of leaf {@code index} inside the subtree [start, end) (see {@link Proofs#isValidSubtree}). */
+    public List<byte[]> subtreeInclusionProof(long index, long start, long end) throws IOException {
+        checkSize(end);
+        if (!Proofs.isValidSubtree(start, end) || index < start || index >= end) {
+            throw new IllegalArgumentException("leaf " + index + " is not in the subtree [" + start + ", " + end + ")");
         }
         List<byte[]> topDown = new ArrayList<>();
-        long start = 0;
-        long end = size;
         while (end - start > 1) {
             long k = largestPowerOfTwoBelow(end - start);
             if (index < start + k) {
@@ -41,6 +45,31 @@ public final class MerkleTree {
                 topDown.add(rangeHash(start, start + k));
                 start = start + k;
             }
+        }
+        Collections.reverse(topDown);
+        return topDown;
+    }
+
+    /**
+     * Proof that the subtree [start, end) is part of the tree of {@code size} leaves (draft-ietf-plants-merkle-tree-
+     * certs): the RFC 9162 consistency proof generalised to subtrees, for a verifier that knows the subtree hash.
+     * Empty for an empty subtree.
+     */
+    public List<byte[]> subtreeConsistencyProof(long start, long end, long size) throws IOException {
+        checkSize(size);
+        if (start > end || end > size || !(start == end || Proofs.isValidSubtree(start, end))) {
+            throw new IllegalArgumentException("[" + start + ", " + end + ") is not a subtree of size " + size);
+        }
+        List<byte[]> topDown = new ArrayList<>();
+        if (start == end) {
+            return topDown;
+        }
+        SubtreePath path = SubtreePath.of(start, end, size);
+        for (SubtreePath.Step step : path.steps()) {
+            topDown.add(rangeHash(step.siblingStart(), step.siblingEnd()));
+        }
+        if (!path.subtreeIsNode()) {
+            topDown.add(rangeHash(path.bottomStart(), path.bottomEnd()));
         }
         Collections.reverse(topDown);
         return topDown;

@@ -164,6 +164,83 @@ public final class Proofs {
         verifyInclusion(index - start, end - start, leafHash, proof, subtreeRoot);
     }
 
+    /**
+     * Checks a subtree consistency proof: the subtree [start, end) with hash {@code subtreeRoot} is part of the
+     * tree of {@code size} leaves with root {@code root}. An empty subtree needs an empty proof and the empty-tree
+     * hash.
+     */
+    public static void verifySubtreeConsistency(long start, long end, long size, List<byte[]> proof,
+                                                byte[] subtreeRoot, byte[] root) throws VerificationException {
+        if (Long.compareUnsigned(start, end) > 0 || Long.compareUnsigned(end, size) > 0) {
+            throw new VerificationException("subtree is not inside the tree");
+        }
+        checkProof(proof);
+        if (start == end) {
+            if (!proof.isEmpty() || !MessageDigest.isEqual(subtreeRoot, MerkleHash.emptyRoot())) {
+                throw new VerificationException("an empty subtree needs an empty proof and the empty-tree hash");
+            }
+            return;
+        }
+        if (!isValidSubtree(start, end)) {
+            throw new VerificationException("not a valid subtree");
+        }
+        if (start == 0 && end == size) {
+            // The subtree is the whole tree; like equal-size consistency, only the hashes are compared.
+            if (!proof.isEmpty() || !MessageDigest.isEqual(subtreeRoot, root)) {
+                throw new VerificationException("the whole tree needs an empty proof and equal roots");
+            }
+            return;
+        }
+        if (size < 0) {
+            throw new VerificationException("tree sizes above 2^63-1 are not supported");
+        }
+        checkHash(subtreeRoot, "subtree root");
+        checkHash(root, "root");
+        SubtreePath path = SubtreePath.of(start, end, size);
+        int first = path.subtreeIsNode() ? 0 : 1;
+        if (proof.size() != first + path.steps().size()) {
+            throw new VerificationException("subtree consistency proof has " + proof.size() + " hashes, expected "
+                    + (first + path.steps().size()));
+        }
+        MerkleHash h = new MerkleHash();
+        byte[] tree = path.subtreeIsNode() ? subtreeRoot : proof.get(0);
+        byte[] sub = tree;
+        for (int i = 0; i < path.steps().size(); i++) {
+            SubtreePath.Step step = path.steps().get(path.steps().size() - 1 - i);
+            byte[] sibling = proof.get(first + i);
+            tree = step.siblingOnLeft() ? h.node(sibling, tree) : h.node(tree, sibling);
+            if (step.insideSubtree()) {
+                sub = h.node(sibling, sub);
+            }
+        }
+        if (!MessageDigest.isEqual(sub, subtreeRoot)) {
+            throw new VerificationException("subtree consistency proof does not lead to the subtree root");
+        }
+        if (!MessageDigest.isEqual(tree, root)) {
+            throw new VerificationException("subtree consistency proof does not lead to the root");
+        }
+    }
+
+    /**
+     * Two adjacent subtrees [a, mid) and [mid, end) covering [start, end) (draft-ietf-plants-merkle-tree-certs,
+     * "selecting two subtrees"): mid is where the paths to start and end - 1 part, and the left subtree is the
+     * aligned power-of-two block ending at mid that reaches back to start. Returns {a, mid, end}.
+     */
+    public static long[] findSubtrees(long start, long end) {
+        if (start < 0 || start > end) {
+            throw new IllegalArgumentException("need 0 <= start <= end");
+        }
+        if (end - start <= 1) {
+            return new long[] {start, end, end};
+        }
+        long last = end - 1;
+        long diverge = Long.highestOneBit(start ^ last);
+        long mid = last & -diverge;
+        long width = mid - start;
+        long block = Long.bitCount(width) == 1 ? width : Long.highestOneBit(width) << 1;
+        return new long[] {mid - block, mid, end};
+    }
+
     private static void checkProof(List<byte[]> proof) throws VerificationException {
         if (proof.size() > MAX_PROOF_HASHES * 2) {
             throw new VerificationException("proof has too many hashes");
