@@ -65,6 +65,7 @@ public final class DirectoryTiles implements TileSource, TileSink {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".tmp-", ".part");
         try {
+            makeWorldReadable(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {
@@ -81,6 +82,15 @@ public final class DirectoryTiles implements TileSource, TileSink {
             Files.deleteIfExists(tmp);
         }
         syncDirectory(dir);
+    }
+
+    /** Published files are public; temporary files start owner-only, which a web server could not read. */
+    private static void makeWorldReadable(Path p) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: default permissions apply.
+        }
     }
 
     /** Makes a rename durable; some platforms cannot open directories, which then rely on the file system. */

@@ -157,6 +157,11 @@ class LogTest {
         try (Stream<Path> files = Files.walk(tmp.resolve("www"))) {
             assertThat(files.filter(p -> p.getFileName().toString().startsWith(".tmp-"))).isEmpty();
         }
+        // Published files are readable by a web server running as another user.
+        if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+            assertThat(Files.getPosixFilePermissions(tmp.resolve("www/checkpoint")))
+                    .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+        }
         assertThat(MerkleHash.leafHash(entry(10))).hasSize(32);
     }
 }
