@@ -70,7 +70,10 @@ final class PathScan {
     }
 
     void run(String argument) throws IOException, InterruptedException {
-        String display = trim(argument);
+        // clamd cuts trailing slashes off its copy of the argument, which the final OK names, and walks the path
+        // with leading double slashes collapsed, which every other reply names
+        String argumentTrimmed = trimTrailing(argument);
+        String display = collapseLeading(argumentTrimmed);
         Path path = Path.of(display);
         if (mode == Mode.MULTISCAN && !Files.isDirectory(path)) {
             mode = Mode.CONTSCAN; // clamd uses MULTISCAN only for directories
@@ -83,7 +86,7 @@ final class PathScan {
             total.incrementAndGet();
             errors.incrementAndGet();
             out.reply(display, "File path check failure:", Errno.text(e) + ". ERROR");
-            finish(display);
+            finish(argumentTrimmed);
             return;
         }
         switch (top.kind()) {
@@ -109,9 +112,9 @@ final class PathScan {
                     throw replyFailure;
                 }
             }
-            case REGULAR -> visitFile(display, top, true);
+            case REGULAR -> visitFile(display, top);
         }
-        finish(display);
+        finish(argumentTrimmed);
     }
 
     private void finish(String display) throws IOException {
@@ -123,20 +126,23 @@ final class PathScan {
         }
     }
 
-    /** clamd's trimming: "//x/" and "/x" name the same thing. */
-    static String trim(String p) {
+    static String trimTrailing(String p) {
         if (p.length() < 2) {
             return p;
         }
+        int end = p.length();
+        while (end > 1 && p.charAt(end - 1) == '/') {
+            end--;
+        }
+        return p.substring(0, end);
+    }
+
+    static String collapseLeading(String p) {
         int start = 0;
         while (start + 1 < p.length() && p.charAt(start) == '/' && p.charAt(start + 1) == '/') {
             start++;
         }
-        int end = p.length();
-        while (end > start && p.charAt(end - 1) == '/') {
-            end--;
-        }
-        return p.substring(start, end);
+        return p.substring(start);
     }
 
     private Entry classify(Path p) throws IOException {
@@ -205,7 +211,7 @@ final class PathScan {
             if (e.kind() == Kind.DIRECTORY) {
                 walk(childDisplay, e.path(), depth - 1);
             } else {
-                visitFile(childDisplay, e, false);
+                visitFile(childDisplay, e);
             }
         }
     }
@@ -215,7 +221,7 @@ final class PathScan {
         return dirDisplay.equals("/") ? "/" + name : dirDisplay + "/" + name;
     }
 
-    private void visitFile(String display, Entry e, boolean topLevel) throws IOException, InterruptedException {
+    private void visitFile(String display, Entry e) throws IOException, InterruptedException {
         if (mode == Mode.MULTISCAN) {
             total.incrementAndGet();
             if (e.size() == 0) {
