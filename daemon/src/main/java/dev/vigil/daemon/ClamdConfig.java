@@ -23,7 +23,7 @@ public record ClamdConfig(
         int readTimeoutSeconds, int commandReadTimeoutSeconds, int sendBufTimeoutMillis,
         long streamMaxLength, long maxScanSize, long maxFileSize, int maxRecursion, int maxFiles,
         long maxScanTimeMillis, int maxDirectoryRecursion, boolean followDirectorySymlinks, boolean followFileSymlinks,
-        boolean alertExceedsMax, boolean allowAllMatchScan, boolean extendedDetectionInfo,
+        boolean alertExceedsMax, boolean allowAllMatchScan,
         Path logFile, boolean logTime, boolean logVerbose, boolean logClean, boolean foreground, Path pidFile,
         Path temporaryDirectory, List<String> warnings) {
 

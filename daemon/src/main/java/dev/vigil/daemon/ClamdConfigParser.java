@@ -72,7 +72,7 @@ public final class ClamdConfigParser {
             Map.entry("MaxFiles", Type.NUMBER), Map.entry("MaxScanTime", Type.NUMBER),
             Map.entry("MaxDirectoryRecursion", Type.NUMBER), Map.entry("FollowDirectorySymlinks", Type.BOOL),
             Map.entry("FollowFileSymlinks", Type.BOOL), Map.entry("AlertExceedsMax", Type.BOOL),
-            Map.entry("AllowAllMatchScan", Type.BOOL), Map.entry("ExtendedDetectionInfo", Type.BOOL),
+            Map.entry("AllowAllMatchScan", Type.BOOL),
             Map.entry("LogFile", Type.STRING), Map.entry("LogTime", Type.BOOL), Map.entry("LogVerbose", Type.BOOL),
             Map.entry("LogClean", Type.BOOL), Map.entry("Foreground", Type.BOOL), Map.entry("PidFile", Type.STRING),
             Map.entry("TemporaryDirectory", Type.STRING), Map.entry("User", Type.STRING),
@@ -168,7 +168,7 @@ public final class ClamdConfigParser {
                 number("MaxScanTime", 0), number("MaxDirectoryRecursion", 15),
                 bool("FollowDirectorySymlinks", false), bool("FollowFileSymlinks", false),
                 bool("AlertExceedsMax", false), bool("AllowAllMatchScan", true),
-                bool("ExtendedDetectionInfo", false), path("LogFile", null), bool("LogTime", false),
+                path("LogFile", null), bool("LogTime", false),
                 bool("LogVerbose", false), bool("LogClean", false), bool("Foreground", false),
                 path("PidFile", null), path("TemporaryDirectory", null), warnings);
     }

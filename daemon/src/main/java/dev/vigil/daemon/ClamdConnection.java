@@ -331,7 +331,9 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             List<String> names = PathScan.detectionNames(r, server.config().alertExceedsMax(), false);
             if (names.isEmpty()) {
                 single("stream", "OK");
-                server.log().verbose("instream(" + peer + "): OK");
+                if (server.config().logClean()) {
+                    server.log().info("instream(" + peer + "): OK");
+                }
             } else {
                 virus("stream", names.get(0));
             }
@@ -370,7 +372,8 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
         boolean multi = mode == PathScan.Mode.MULTISCAN && java.nio.file.Files.isDirectory(
                 java.nio.file.Path.of(argument));
         try {
-            new PathScan(this, server.scanner(), server.holder().current(), server.config(), mode).run(argument);
+            new PathScan(this, server.scanner(), server.holder().current(), server.config(), server.log(), mode)
+                    .run(argument);
         } finally {
             if (multi) {
                 server.leaveMultiscan();
@@ -383,7 +386,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     @Override
     public void virus(String path, String name) throws IOException {
         server.stats().found(name);
-        server.log().info(path + ": " + name + " FOUND");
+        server.log().info((path.equals("stream") ? "instream(" + peer + ")" : path) + ": " + name + " FOUND");
         sendLine(path + ": " + name + " FOUND");
     }
 

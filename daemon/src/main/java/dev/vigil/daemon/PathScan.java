@@ -47,6 +47,7 @@ final class PathScan {
     private final Scanner scanner;
     private final Database db;
     private final ClamdConfig config;
+    private final DaemonLog log;
     private Mode mode;
     private final AtomicInteger total = new AtomicInteger();
     private final AtomicInteger errors = new AtomicInteger();
@@ -56,8 +57,9 @@ final class PathScan {
     private int outstandingCapacity;
     private volatile IOException replyFailure;
 
-    PathScan(Replies out, Scanner scanner, Database db, ClamdConfig config, Mode mode) {
+    PathScan(Replies out, Scanner scanner, Database db, ClamdConfig config, DaemonLog log, Mode mode) {
         this.out = out;
+        this.log = log;
         this.scanner = scanner;
         this.db = db;
         this.config = config;
@@ -269,6 +271,9 @@ final class PathScan {
         }
         List<String> names = detectionNames(r, config.alertExceedsMax(), mode == Mode.ALLMATCH);
         if (names.isEmpty()) {
+            if (config.logClean()) {
+                log.info(display + ": OK");
+            }
             return;
         }
         if (mode == Mode.ALLMATCH) {

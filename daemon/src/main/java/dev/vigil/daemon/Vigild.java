@@ -128,7 +128,7 @@ public final class Vigild implements AutoCloseable {
                 c.commandReadTimeoutSeconds(), c.sendBufTimeoutMillis(), c.streamMaxLength(), c.maxScanSize(),
                 c.maxFileSize(), c.maxRecursion(), c.maxFiles(), c.maxScanTimeMillis(), c.maxDirectoryRecursion(),
                 c.followDirectorySymlinks(), c.followFileSymlinks(), c.alertExceedsMax(), c.allowAllMatchScan(),
-                c.extendedDetectionInfo(), c.logFile(), c.logTime(), c.logVerbose(), c.logClean(), true,
+                c.logFile(), c.logTime(), c.logVerbose(), c.logClean(), true,
                 c.pidFile(), c.temporaryDirectory(), c.warnings());
     }
 
