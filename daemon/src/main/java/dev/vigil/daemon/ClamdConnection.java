@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -66,10 +68,11 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
                 if (c == null) {
                     break;
                 }
-                commandDeadline = System.nanoTime() + seconds(server.config().readTimeoutSeconds());
                 if (!execute(c)) {
                     break;
                 }
+                // counted from the end of the command, not its arrival: a long scan must not eat the next deadline
+                commandDeadline = System.nanoTime() + seconds(server.config().readTimeoutSeconds());
                 id++;
             }
         } catch (TimedOut t) {
@@ -357,8 +360,8 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             reply(argument, "ALLMATCHSCAN command disabled by clamd configuration.", "ERROR");
             return;
         }
-        if (cmd == ClamdCommand.MULTISCAN && java.nio.file.Files.isDirectory(java.nio.file.Path.of(argument))
-                && !server.enterMultiscan()) {
+        boolean multi = cmd == ClamdCommand.MULTISCAN && Files.isDirectory(Path.of(argument));
+        if (multi && !server.enterMultiscan()) {
             server.log().warning("Not enough threads for multiscan. Max: " + server.scanner().maxThreads());
             reply(argument, "Not enough threads for multiscan. Increase MaxThreads.", "ERROR");
             return;
@@ -369,8 +372,6 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             case MULTISCAN -> PathScan.Mode.MULTISCAN;
             default -> PathScan.Mode.ALLMATCH;
         };
-        boolean multi = mode == PathScan.Mode.MULTISCAN && java.nio.file.Files.isDirectory(
-                java.nio.file.Path.of(argument));
         try {
             new PathScan(this, server.scanner(), server.holder().current(), server.config(), server.log(), mode)
                     .run(argument);

@@ -68,6 +68,31 @@ public final class Vigild implements AutoCloseable {
         log.info("Limits: Files limit set to " + c.maxFiles() + ".");
     }
 
+    /** {@code java dev.vigil.daemon.Vigild -c FILE [--foreground]}, for running without the vigil launcher. */
+    public static void main(String[] args) {
+        Path config = null;
+        boolean foreground = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c", "--config-file" -> config = i + 1 < args.length ? Path.of(args[++i]) : null;
+                case "-F", "--foreground" -> foreground = true;
+                default -> {
+                    if (args[i].startsWith("--config-file=")) {
+                        config = Path.of(args[i].substring("--config-file=".length()));
+                    } else {
+                        System.err.println("Usage: vigild -c FILE [--foreground]");
+                        System.exit(2);
+                    }
+                }
+            }
+        }
+        if (config == null) {
+            System.err.println("Usage: vigild -c FILE [--foreground]");
+            System.exit(2);
+        }
+        System.exit(run(config, foreground, System.err));
+    }
+
     /**
      * Runs {@code vigild -c FILE} to the end: returns the exit status (0 after SHUTDOWN or a signal, 1 when it could
      * not start). Messages before the log is open go to {@code err}.
