@@ -131,7 +131,7 @@ public final class Vigild implements AutoCloseable {
             }
             try (d) {
                 d.installSignals();
-                Thread hook = new Thread(d.server::requestShutdown, "vigild-shutdown");
+                Thread hook = new Thread(d::close, "vigild-shutdown"); // SIGTERM/SIGINT: stop and clean up
                 Runtime.getRuntime().addShutdownHook(hook);
                 d.server.awaitShutdown();
                 try {
