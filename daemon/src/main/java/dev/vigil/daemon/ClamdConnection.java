@@ -76,7 +76,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
                 id++;
             }
         } catch (TimedOut t) {
-            server.log().verbose("Client " + peer + " timed out");
+            server.log().warning("Client " + peer + ": command read timed out, dropped");
             try {
                 writeRaw("COMMAND READ TIMED OUT\n".getBytes(StandardCharsets.US_ASCII));
             } catch (IOException ignored) {
@@ -120,7 +120,8 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
                         return new Command(text, false, t);
                     }
                     if (in.remaining() >= COMMAND_BUFFER) {
-                        server.log().verbose("Client " + peer + ": command too long, dropped");
+                        server.log().warning("Client " + peer + ": command longer than " + COMMAND_BUFFER
+                                + " bytes, dropped");
                         return null;
                     }
                 } else if (freshPacket) {

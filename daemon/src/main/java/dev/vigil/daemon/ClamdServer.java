@@ -237,7 +237,8 @@ public final class ClamdServer implements AutoCloseable {
                 }
                 long wd = c.writeDeadline;
                 if (wd != 0 && now - wd > 0) {
-                    log.verbose("Client does not read its replies: dropped");
+                    c.writeDeadline = 0; // once
+                    log.warning("Client does not read its replies within SendBufTimeout: dropped");
                     try {
                         c.channel().close();
                     } catch (IOException ignored) {
