@@ -98,8 +98,13 @@ public final class ClamdConfigParser {
         return p.build();
     }
 
+    private static final Set<String> PATHS = Set.of("LocalSocket", "DatabaseDirectory", "LogFile", "PidFile",
+            "TemporaryDirectory");
+
     private void line(String raw, String file, int number) throws ConfigException {
-        String line = stripLeading(raw);
+        int nul = raw.indexOf('\0');
+        // clamd reads lines as C strings: a NUL ends the line's text
+        String line = stripLeading(nul >= 0 ? raw.substring(0, nul) : raw);
         // clamd skips comments and lines of at most two characters counting the newline
         if (line.length() + 1 <= 2 || line.charAt(0) == '#') {
             return;
@@ -136,6 +141,14 @@ public final class ClamdConfigParser {
         }
         if (!valid(type, value)) {
             throw new ConfigException(file + ":" + number + ": Incorrect argument format for option " + name);
+        }
+        if (PATHS.contains(name)) {
+            try {
+                Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ConfigException(file + ":" + number + ": Invalid path for option " + name + ": "
+                        + e.getReason());
+            }
         }
         if (name.equals("User")) {
             warnings.add(file + ":" + number + ": User is ignored: vigild does not change its user; start it as"

@@ -80,6 +80,14 @@ class ClamdConfigParserTest {
     }
 
     @Test
+    void aNulEndsTheLineAsInC() throws Exception {
+        ClamdConfig c = parse("TCPSocket 3310\0garbage\nLocalSocket /tmp/x\0/y\n");
+        assertThat(c.tcpSocket()).isEqualTo(3310);
+        assertThat(c.localSocket()).isEqualTo(Path.of("/tmp/x"));
+        assertThatThrownBy(() -> parse("LocalSocket \"/\f\0tmp/x\"\n")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void hugeNumbersAreClippedNotWrapped() throws Exception {
         ClamdConfig c = parse("MaxThreads 99999999999999\nStreamMaxLength 99999999999999999999G\n");
         assertThat(c.maxThreads()).isEqualTo(Integer.MAX_VALUE);
