@@ -19,6 +19,7 @@ import argparse
 import asyncio
 import os
 import shlex
+import shutil
 import signal
 import socket
 import struct
@@ -208,6 +209,7 @@ def main():
     finally:
         for d in daemons:
             d.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
     print(f"\nINSTREAM load, payload {a.payload_kb} KiB clean + EICAR every {a.infected_every}, "
           f"{a.seconds:g} s per step, MaxThreads {a.threads}, database {a.db}\n")
