@@ -56,6 +56,7 @@ public final class Main {
         cl.addSubcommand(new CommandLine(new ScanCommand(io)));
         cl.addSubcommand(new CommandLine(new YaraCommand(io)));
         cl.addSubcommand(new CommandLine(new CompileCommand(io)));
+        cl.addSubcommand(new CommandLine(new DaemonCommand(io)));
         cl.setOverwrittenOptionsAllowed(true); // clamscan lets a flag be repeated; the last value wins
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));

@@ -1,0 +1,210 @@
+package dev.vigil.daemon;
+
+import dev.vigil.engine.ScanOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * vigild's life cycle, as clamd's main: read clamd.conf, open the log, load the database (no database, no daemon),
+ * bind the sockets, write the PID file, then serve until SHUTDOWN or SIGTERM/SIGINT. SIGHUP reloads the database
+ * (clamd reopens its log on SIGHUP and reloads on SIGUSR2; vigild reloads on both where the JVM lets it handle them).
+ */
+public final class Vigild implements AutoCloseable {
+    private final ClamdConfig config;
+    private final DaemonLog log;
+    private final DatabaseHolder holder;
+    private final Scanner scanner;
+    private final ClamdServer server;
+
+    private Vigild(ClamdConfig config, DaemonLog log, DatabaseHolder holder, Scanner scanner, ClamdServer server) {
+        this.config = config;
+        this.log = log;
+        this.holder = holder;
+        this.scanner = scanner;
+        this.server = server;
+    }
+
+    /**
+     * Starts a daemon from a parsed configuration; returns once it serves.
+     *
+     * @throws DatabaseLoadException when the database cannot be loaded
+     * @throws IOException           when a socket cannot be bound or the PID file written
+     */
+    public static Vigild start(ClamdConfig config, DaemonLog log) throws DatabaseLoadException, IOException {
+        config.warnings().forEach(log::warning);
+        if (!config.foreground()) {
+            log.info("vigild does not detach itself (Foreground no): run it under a supervisor");
+        }
+        DatabaseHolder holder = new DatabaseHolder(config.databaseDirectory(), new DatabaseLoader(config.detectPua()));
+        holder.logTo(log::info);
+        DatabaseHolder.ReloadResult first = holder.reload();
+        if (!first.loaded()) {
+            throw new DatabaseLoadException(first.error(), null);
+        }
+        log.info("Loaded " + first.current().signatureCount() + " signatures from " + config.databaseDirectory()
+                + " in " + first.current().loadMillis() + " ms");
+        logLimits(config, log);
+        Scanner scanner = new Scanner(ScanOptions.DEFAULT.withLimits(config.scanLimits()), config.maxThreads());
+        ClamdServer server = ClamdServer.start(config, holder, scanner, log);
+        if (config.pidFile() != null) {
+            try {
+                Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                server.close();
+                throw new IOException("Can't save PID in file " + config.pidFile() + ": " + e.getMessage(), e);
+            }
+        }
+        return new Vigild(config, log, holder, scanner, server);
+    }
+
+    private static void logLimits(ClamdConfig c, DaemonLog log) {
+        log.info("Limits: Global time limit set to " + c.scanLimits().maxScanTime().toMillis() + " milliseconds.");
+        log.info("Limits: Global size limit set to " + c.maxScanSize() + " bytes.");
+        log.info("Limits: File size limit set to " + c.maxFileSize() + " bytes.");
+        log.info("Limits: Recursion level limit set to " + c.maxRecursion() + ".");
+        log.info("Limits: Files limit set to " + c.maxFiles() + ".");
+    }
+
+    /** {@code java dev.vigil.daemon.Vigild -c FILE [--foreground]}, for running without the vigil launcher. */
+    public static void main(String[] args) {
+        Path config = null;
+        boolean foreground = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "-c", "--config-file" -> config = i + 1 < args.length ? Path.of(args[++i]) : null;
+                case "-F", "--foreground" -> foreground = true;
+                default -> {
+                    if (args[i].startsWith("--config-file=")) {
+                        config = Path.of(args[i].substring("--config-file=".length()));
+                    } else {
+                        System.err.println("Usage: vigild -c FILE [--foreground]");
+                        System.exit(2);
+                    }
+                }
+            }
+        }
+        if (config == null) {
+            System.err.println("Usage: vigild -c FILE [--foreground]");
+            System.exit(2);
+        }
+        System.exit(run(config, foreground, System.err));
+    }
+
+    /**
+     * Runs {@code vigild -c FILE} to the end: returns the exit status (0 after SHUTDOWN or a signal, 1 when it could
+     * not start). Messages before the log is open go to {@code err}.
+     */
+    public static int run(Path configFile, boolean foreground, PrintStream err) {
+        ClamdConfig config;
+        try {
+            config = ClamdConfigParser.parse(configFile);
+        } catch (IOException e) {
+            err.println("ERROR: Can't open/parse the config file " + configFile + ": " + Errno.text(e));
+            return 1;
+        } catch (ConfigException e) {
+            err.println("ERROR: " + e.getMessage());
+            return 1;
+        }
+        if (foreground && !config.foreground()) {
+            config = withForeground(config);
+        }
+        DaemonLog log;
+        try {
+            log = DaemonLog.open(config, err);
+        } catch (IOException e) {
+            err.println("ERROR: Can't open the log file " + config.logFile() + ": " + Errno.text(e));
+            return 1;
+        }
+        try (log) {
+            Vigild d;
+            try {
+                d = start(config, log);
+            } catch (DatabaseLoadException e) {
+                log.error(e.getMessage());
+                return 1;
+            } catch (IOException | RuntimeException e) {
+                log.error(e.getMessage());
+                return 1;
+            }
+            try (d) {
+                d.installSignals();
+                Thread hook = new Thread(d::close, "vigild-shutdown"); // SIGTERM/SIGINT: stop and clean up
+                Runtime.getRuntime().addShutdownHook(hook);
+                d.server.awaitShutdown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException alreadyExiting) {
+                    // the JVM is exiting because of a signal; the hook has done its work
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+    }
+
+    private static ClamdConfig withForeground(ClamdConfig c) {
+        return new ClamdConfig(c.tcpSocket(), c.tcpAddrs(), c.localSocket(), c.localSocketMode(),
+                c.fixStaleSocket(), c.databaseDirectory(), c.detectPua(), c.maxThreads(), c.maxQueue(),
+                c.maxConnectionQueueLength(), c.idleTimeoutSeconds(), c.readTimeoutSeconds(),
+                c.commandReadTimeoutSeconds(), c.sendBufTimeoutMillis(), c.streamMaxLength(), c.maxScanSize(),
+                c.maxFileSize(), c.maxRecursion(), c.maxFiles(), c.maxScanTimeMillis(), c.maxDirectoryRecursion(),
+                c.followDirectorySymlinks(), c.followFileSymlinks(), c.alertExceedsMax(), c.allowAllMatchScan(),
+                c.logFile(), c.logTime(), c.logVerbose(), c.logClean(), true,
+                c.pidFile(), c.temporaryDirectory(), c.warnings());
+    }
+
+    /**
+     * SIGHUP (and SIGUSR2 where the JVM does not use it itself) reload the database. sun.misc.Signal is the only way
+     * a Java program can catch these; where it is unavailable the daemon runs without, and says so.
+     */
+    @SuppressWarnings("removal")
+    void installSignals() {
+        for (String name : new String[]{"HUP", "USR2"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    log.info("SIG" + name + " caught: reloading the database");
+                    holder.reloadInBackground();
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+                log.verbose("SIG" + name + " cannot be handled here: " + e.getMessage());
+            }
+        }
+    }
+
+    public ClamdServer server() {
+        return server;
+    }
+
+    public DatabaseHolder holder() {
+        return holder;
+    }
+
+    public Scanner scanner() {
+        return scanner;
+    }
+
+    public ClamdConfig config() {
+        return config;
+    }
+
+    public DaemonLog log() {
+        return log;
+    }
+
+    /** Stops serving and removes the PID file. */
+    @Override
+    public void close() {
+        server.close();
+        if (config.pidFile() != null) {
+            try {
+                Files.deleteIfExists(config.pidFile());
+            } catch (IOException e) {
+                log.warning("Can't remove the PID file: " + e.getMessage());
+            }
+        }
+    }
+}
