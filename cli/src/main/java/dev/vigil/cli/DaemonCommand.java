@@ -1,5 +1,10 @@
 package dev.vigil.cli;
 
+import dev.vigil.daemon.http.HttpApiConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+
 import dev.vigil.daemon.Vigild;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +27,14 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Stay in the foreground (vigild never detaches itself; accepted for clamd's sake).")
     boolean foreground;
 
+    @Option(names = "--http", paramLabel = "[ADDR:]PORT",
+            description = "Also serve the HTTP/JSON API (docs/http-api.md) on ADDR:PORT; ADDR defaults to 127.0.0.1.")
+    String http;
+
+    @Option(names = "--http-token-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer TOKEN' on the HTTP API, TOKEN being FILE's first line.")
+    Path httpTokenFile;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -32,6 +45,31 @@ final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         io.out().flush();
-        return Vigild.run(io.cwd().resolve(config), foreground, io.err());
+        HttpApiConfig httpConfig = null;
+        if (http != null) {
+            try {
+                httpConfig = httpConfig();
+            } catch (IOException | IllegalArgumentException e) {
+                io.err().print("ERROR: --http: " + e.getMessage() + "\n");
+                return 1;
+            }
+        }
+        return Vigild.run(io.cwd().resolve(config), foreground, io.err(), httpConfig);
+    }
+
+    private HttpApiConfig httpConfig() throws IOException {
+        int colon = http.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : http.substring(0, colon);
+        int port = Integer.parseInt(http.substring(colon + 1));
+        HttpApiConfig.Builder b = HttpApiConfig.builder().bindAddress(InetAddress.getByName(host)).port(port)
+                .engineVersion(VigilVersion.get());
+        if (httpTokenFile != null) {
+            String token = Files.readAllLines(io.cwd().resolve(httpTokenFile)).stream().findFirst().orElse("").strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("the token file is empty");
+            }
+            b.token(token);
+        }
+        return b.build();
     }
 }

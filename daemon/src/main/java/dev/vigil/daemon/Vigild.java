@@ -1,5 +1,7 @@
 package dev.vigil.daemon;
 
+import dev.vigil.daemon.http.HttpApiConfig;
+import dev.vigil.daemon.http.HttpApiServer;
 import dev.vigil.engine.ScanOptions;
 
 import java.io.IOException;
@@ -18,6 +20,8 @@ public final class Vigild implements AutoCloseable {
     private final DatabaseHolder holder;
     private final Scanner scanner;
     private final ClamdServer server;
+    /** The HTTP/JSON API, when asked for; it shares the database holder, so one reload serves both. */
+    private volatile HttpApiServer http;
 
     private Vigild(ClamdConfig config, DaemonLog log, DatabaseHolder holder, Scanner scanner, ClamdServer server) {
         this.config = config;
@@ -25,6 +29,14 @@ public final class Vigild implements AutoCloseable {
         this.holder = holder;
         this.scanner = scanner;
         this.server = server;
+    }
+
+    /** Starts the HTTP/JSON API beside the clamd sockets. */
+    public HttpApiServer startHttp(HttpApiConfig httpConfig) throws IOException {
+        HttpApiServer s = new HttpApiServer(httpConfig, new HolderScanBackend(holder, scanner.options())).start();
+        http = s;
+        log.info("HTTP API listening on " + s.baseUri());
+        return s;
     }
 
     /**
@@ -98,6 +110,11 @@ public final class Vigild implements AutoCloseable {
      * not start). Messages before the log is open go to {@code err}.
      */
     public static int run(Path configFile, boolean foreground, PrintStream err) {
+        return run(configFile, foreground, err, null);
+    }
+
+    /** As {@link #run(Path, boolean, PrintStream)}, also serving the HTTP/JSON API when {@code http} is not null. */
+    public static int run(Path configFile, boolean foreground, PrintStream err, HttpApiConfig http) {
         ClamdConfig config;
         try {
             config = ClamdConfigParser.parse(configFile);
@@ -130,6 +147,14 @@ public final class Vigild implements AutoCloseable {
                 return 1;
             }
             try (d) {
+                if (http != null) {
+                    try {
+                        d.startHttp(http);
+                    } catch (IOException | RuntimeException e) {
+                        log.error("Can't start the HTTP API: " + e.getMessage());
+                        return 1;
+                    }
+                }
                 d.installSignals();
                 Thread hook = new Thread(d::close, "vigild-shutdown"); // SIGTERM/SIGINT: stop and clean up
                 Runtime.getRuntime().addShutdownHook(hook);
@@ -198,6 +223,10 @@ public final class Vigild implements AutoCloseable {
     /** Stops serving and removes the PID file. */
     @Override
     public void close() {
+        HttpApiServer h = http;
+        if (h != null) {
+            h.close();
+        }
         server.close();
         if (config.pidFile() != null) {
             try {

@@ -1,0 +1,63 @@
+package dev.vigil.daemon;
+
+import dev.vigil.daemon.http.HttpApiConfig;
+import dev.vigil.daemon.http.HttpApiServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * vigild with its HTTP API: both front ends share one database holder, so a file found over the clamd socket is found
+ * over HTTP, and a reload through either serves both.
+ */
+class VigildHttpTest {
+
+    private static HttpResponse<String> post(HttpClient client, URI uri, byte[] body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void httpAndClamdServeTheSameDatabaseAndReloads(@TempDir Path work) throws Exception {
+        Path db = Fixtures.database(work.resolve("db"));
+        try (Vigild d = Fixtures.vigild(work.resolve("run"), db, "")) {
+            HttpApiServer http = d.startHttp(HttpApiConfig.builder().bindAddress(InetAddress.getLoopbackAddress())
+                    .port(0).token("secret-token").build());
+            HttpClient client = HttpClient.newHttpClient();
+            String clamd = new String(Fixtures.exchange(Fixtures.tcp(d),
+                    Fixtures.concat(Fixtures.ascii("zINSTREAM\0"), Fixtures.chunk(Fixtures.EICAR), new byte[4]),
+                    Duration.ofSeconds(30)), java.nio.charset.StandardCharsets.US_ASCII);
+            HttpResponse<String> scan = post(client, http.baseUri().resolve("/v1/scan"), Fixtures.EICAR, null);
+            assertThat(clamd).contains("Eicar-Test-Signature-NDB.UNOFFICIAL FOUND");
+            assertThat(scan.statusCode()).isEqualTo(200);
+            assertThat(scan.body()).contains("\"FOUND\"").contains("Eicar-Test-Signature-NDB.UNOFFICIAL");
+
+            // a new signature, loaded through the HTTP API, is seen by the clamd socket too
+            byte[] marker = "vigild http reload marker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Files.writeString(db.resolve("extra.ndb"), "Reload-Marker:0:*:"
+                    + java.util.HexFormat.of().formatHex(marker) + "\n");
+            HttpResponse<String> reload = post(client, http.baseUri().resolve("/v1/reload"), new byte[0],
+                    "secret-token");
+            assertThat(reload.statusCode()).isEqualTo(200);
+            String after = new String(Fixtures.exchange(Fixtures.tcp(d),
+                    Fixtures.concat(Fixtures.ascii("zINSTREAM\0"), Fixtures.chunk(marker), new byte[4]),
+                    Duration.ofSeconds(30)), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(after).contains("Reload-Marker.UNOFFICIAL FOUND");
+            assertThat(d.holder().reloadCount()).isEqualTo(2);
+        }
+    }
+}
