@@ -4,6 +4,7 @@ import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.mail.EncodedTextUnpacker;
 import dev.vigil.unpack.mail.MailUnpacker;
 import dev.vigil.unpack.mail.TnefUnpacker;
+import dev.vigil.unpack.ole2.Ole2Unpacker;
 
 import java.util.List;
 
@@ -13,6 +14,7 @@ public final class DocumentUnpackers {
     }
 
     public static List<Unpacker> all() {
-        return List.of(new MailUnpacker(), new EncodedTextUnpacker(), new TnefUnpacker());
+        return List.of(new MailUnpacker(), new EncodedTextUnpacker(), new TnefUnpacker(),
+                new Ole2Unpacker());
     }
 }
