@@ -5,6 +5,7 @@ import dev.vigil.unpack.mail.EncodedTextUnpacker;
 import dev.vigil.unpack.mail.MailUnpacker;
 import dev.vigil.unpack.mail.TnefUnpacker;
 import dev.vigil.unpack.ole2.Ole2Unpacker;
+import dev.vigil.unpack.pdf.PdfUnpacker;
 
 import java.util.List;
 
@@ -15,6 +16,6 @@ public final class DocumentUnpackers {
 
     public static List<Unpacker> all() {
         return List.of(new MailUnpacker(), new EncodedTextUnpacker(), new TnefUnpacker(),
-                new Ole2Unpacker());
+                new Ole2Unpacker(), new PdfUnpacker());
     }
 }

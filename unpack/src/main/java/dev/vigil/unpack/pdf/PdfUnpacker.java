@@ -1,0 +1,324 @@
+package dev.vigil.unpack.pdf;
+
+import dev.vigil.engine.filetype.FileType;
+import dev.vigil.engine.io.ScanInput;
+import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.Unpacker;
+import dev.vigil.unpack.documents.BoundedBuffer;
+import dev.vigil.unpack.documents.Emitter;
+import dev.vigil.unpack.documents.OutputLimitException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PDF (CL_TYPE_PDF): every stream, decoded through its filter chain (Flate, ASCIIHex, ASCII85, LZW, RunLength), is
+ * a child (embedded files are streams too), and so is every JavaScript string ({@code /JS}), including those
+ * inside object streams. Objects are found by scanning for {@code n g obj} rather than trusting the xref table, as
+ * ClamAV does, so damaged and incrementally updated files are read too.
+ */
+public final class PdfUnpacker implements Unpacker {
+    static final String TYPE = "CL_TYPE_PDF";
+    /** Longest filter chain decoded; longer chains are filter loops in all but name. */
+    static final int MAX_FILTERS = 16;
+    private static final byte[] OBJ = "obj".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STREAM = "stream".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENDSTREAM = "endstream".getBytes(StandardCharsets.US_ASCII);
+
+    @Override
+    public String name() {
+        return "pdf";
+    }
+
+    @Override
+    public boolean accepts(FileType type, ScanInput input) {
+        return TYPE.equals(type.name());
+    }
+
+    @Override
+    public void unpack(ScanInput input, ChildSink sink) throws IOException {
+        Emitter out = new Emitter(sink, TYPE);
+        byte[] data = out.readAll(input);
+        long budget = sink.limits().maxScanSize() <= 0 ? Long.MAX_VALUE : sink.limits().maxScanSize();
+        try {
+            new Walk(data, out, budget).run();
+        } catch (Emitter.Stopped stop) {
+            // the sink has what it needs
+        }
+    }
+
+    /** The state of one extraction. */
+    private static final class Walk {
+        private final byte[] d;
+        private final Emitter out;
+        private long budget;
+        private Map<Long, Integer> index;
+
+        Walk(byte[] d, Emitter out, long budget) {
+            this.d = d;
+            this.out = out;
+            this.budget = budget;
+        }
+
+        void run() throws IOException {
+            int pos = 0;
+            while (pos < d.length) {
+                int at = indexOf(d, OBJ, pos, d.length);
+                if (at < 0) {
+                    return;
+                }
+                long number = objectNumber(at);
+                if (number < 0) {
+                    pos = at + 3;
+                    continue;
+                }
+                pos = object(number, at + 3);
+                if (budget <= 0) {
+                    out.limit("MaxScanSize", "PDF decoded data exceeds the scan size budget");
+                    return;
+                }
+            }
+        }
+
+        /** The object number when {@code obj} at {@code at} ends an {@code n g obj} header, else -1. */
+        private long objectNumber(int at) {
+            if (at + 3 < d.length && !PdfObjects.isWhite(d[at + 3] & 0xff) && !PdfObjects.isDelimiter(d[at + 3])) {
+                return -1;
+            }
+            int i = at - 1;
+            int ws = 0;
+            while (i >= 0 && PdfObjects.isWhite(d[i] & 0xff) && ws < 8) {
+                i--;
+                ws++;
+            }
+            if (ws == 0) {
+                return -1;
+            }
+            int genEnd = i + 1;
+            while (i >= 0 && d[i] >= '0' && d[i] <= '9' && genEnd - i < 8) {
+                i--;
+            }
+            if (i + 1 == genEnd) {
+                return -1;
+            }
+            ws = 0;
+            while (i >= 0 && PdfObjects.isWhite(d[i] & 0xff) && ws < 8) {
+                i--;
+                ws++;
+            }
+            if (ws == 0) {
+                return -1;
+            }
+            int numEnd = i + 1;
+            while (i >= 0 && d[i] >= '0' && d[i] <= '9' && numEnd - i < 12) {
+                i--;
+            }
+            if (i + 1 == numEnd) {
+                return -1;
+            }
+            return Long.parseLong(new String(d, i + 1, numEnd - i - 1, StandardCharsets.US_ASCII));
+        }
+
+        /** Handles the object whose value starts at {@code from}; returns where scanning continues. */
+        private int object(long number, int from) throws IOException {
+            PdfObjects p = new PdfObjects(d, from, d.length);
+            Object v = p.value();
+            if (!(v instanceof Map<?, ?> dict)) {
+                return Math.max(p.pos, from);
+            }
+            javaScript(dict, "obj-" + number, 0);
+            p.skipWhite();
+            if (!startsWith(d, p.pos, STREAM)) {
+                return p.pos;
+            }
+            int start = p.pos + STREAM.length;
+            if (start < d.length && d[start] == '\r') {
+                start++;
+            }
+            if (start < d.length && d[start] == '\n') {
+                start++;
+            }
+            int end = streamEnd(dict, start);
+            stream(number, dict, start, end);
+            return end;
+        }
+
+        private int streamEnd(Map<?, ?> dict, int start) {
+            long declared = -1;
+            Object len = dict.get("Length");
+            if (len instanceof Long l) {
+                declared = l;
+            } else if (len instanceof PdfObjects.Ref r) {
+                declared = resolveNumber(r.number());
+            }
+            if (declared >= 0 && declared <= d.length - start) {
+                PdfObjects after = new PdfObjects(d, (int) (start + declared), d.length);
+                after.skipWhite();
+                if (startsWith(d, after.pos, ENDSTREAM)) {
+                    return (int) (start + declared);
+                }
+            }
+            int e = indexOf(d, ENDSTREAM, start, d.length);
+            if (e < 0) {
+                return d.length;
+            }
+            if (e > start && d[e - 1] == '\n') {
+                e--;
+            }
+            if (e > start && d[e - 1] == '\r') {
+                e--;
+            }
+            return e;
+        }
+
+        private long resolveNumber(long objectNumber) {
+            if (index == null) {
+                index = new HashMap<>();
+                int pos = 0;
+                while (true) {
+                    int at = indexOf(d, OBJ, pos, d.length);
+                    if (at < 0) {
+                        break;
+                    }
+                    long n = objectNumber(at);
+                    if (n >= 0) {
+                        index.put(n, at + 3);
+                    }
+                    pos = at + 3;
+                }
+            }
+            Integer at = index.get(objectNumber);
+            if (at == null) {
+                return -1;
+            }
+            PdfObjects p = new PdfObjects(d, at, d.length);
+            return p.value() instanceof Long l ? l : -1;
+        }
+
+        private void stream(long number, Map<?, ?> dict, int start, int end) throws IOException {
+            List<Object> filters = asList(dict.get("Filter"));
+            if (filters.isEmpty()) {
+                filters = asList(dict.get("F")); // inline-image style abbreviation
+                if (!(dict.get("F") instanceof String)) {
+                    filters = List.of();
+                }
+            }
+            List<Object> parms = asList(dict.get("DecodeParms"));
+            String name = "obj-" + number;
+            byte[] cur = d;
+            int from = start;
+            int to = end;
+            int applied = 0;
+            for (int k = 0; k < filters.size(); k++) {
+                String filter = filters.get(k) instanceof String s ? PdfFilters.canonical(s) : null;
+                if (filter == null) {
+                    break; // image codecs and unknown filters: the data is offered as it stands
+                }
+                if (applied == MAX_FILTERS) {
+                    out.limit("PdfFilterChain", name + " has more than " + MAX_FILTERS + " filters");
+                    break;
+                }
+                BoundedBuffer buf = new BoundedBuffer(Math.min(out.maxObject(), budget));
+                try {
+                    PdfFilters.decode(filter, cur, from, to, earlyChange(parms, k), buf);
+                } catch (OutputLimitException e) {
+                    out.limit(e.cap() < out.maxObject() ? "MaxScanSize" : "MaxFileSize",
+                            name + " decodes to more than " + e.cap() + " bytes");
+                    budget -= buf.length();
+                    return;
+                }
+                budget -= buf.length();
+                cur = buf.array();
+                from = 0;
+                to = buf.length();
+                applied++;
+            }
+            if (to > from) {
+                out.emit(name, cur, from, to - from);
+            }
+            if ("ObjStm".equals(dict.get("Type")) && applied == filters.size()) {
+                objectStream(name, cur, from, to);
+            }
+        }
+
+        /** Objects packed in an object stream: only their JavaScript needs extracting. */
+        private void objectStream(String name, byte[] s, int from, int to) throws IOException {
+            PdfObjects p = new PdfObjects(s, from, to);
+            int guard = 0;
+            while (p.pos < to && guard++ < 1_000_000) {
+                int before = p.pos;
+                Object v = p.value();
+                if (v instanceof Map<?, ?> m) {
+                    javaScript(m, name, 0);
+                }
+                if (p.pos == before) {
+                    p.pos++;
+                }
+            }
+        }
+
+        private void javaScript(Object v, String name, int depth) throws IOException {
+            if (depth > 32) {
+                return;
+            }
+            if (v instanceof Map<?, ?> m) {
+                Object js = m.get("JS");
+                if (js instanceof byte[] b && b.length > 0) {
+                    out.emit(name + "/js", b);
+                }
+                for (Object o : m.values()) {
+                    if (o instanceof Map<?, ?> || o instanceof List<?>) {
+                        javaScript(o, name, depth + 1);
+                    }
+                }
+            } else if (v instanceof List<?> l) {
+                for (Object o : l) {
+                    if (o instanceof Map<?, ?> || o instanceof List<?>) {
+                        javaScript(o, name, depth + 1);
+                    }
+                }
+            }
+        }
+
+        private static int earlyChange(List<Object> parms, int k) {
+            Object p = parms.size() == 1 ? parms.get(0) : k < parms.size() ? parms.get(k) : null;
+            if (p instanceof Map<?, ?> m && m.get("EarlyChange") instanceof Long l) {
+                return l == 0 ? 0 : 1;
+            }
+            return 1;
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<Object> asList(Object v) {
+            if (v == null) {
+                return List.of();
+            }
+            return v instanceof List<?> l ? (List<Object>) l : List.of(v);
+        }
+    }
+
+    static boolean startsWith(byte[] d, int at, byte[] word) {
+        if (at < 0 || at + word.length > d.length) {
+            return false;
+        }
+        for (int k = 0; k < word.length; k++) {
+            if (d[at + k] != word[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int indexOf(byte[] d, byte[] word, int from, int to) {
+        byte first = word[0];
+        for (int i = Math.max(0, from); i + word.length <= to; i++) {
+            if (d[i] == first && startsWith(d, i, word)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
