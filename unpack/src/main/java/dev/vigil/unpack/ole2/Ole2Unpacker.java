@@ -73,7 +73,7 @@ public final class Ole2Unpacker implements Unpacker {
      * An embedded package: a total size, then (when the stream is larger than that size says) a type word, the
      * label, the source path, 8 bytes, the temporary path and the payload size before the payload.
      */
-    static byte[] ole10Payload(byte[] s) {
+    public static byte[] ole10Payload(byte[] s) {
         if (s.length < 4) {
             return null;
         }
