@@ -199,7 +199,7 @@ public final class MimeParser {
             } else if (enc.contains("binhex") && binhex(from, to, name)) {
                 return;
             } else {
-                buf.put(d, from, to - from);
+                TextCodecs.lines(d, from, to, buf);
                 text = true;
             }
         } catch (OutputLimitException e) {

@@ -59,41 +59,59 @@ public final class TextCodecs {
         return b >= 'a' && b <= 'f' ? b - 'a' + 10 : -1;
     }
 
-    /** Decodes quoted-printable from {@code src[from, to)}: {@code =XX} escapes and soft line breaks. */
+    /**
+     * Decodes quoted-printable from {@code src[from, to)} line by line, as ClamAV does: {@code =XX} escapes, soft
+     * line breaks joined, and every hard line (the last one too) ending in a single '\n'.
+     */
     public static void quotedPrintable(byte[] src, int from, int to, BoundedBuffer out)
             throws OutputLimitException {
-        int i = from;
-        while (i < to) {
-            int b = src[i] & 0xff;
-            if (b != '=') {
-                out.put(b);
-                i++;
-                continue;
-            }
-            // "=" then optional trailing blanks then a line end is a soft break.
-            int j = i + 1;
-            while (j < to && (src[j] == ' ' || src[j] == '\t')) {
-                j++;
-            }
-            if (j >= to || src[j] == '\r' || src[j] == '\n') {
-                if (j < to && src[j] == '\r') {
+        int pos = from;
+        while (pos < to) {
+            int end = lineEnd(src, pos, to);
+            int stop = trimCr(src, pos, end);
+            boolean soft = false;
+            int i = pos;
+            while (i < stop) {
+                int b = src[i] & 0xff;
+                if (b != '=') {
+                    out.put(b);
+                    i++;
+                    continue;
+                }
+                int j = i + 1;
+                while (j < stop && (src[j] == ' ' || src[j] == '\t')) {
                     j++;
                 }
-                if (j < to && src[j] == '\n') {
-                    j++;
+                if (j == stop) {
+                    soft = true;
+                    break;
                 }
-                i = j;
-                continue;
+                int hi = i + 2 < stop ? hex(src[i + 1]) : -1;
+                int lo = i + 2 < stop ? hex(src[i + 2]) : -1;
+                if (hi >= 0 && lo >= 0) {
+                    out.put(hi << 4 | lo);
+                    i += 3;
+                } else {
+                    out.put('=');
+                    i++;
+                }
             }
-            int hi = i + 2 < to ? hex(src[i + 1]) : -1;
-            int lo = i + 2 < to ? hex(src[i + 2]) : -1;
-            if (hi >= 0 && lo >= 0) {
-                out.put(hi << 4 | lo);
-                i += 3;
-            } else {
-                out.put('=');
-                i++;
+            if (!soft) {
+                out.put('\n');
             }
+            pos = end + 1;
+        }
+    }
+
+    /** Copies text lines from {@code src[from, to)}, each ending in a single '\n' (ClamAV's un-encoded parts). */
+    public static void lines(byte[] src, int from, int to, BoundedBuffer out) throws OutputLimitException {
+        int pos = from;
+        while (pos < to) {
+            int end = lineEnd(src, pos, to);
+            int stop = trimCr(src, pos, end);
+            out.put(src, pos, stop - pos);
+            out.put('\n');
+            pos = end + 1;
         }
     }
 

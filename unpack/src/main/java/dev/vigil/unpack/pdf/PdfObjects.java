@@ -219,7 +219,13 @@ final class PdfObjects {
         return negative ? -v : v;
     }
 
+    /** When set, literal strings come back as their raw bytes between the parentheses (ClamAV's JS dump). */
+    boolean rawLiterals;
+
     private byte[] literalString() {
+        if (rawLiterals) {
+            return rawLiteral();
+        }
         pos++;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int depth = 1;
@@ -262,6 +268,22 @@ final class PdfObjects {
             out.write(b);
         }
         return out.toByteArray();
+    }
+
+    private byte[] rawLiteral() {
+        int start = ++pos;
+        int depth = 1;
+        while (pos < end) {
+            int b = d[pos++] & 0xff;
+            if (b == '\\') {
+                pos++;
+            } else if (b == '(') {
+                depth++;
+            } else if (b == ')' && --depth == 0) {
+                return java.util.Arrays.copyOfRange(d, start, pos - 1);
+            }
+        }
+        return java.util.Arrays.copyOfRange(d, start, Math.min(pos, end));
     }
 
     private byte[] hexString() {

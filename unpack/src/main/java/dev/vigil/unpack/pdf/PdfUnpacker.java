@@ -125,6 +125,7 @@ public final class PdfUnpacker implements Unpacker {
         /** Handles the object whose value starts at {@code from}; returns where scanning continues. */
         private int object(long number, int from) throws IOException {
             PdfObjects p = new PdfObjects(d, from, d.length);
+            p.rawLiterals = true;
             Object v = p.value();
             if (!(v instanceof Map<?, ?> dict)) {
                 return Math.max(p.pos, from);
@@ -134,44 +135,149 @@ public final class PdfUnpacker implements Unpacker {
             if (!startsWith(d, p.pos, STREAM)) {
                 return p.pos;
             }
-            int start = p.pos + STREAM.length;
-            if (start < d.length && d[start] == '\r') {
+            int keyword = p.pos;
+            int start = keyword + STREAM.length;
+            // Where the data starts and ends, the way ClamAV finds them (its quirks decide the exact bytes).
+            if (start + 1 < d.length && d[start] == '\r' && d[start + 1] == '\n') {
+                start += 2;
+                if (start + 2 < d.length && d[start] == '\n') {
+                    start++;
+                }
+            } else if (start < d.length && d[start] == '\n') {
                 start++;
             }
-            if (start < d.length && d[start] == '\n') {
-                start++;
+            int endstream = indexOf(d, ENDSTREAM, start, d.length);
+            int streamSize = (endstream < 0 ? d.length : endstream) - start;
+            long length = declaredLength(from, keyword);
+            boolean flate = filterNames(dict).contains("FlateDecode");
+            if (length > streamSize) {
+                length = streamSize;
             }
-            int end = streamEnd(dict, start);
-            stream(number, dict, start, end);
-            return end;
+            if (!flate && length == 0) {
+                // ClamAV trims a final line break here, but tests the byte at object start + stream size.
+                length = streamSize;
+                int q = from + streamSize - 1;
+                if (length > 0 && q >= 0 && q < d.length) {
+                    if (d[q] == '\n') {
+                        length--;
+                        if (length > 0 && q - 1 >= 0 && d[q - 1] == '\r') {
+                            length--;
+                        }
+                    } else if (d[q] == '\r') {
+                        length--;
+                    }
+                }
+            } else if (streamSize > length + 2) {
+                length = streamSize;
+            }
+            if (length == 0) {
+                length = streamSize;
+            }
+            if (dumped(dict)) {
+                stream(number, dict, start, start + (int) length);
+            }
+            return endstream < 0 ? d.length : endstream + ENDSTREAM.length;
         }
 
-        private int streamEnd(Map<?, ?> dict, int start) {
-            long declared = -1;
-            Object len = dict.get("Length");
-            if (len instanceof Long l) {
-                declared = l;
-            } else if (len instanceof PdfObjects.Ref r) {
-                declared = resolveNumber(r.number());
+        /**
+         * ClamAV's reading of {@code /Length}: a number; when a space follows it must be a generation number
+         * (else the length counts as unknown, 0), and {@code n g R} is resolved to the referenced integer.
+         */
+        private long declaredLength(int dictStart, int dictEnd) {
+            int i = indexOf(d, "/Length".getBytes(StandardCharsets.US_ASCII), dictStart, dictEnd);
+            if (i < 0) {
+                return 0;
             }
-            if (declared >= 0 && declared <= d.length - start) {
-                PdfObjects after = new PdfObjects(d, (int) (start + declared), d.length);
-                after.skipWhite();
-                if (startsWith(d, after.pos, ENDSTREAM)) {
-                    return (int) (start + declared);
+            i += 7;
+            while (i < dictEnd && PdfObjects.isWhite(d[i] & 0xff)) {
+                i++;
+            }
+            long n = digits(i, dictEnd);
+            if (n < 0) {
+                return 0;
+            }
+            while (i < dictEnd && d[i] >= '0' && d[i] <= '9') {
+                i++;
+            }
+            if (i >= dictEnd || d[i] != ' ') {
+                return n;
+            }
+            i++;
+            while (i < dictEnd && PdfObjects.isWhite(d[i] & 0xff)) {
+                i++;
+            }
+            if (digits(i, dictEnd) < 0) {
+                return 0;
+            }
+            while (i < dictEnd && d[i] >= '0' && d[i] <= '9') {
+                i++;
+            }
+            if (i + 1 < dictEnd && d[i] == ' ' && d[i + 1] == 'R') {
+                long v = resolveNumber(n);
+                return Math.max(0, v);
+            }
+            return n;
+        }
+
+        private long digits(int i, int end) {
+            long v = 0;
+            int k = i;
+            while (k < end && d[k] >= '0' && d[k] <= '9' && k - i < 18) {
+                v = v * 10 + (d[k] - '0');
+                k++;
+            }
+            return k == i ? -1 : v;
+        }
+
+        /**
+         * ClamAV extracts a stream only when it has no filter, or a filter or role worth scanning (Flate, hex,
+         * ASCII85, JPEG, an embedded file, JavaScript, actions); images other than JPEG are never extracted.
+         */
+        private static boolean dumped(Map<?, ?> dict) {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            collectNames(dict, names, 0);
+            java.util.Set<String> filters = filterNames(dict);
+            boolean dct = filters.contains("DCTDecode") || filters.contains("DCT")
+                    || filters.contains("JBIG2Decode");
+            if (names.contains("Image") && !dct) {
+                return false;
+            }
+            if (!dict.containsKey("Filter")) {
+                return true;
+            }
+            return dct || filters.contains("FlateDecode") || filters.contains("ASCIIHexDecode")
+                    || filters.contains("ASCII85Decode") || names.contains("EmbeddedFile")
+                    || names.contains("JavaScript") || names.contains("JS") || names.contains("OpenAction")
+                    || names.contains("Launch");
+        }
+
+        private static java.util.Set<String> filterNames(Map<?, ?> dict) {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            for (Object f : asList(dict.get("Filter"))) {
+                if (f instanceof String s) {
+                    String c = PdfFilters.canonical(s);
+                    out.add(c == null ? s : c);
                 }
             }
-            int e = indexOf(d, ENDSTREAM, start, d.length);
-            if (e < 0) {
-                return d.length;
+            return out;
+        }
+
+        private static void collectNames(Object v, java.util.Set<String> out, int depth) {
+            if (depth > 32) {
+                return;
             }
-            if (e > start && d[e - 1] == '\n') {
-                e--;
+            if (v instanceof Map<?, ?> m) {
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    out.add((String) e.getKey());
+                    collectNames(e.getValue(), out, depth + 1);
+                }
+            } else if (v instanceof List<?> l) {
+                for (Object o : l) {
+                    collectNames(o, out, depth + 1);
+                }
+            } else if (v instanceof String s) {
+                out.add(s);
             }
-            if (e > start && d[e - 1] == '\r') {
-                e--;
-            }
-            return e;
         }
 
         private long resolveNumber(long objectNumber) {
@@ -247,6 +353,7 @@ public final class PdfUnpacker implements Unpacker {
         /** Objects packed in an object stream: only their JavaScript needs extracting. */
         private void objectStream(String name, byte[] s, int from, int to) throws IOException {
             PdfObjects p = new PdfObjects(s, from, to);
+            p.rawLiterals = true;
             int guard = 0;
             while (p.pos < to && guard++ < 1_000_000) {
                 int before = p.pos;

@@ -41,6 +41,8 @@ final class Harness {
     /** The standard anti-virus test string, assembled so that this source file is not itself flagged. */
     static final byte[] EICAR = ("X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + "EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*")
             .getBytes(StandardCharsets.US_ASCII);
+    /** A JavaScript snippet with a hash signature of its own (PDF /JS strings are dumped verbatim). */
+    static final byte[] JS = "app.alert('Vigil PDF JavaScript test');".getBytes(StandardCharsets.US_ASCII);
     private static final String XOR_KEY = "bhcftqarohcdiayfohalohkgmoefxrrgfnczssgybajvkzjaahpfrlqsratkhhfvpxytculmwg"
             + "mtyzujlbjlgrhtwxhzpjazlibbwepffyjyfkjwzyofgpopoueurinpdujkphxwhnaxfkaiwrpzdqsnwughtejr";
 
@@ -58,17 +60,21 @@ final class Harness {
     static synchronized String eicarHdb() {
         if (eicarDb == null) {
             try {
-                byte[] md5 = MessageDigest.getInstance("MD5").digest(EICAR);
-                StringBuilder hex = new StringBuilder();
-                for (byte b : md5) {
-                    hex.append(String.format("%02x", b));
-                }
-                eicarDb = hex + ":" + EICAR.length + ":Vigil-Test-Eicar\n";
+                eicarDb = hashLine(EICAR, "Vigil-Test-Eicar") + hashLine(JS, "Vigil-Test-Js");
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
         return eicarDb;
+    }
+
+    private static String hashLine(byte[] data, String name) throws Exception {
+        byte[] md5 = MessageDigest.getInstance("MD5").digest(data);
+        StringBuilder hex = new StringBuilder();
+        for (byte b : md5) {
+            hex.append(String.format("%02x", b));
+        }
+        return hex + ":" + data.length + ":" + name + "\n";
     }
 
     static synchronized Engine engine() throws Exception {
