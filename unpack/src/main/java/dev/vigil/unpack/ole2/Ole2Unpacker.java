@@ -15,11 +15,15 @@ import java.util.Arrays;
 /**
  * OLE2 compound files (CL_TYPE_MSOLE2: legacy Office, MSI, ...). Every stream is a child; so are the payload of
  * {@code \1Ole10Native} streams (embedded packages), the zlib-compressed embedded objects of PowerPoint's
- * {@code PowerPoint Document} stream, and the decompressed source of every VBA module, as ClamAV extracts them.
+ * {@code PowerPoint Document} stream, and each VBA project as one text holding every module's decompressed source
+ * (ClamAV 1.4 scans such a project listing rather than the bare sources).
  */
 public final class Ole2Unpacker implements Unpacker {
     static final String TYPE = "CL_TYPE_MSOLE2";
     private static final int PPT_EXTERNAL_OLE_OBJECT_STORAGE = 0x1011;
+    /** ClamAV scans a VBA project as one text: this header, then each module's name and source. */
+    private static final byte[] REPORT_HEADER = "REM VBA project extracted from Microsoft Office document\n\n"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     @Override
     public String name() {
@@ -152,20 +156,30 @@ public final class Ole2Unpacker implements Unpacker {
         try {
             byte[] raw = ole.read(dirEntry);
             byte[] dir = VbaCompression.decompress(raw, 0, raw.length, out.maxObject());
+            BoundedBuffer report = out.buffer();
+            report.put(REPORT_HEADER, 0, REPORT_HEADER.length);
+            int modules = 0;
             for (VbaDir.Module m : VbaDir.modules(dir)) {
                 for (Ole2Reader.Entry k : kids) {
-                    if (k.isStream() && k.name.equalsIgnoreCase(m.streamName())) {
-                        byte[] stream = ole.read(k);
-                        if (m.textOffset() >= 0 && m.textOffset() < stream.length) {
-                            byte[] source = VbaCompression.decompress(stream, (int) m.textOffset(), stream.length,
-                                    out.maxObject());
-                            if (source.length > 0) {
-                                out.emit(printable(k.path) + "/vba-source", source);
-                            }
-                        }
-                        break;
+                    if (!k.isStream() || !k.name.equalsIgnoreCase(m.streamName())) {
+                        continue;
                     }
+                    byte[] stream = ole.read(k);
+                    if (m.textOffset() >= 0 && m.textOffset() < stream.length) {
+                        byte[] source = VbaCompression.decompress(stream, (int) m.textOffset(), stream.length,
+                                out.maxObject());
+                        byte[] title = ("\n\nREM MODULENAME: " + m.name()
+                                + "\nREM ##################################################\n")
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        report.put(title, 0, title.length);
+                        report.put(source, 0, source.length);
+                        modules++;
+                    }
+                    break;
                 }
+            }
+            if (modules > 0) {
+                out.emit(printable(storage.path) + "/vba-project", report);
             }
         } catch (OutputLimitException e) {
             out.limit("MaxFileSize", "VBA project in " + printable(storage.path) + " larger than " + e.cap());

@@ -7,12 +7,13 @@ import java.util.List;
 /** The decompressed {@code dir} stream of a VBA project (MS-OVBA 2.3.4.2): which streams hold which module. */
 final class VbaDir {
     private static final int PROJECT_VERSION = 0x0009;
+    private static final int MODULE_NAME = 0x0019;
     private static final int MODULE_STREAM_NAME = 0x001A;
     private static final int MODULE_OFFSET = 0x0031;
     private static final int MODULE_TERMINATOR = 0x002B;
     private static final int MAX_MODULES = 10_000;
 
-    record Module(String streamName, long textOffset) {
+    record Module(String name, String streamName, long textOffset) {
     }
 
     private VbaDir() {
@@ -20,6 +21,7 @@ final class VbaDir {
 
     static List<Module> modules(byte[] dir) {
         List<Module> out = new ArrayList<>();
+        String name = null;
         String stream = null;
         long offset = -1;
         int p = 0;
@@ -34,12 +36,14 @@ final class VbaDir {
                 break;
             }
             switch (id) {
+                case MODULE_NAME -> name = new String(dir, p, (int) size, StandardCharsets.ISO_8859_1);
                 case MODULE_STREAM_NAME -> stream = new String(dir, p, (int) size, StandardCharsets.ISO_8859_1);
                 case MODULE_OFFSET -> offset = size >= 4 ? Ole2Reader.le32(dir, p) & 0xffffffffL : -1;
                 case MODULE_TERMINATOR -> {
                     if (stream != null) {
-                        out.add(new Module(stream, offset));
+                        out.add(new Module(name == null ? stream : name, stream, offset));
                     }
+                    name = null;
                     stream = null;
                     offset = -1;
                 }

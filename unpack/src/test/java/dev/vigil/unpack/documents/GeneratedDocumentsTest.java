@@ -28,6 +28,7 @@ class GeneratedDocumentsTest {
     static {
         FILES.putAll(Samples.mails(Harness.EICAR));
         FILES.putAll(Samples.pdfs(Harness.EICAR));
+        FILES.putAll(Samples.ole2(Harness.EICAR));
     }
 
     static Stream<String> names() {

@@ -121,6 +121,59 @@ final class Samples {
         return m;
     }
 
+    // ---- OLE2 ----
+
+    static byte[] vbaDocument(byte[] moduleSource) {
+        return Ole2Writer.write(
+                Ole2Writer.Node.stream("WordDocument", new byte[600]),
+                Ole2Writer.Node.storage("Macros",
+                        Ole2Writer.Node.stream("PROJECT", ascii("ID=\"{00000000-0000-0000-0000-000000000000}\"\r\n"
+                                + "Module=Module1\r\nName=\"VBAProject\"\r\n")),
+                        Ole2Writer.Node.storage("VBA",
+                                Ole2Writer.Node.stream("_VBA_PROJECT",
+                                        new byte[] {(byte) 0xCC, 0x61, (byte) 0xFF, (byte) 0xFF, 0, 0, 0}),
+                                Ole2Writer.Node.stream("dir", Ole2Writer.vbaCompress(Ole2Writer.vbaDir("Module1"))),
+                                Ole2Writer.Node.stream("Module1", Ole2Writer.vbaCompress(moduleSource)))));
+    }
+
+    /** An embedded package ({@code \1Ole10Native}) carrying {@code payload}. */
+    static byte[] packageDocument(byte[] payload) {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.writeBytes(new byte[] {2, 0});
+        p.writeBytes(ascii("a.com\0C:\\a.com\0"));
+        p.writeBytes(new byte[] {0, 0, 3, 0, 9, 0, 0, 0});
+        p.writeBytes(ascii("C:\\a.com\0"));
+        p.writeBytes(new byte[] {(byte) payload.length, (byte) (payload.length >> 8), (byte) (payload.length >> 16),
+                (byte) (payload.length >> 24)});
+        p.writeBytes(payload);
+        byte[] body = p.toByteArray();
+        ByteArrayOutputStream s = new ByteArrayOutputStream();
+        s.writeBytes(new byte[] {(byte) body.length, (byte) (body.length >> 8), (byte) (body.length >> 16),
+                (byte) (body.length >> 24)});
+        s.writeBytes(body);
+        return Ole2Writer.write(Ole2Writer.Node.stream("WordDocument", new byte[600]),
+                Ole2Writer.Node.storage("ObjectPool", Ole2Writer.Node.storage("_1234",
+                        Ole2Writer.Node.stream("\u0001Ole10Native", s.toByteArray()))));
+    }
+
+    static Map<String, byte[]> ole2(byte[] payload) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("ole2-stream.doc", Ole2Writer.write(Ole2Writer.Node.stream("WordDocument", new byte[600]),
+                Ole2Writer.Node.stream("Data", payload)));
+        m.put("ole2-big-stream.doc", Ole2Writer.write(Ole2Writer.Node.stream("WordDocument", new byte[600]),
+                Ole2Writer.Node.stream("Data", concat(payload, new byte[5000]))));
+        m.put("ole2-package.doc", packageDocument(payload));
+        m.put("ole2-vba.doc", vbaDocument(payload));
+        m.put("ole2-clean.doc", vbaDocument(ascii("Sub AutoOpen()\r\nEnd Sub\r\n")));
+        return m;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     // ---- PDF ----
 
     static byte[] flate(byte[] data) {
