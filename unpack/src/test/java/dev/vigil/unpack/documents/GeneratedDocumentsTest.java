@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GeneratedDocumentsTest {
     private static final Map<String, byte[]> FILES = new LinkedHashMap<>();
     private static Path dir;
-    private static Map<String, Boolean> reference;
+    private static Map<String, java.util.Set<String>> reference;
 
     static {
         FILES.putAll(Samples.mails(Harness.EICAR));
@@ -62,7 +62,7 @@ class GeneratedDocumentsTest {
         Assumptions.assumeTrue(reference != null, "clamscan not installed");
         Harness.Outcome vigil = Harness.scan(FILES.get(name));
         assertThat(reference).containsKey(name);
-        assertThat(vigil.infected())
+        assertThat(new java.util.TreeSet<>(vigil.detections()))
                 .as("%s: clamscan %s; Vigil detections %s, children %s", name, reference.get(name),
                         vigil.detections(), vigil.children())
                 .isEqualTo(reference.get(name));
@@ -72,6 +72,6 @@ class GeneratedDocumentsTest {
     void theGeneratedSetIsNotTrivial() {
         Assumptions.assumeTrue(reference != null, "clamscan not installed");
         // Both outcomes occur, so the comparison above can fail either way.
-        assertThat(reference.values()).contains(true, false);
+        assertThat(reference.values()).anyMatch(java.util.Set::isEmpty).anyMatch(v -> !v.isEmpty());
     }
 }
