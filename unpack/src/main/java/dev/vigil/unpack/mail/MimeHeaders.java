@@ -13,6 +13,8 @@ import java.util.Locale;
 final class MimeHeaders {
     /** Longest header (continuations included) that is parsed; the rest of a longer one is ignored. */
     static final int MAX_HEADER = 64 * 1024;
+    /** Parameters kept per part; a part with more is hostile and the rest are ignored. */
+    static final int MAX_PARAMS = 1000;
 
     String type;
     String encoding;
@@ -61,7 +63,7 @@ final class MimeHeaders {
     }
 
     private void addParams(String[] pieces) {
-        for (int i = 1; i < pieces.length; i++) {
+        for (int i = 1; i < pieces.length && params.size() < MAX_PARAMS; i++) {
             String piece = pieces[i].trim();
             int eq = piece.indexOf('=');
             if (eq <= 0) {

@@ -21,7 +21,7 @@ public final class Ole2Reader {
     private static final int TYPE_STREAM = 2;
     private static final int TYPE_ROOT = 5;
     /** Directory entries read at most (a directory chain can be long only in a hostile file). */
-    private static final int MAX_ENTRIES = 1 << 20;
+    private static final int MAX_ENTRIES = 1 << 18;
 
     /** One directory entry. {@code path} is the slash-joined storage path, set by the tree walk. */
     public static final class Entry {
@@ -35,6 +35,7 @@ public final class Ole2Reader {
         public final long size;
         public String path;
         public Entry parent;
+        final List<Entry> kids = new ArrayList<>();
 
         Entry(int index, String name, int type, int left, int right, int child, int start, long size) {
             this.index = index;
@@ -115,13 +116,7 @@ public final class Ole2Reader {
 
     /** Children of a storage, in tree order. */
     public List<Entry> children(Entry storage) {
-        List<Entry> out = new ArrayList<>();
-        for (Entry e : entries) {
-            if (e.parent == storage && e.path != null) {
-                out.add(e);
-            }
-        }
-        return out;
+        return storage.kids;
     }
 
     /** A stream's bytes, bounded by the cap and by what its sector chain really holds. */
@@ -249,6 +244,7 @@ public final class Ole2Reader {
                 seen.set(i);
                 Entry e = entries.get(i);
                 e.parent = storage;
+                storage.kids.add(e);
                 e.path = storage.path.isEmpty() ? e.name : storage.path + "/" + e.name;
                 stack.push(e.right);
                 stack.push(e.left);

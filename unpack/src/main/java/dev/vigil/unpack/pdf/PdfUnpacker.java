@@ -26,6 +26,7 @@ public final class PdfUnpacker implements Unpacker {
     static final int MAX_FILTERS = 16;
     private static final byte[] OBJ = "obj".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STREAM = "stream".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENDOBJ = "endobj".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENDSTREAM = "endstream".getBytes(StandardCharsets.US_ASCII);
 
     @Override
@@ -56,6 +57,8 @@ public final class PdfUnpacker implements Unpacker {
         private final Emitter out;
         private long budget;
         private Map<Long, Integer> index;
+        /** The next {@code endobj} at or after the last object start (objects come in file order). */
+        private int nextEndobj = -1;
 
         Walk(byte[] d, Emitter out, long budget) {
             this.d = d;
@@ -124,7 +127,13 @@ public final class PdfUnpacker implements Unpacker {
 
         /** Handles the object whose value starts at {@code from}; returns where scanning continues. */
         private int object(long number, int from) throws IOException {
-            PdfObjects p = new PdfObjects(d, from, d.length);
+            // The value ends at the object's endobj at the latest: an unterminated string or array cannot swallow
+            // the objects behind it.
+            if (nextEndobj != d.length && nextEndobj < from) {
+                int e = indexOf(d, ENDOBJ, from, d.length);
+                nextEndobj = e < 0 ? d.length : e;
+            }
+            PdfObjects p = new PdfObjects(d, from, Math.max(from, nextEndobj));
             p.rawLiterals = true;
             Object v = p.value();
             if (!(v instanceof Map<?, ?> dict)) {

@@ -33,7 +33,9 @@ class ClamAvTestFilesTest {
 
     /** Other ClamAV unit-test inputs in these formats (logo.hsb finds the PNG that OneNote 2010 embeds). */
     static final List<String> OTHER = List.of("has_png_and_jpeg.xls", "pdf/out-of-order.pdf",
-            "pdf/pdf-stats-test.pdf", "pdf/uri-and-ref.pdf", "html/index.html");
+            "pdf/pdf-stats-test.pdf", "pdf/uri-and-ref.pdf", "html/index.html",
+            "ole2_encryption/password.fat.doc", "ole2_encryption/password.ministream.xls",
+            "ole2_encryption/password.fat.pptx", "ole2_encryption/password.ministream.docx");
     private static Path dir;
     private static Map<String, java.util.Set<String>> reference;
 
