@@ -115,6 +115,24 @@ final class Samples {
         m.put("mail-epilogue.eml", ascii(message(header("multipart/mixed; boundary=e", null, null)
                 + multipart("e", text) + header("application/octet-stream", "base64", null)
                 + base64Lines(payload))));
+        String b64part = header("application/octet-stream", "base64", null) + base64Lines(payload);
+        m.put("mail-digest.eml", ascii(message(header("multipart/digest; boundary=d", null, null)
+                + multipart("d", "\r\n" + message(b64part)))));
+        m.put("mail-boundary-trailing-space.eml", ascii(message(header("multipart/mixed; boundary=t", null, null)
+                + multipart("t", text, b64part).replace("--t\r\n", "--t   \r\n"))));
+        m.put("mail-no-closing-boundary.eml", ascii(message(header("multipart/mixed; boundary=n", null, null)
+                + "--n\r\n" + text + "\r\n--n\r\n" + b64part)));
+        m.put("mail-lf-only.eml", ascii(message(header("multipart/mixed; boundary=\"lf\"", null, null)
+                + multipart("lf", text, b64part)).replace("\r\n", "\n")));
+        m.put("mail-folded-header.eml", ascii(message("Content-Type: multipart/mixed;\r\n\tboundary=\"fold\"\r\n\r\n"
+                + multipart("fold", text, b64part))));
+        m.put("mail-upper-case.eml", ascii(message(header("MULTIPART/MIXED; BOUNDARY=UP", null, null)
+                + multipart("UP", text, header("application/octet-stream", "BASE64", null)
+                + base64Lines(payload)))));
+        m.put("mail-boundary-spaces.eml", ascii(message(header("multipart/mixed; boundary=\"a b c\"", null, null)
+                + multipart("a b c", text, b64part))));
+        m.put("mail-text-then-base64-no-mime.eml", ascii("From: x@y\r\nSubject: t\r\n\r\nhello\r\n"
+                + base64Lines(payload) + "\r\n"));
         m.put("mail-clean.eml", ascii(message(header("multipart/mixed; boundary=c", null, null)
                 + multipart("c", text, header("application/octet-stream", "base64", null)
                 + base64Lines(ascii("harmless data"))))));
