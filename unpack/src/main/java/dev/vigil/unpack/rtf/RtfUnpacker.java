@@ -44,7 +44,7 @@ public final class RtfUnpacker implements Unpacker {
                     return;
                 }
                 BoundedBuffer hex = out.buffer();
-                pos = objectHex(d, at + 1 + OBJDATA.length(), hex);
+                pos = objectHex(d, at + 2 + OBJDATA.length(), hex);
                 byte[] object = ole1Data(hex.array(), hex.length());
                 if (object != null && object.length > 0) {
                     out.emit("object-" + (++count), object);
@@ -57,7 +57,10 @@ public final class RtfUnpacker implements Unpacker {
         }
     }
 
-    /** Position of the backslash of control word {@code \word} (not a longer word) at or after {@code from}. */
+    /**
+     * Position of the backslash of control word {@code \word} at or after {@code from}. ClamAV keeps a whitespace
+     * delimiter as part of the word and knows only {@code "objdata "}, so the word counts only when a space follows.
+     */
     static int controlWord(byte[] d, int from, String word) {
         for (int i = from; i + word.length() < d.length; i++) {
             if (d[i] != '\\') {
@@ -68,7 +71,7 @@ public final class RtfUnpacker implements Unpacker {
                 match = d[i + 1 + k] == word.charAt(k);
             }
             int after = i + 1 + word.length();
-            if (match && (after >= d.length || !Character.isLetter(d[after]))) {
+            if (match && after < d.length && d[after] == ' ') {
                 return i;
             }
         }

@@ -29,6 +29,7 @@ class GeneratedDocumentsTest {
         FILES.putAll(Samples.mails(Harness.EICAR));
         FILES.putAll(Samples.pdfs(Harness.EICAR));
         FILES.putAll(Samples.ole2(Harness.EICAR));
+        FILES.putAll(Samples.others(Harness.EICAR));
     }
 
     static Stream<String> names() {

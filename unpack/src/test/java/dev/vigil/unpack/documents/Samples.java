@@ -1,6 +1,8 @@
 package dev.vigil.unpack.documents;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -183,6 +185,92 @@ final class Samples {
         m.put("ole2-package.doc", packageDocument(payload));
         m.put("ole2-vba.doc", vbaDocument(payload));
         m.put("ole2-clean.doc", vbaDocument(ascii("Sub AutoOpen()\r\nEnd Sub\r\n")));
+        return m;
+    }
+
+    // ---- RTF, HTML, TNEF, OneNote, nesting ----
+
+    static String hex(byte[] data) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < data.length; i++) {
+            s.append(String.format("%02x", data[i] & 0xff));
+            if (i % 64 == 63) {
+                s.append("\r\n");
+            }
+        }
+        return s.toString();
+    }
+
+    /** An RTF document with one embedded object: an OLE1 header with class {@code cls}, then {@code data}. */
+    static byte[] rtfObject(String cls, byte[] data) {
+        return rtfObject(cls, data, " ");
+    }
+
+    static byte[] rtfObject(String cls, byte[] data, String afterObjdata) {
+        ByteBuffer b = ByteBuffer.allocate(64 + cls.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x0501).putInt(2).putInt(cls.length() + 1).put(ascii(cls)).put((byte) 0).putInt(0).putInt(0)
+                .putInt(data.length).put(data);
+        byte[] ole1 = java.util.Arrays.copyOf(b.array(), b.position());
+        return ascii("{\\rtf1\\ansi{\\fonttbl{\\f0 Times;}}\\pard Text.\\par{\\object\\objemb{\\*\\objclass " + cls
+                + "}{\\*\\objdata" + afterObjdata + hex(ole1) + "\r\n}{\\result Picture}}\\par}");
+    }
+
+    /** The body of an embedded package, as Ole10Native holds it after its size field. */
+    static byte[] packageBody(byte[] payload) {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.writeBytes(new byte[] {2, 0});
+        p.writeBytes(ascii("a.com\0C:\\a.com\0"));
+        p.writeBytes(new byte[] {0, 0, 3, 0, 9, 0, 0, 0});
+        p.writeBytes(ascii("C:\\a.com\0"));
+        p.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(payload.length).array());
+        p.writeBytes(payload);
+        return p.toByteArray();
+    }
+
+    static byte[] tnef(String title, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(256 + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x223E9F78).putShort((short) 0x1234);
+        attribute(b, 1, 0x00078008, ascii("IPM.Microsoft Mail.Note\0"));
+        attribute(b, 2, 0x00069002, new byte[14]);
+        attribute(b, 2, 0x00018010, ascii(title + "\0"));
+        attribute(b, 2, 0x0006800F, payload);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static void attribute(ByteBuffer b, int level, int id, byte[] data) {
+        int sum = 0;
+        for (byte x : data) {
+            sum += x & 0xff;
+        }
+        b.put((byte) level).putInt(id).putInt(data.length).put(data).putShort((short) sum);
+    }
+
+    static byte[] oneNote(byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(200 + payload.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(java.util.HexFormat.of().parseHex("e4525c7b8cd8a74daeb15378d02996d3")).put(new byte[80]);
+        b.put(java.util.HexFormat.of().parseHex("e716e3bd65261145a4c48d4d0b7a9eac")).putLong(payload.length).putInt(0)
+                .putLong(0).put(payload);
+        b.put(java.util.HexFormat.of().parseHex("22a7fb71798f0b4cbb1c9b9c2cdb5d39"));
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    static Map<String, byte[]> others(byte[] payload) {
+        Map<String, byte[]> m = new LinkedHashMap<>();
+        m.put("rtf-package.rtf", rtfObject("Package", packageBody(payload)));
+        m.put("rtf-ole2.rtf", rtfObject("Word.Document.8", Ole2Writer.write(
+                Ole2Writer.Node.stream("WordDocument", new byte[600]), Ole2Writer.Node.stream("Data", payload))));
+        m.put("rtf-objdata-newline.rtf", rtfObject("Package", packageBody(payload), "\r\n"));
+        m.put("rtf-clean.rtf", rtfObject("Package", packageBody(ascii("harmless"))));
+        m.put("html-data-uri.html", ascii("<html><body><p>hi</p><a href=\"data:application/octet-stream;base64,"
+                + Base64.getEncoder().encodeToString(payload) + "\">x</a></body></html>"));
+        m.put("html-data-uri-img.html", ascii("<html><body><img src='data:image/png;base64,"
+                + Base64.getEncoder().encodeToString(payload) + "'></body></html>"));
+        m.put("tnef.dat", tnef("a.com", payload));
+        m.put("onenote.one", oneNote(payload));
+        byte[] pdfWithPackage = pdfWithStream("/FlateDecode", flate(packageDocument(payload)), null);
+        m.put("nest-mail-pdf-ole2.eml", ascii(message(header("multipart/mixed; boundary=n", null, null)
+                + multipart("n", header("text/plain", null, null) + "see attachment",
+                header("application/pdf; name=a.pdf", "base64", null) + base64Lines(pdfWithPackage)))));
         return m;
     }
 
