@@ -26,6 +26,10 @@ public final class PdfUnpacker implements Unpacker {
     static final int MAX_FILTERS = 16;
     private static final byte[] OBJ = "obj".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STREAM = "stream".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JAVASCRIPT = "/JavaScript".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] JS_KEY = "/JS".getBytes(StandardCharsets.US_ASCII);
+    /** Keys whose referenced objects ClamAV extracts whatever their filters (a /JS reference does not count). */
+    private static final byte[][] ROLE_KEYS = {"/Contents".getBytes(StandardCharsets.US_ASCII)};
     private static final byte[] ENDOBJ = "endobj".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENDSTREAM = "endstream".getBytes(StandardCharsets.US_ASCII);
 
@@ -57,6 +61,7 @@ public final class PdfUnpacker implements Unpacker {
         private final Emitter out;
         private long budget;
         private Map<Long, Integer> index;
+        private final java.util.Set<Long> referenced = new java.util.HashSet<>();
         /** The next {@code endobj} at or after the last object start (objects come in file order). */
         private int nextEndobj = -1;
 
@@ -67,6 +72,7 @@ public final class PdfUnpacker implements Unpacker {
         }
 
         void run() throws IOException {
+            referencedRoles();
             int pos = 0;
             while (pos < d.length) {
                 int at = indexOf(d, OBJ, pos, d.length);
@@ -82,6 +88,33 @@ public final class PdfUnpacker implements Unpacker {
                 if (budget <= 0) {
                     out.limit("MaxScanSize", "PDF decoded data exceeds the scan size budget");
                     return;
+                }
+            }
+        }
+
+        /**
+         * Objects that ClamAV extracts because of how they are referenced, whatever their filters: page contents
+         * (the numbers in {@code /Contents}).
+         */
+        private void referencedRoles() {
+            for (byte[] key : ROLE_KEYS) {
+                int q = 0;
+                for (int seen = 0; seen < 100_000; seen++) {
+                    int at = indexOf(d, key, q, d.length);
+                    if (at < 0) {
+                        break;
+                    }
+                    q = at + key.length;
+                    if (q < d.length && !PdfObjects.isWhite(d[q] & 0xff) && !PdfObjects.isDelimiter(d[q])) {
+                        continue; // a longer name
+                    }
+                    PdfObjects p = new PdfObjects(d, q, Math.min(d.length, q + 256));
+                    Object v = p.value();
+                    for (Object o : asList(v)) {
+                        if (o instanceof PdfObjects.Ref r && referenced.size() < 1_000_000) {
+                            referenced.add(r.number());
+                        }
+                    }
                 }
             }
         }
@@ -139,9 +172,9 @@ public final class PdfUnpacker implements Unpacker {
             if (!(v instanceof Map<?, ?> dict)) {
                 return Math.max(p.pos, from);
             }
-            javaScript(dict, "obj-" + number, 0);
             p.skipWhite();
             if (!startsWith(d, p.pos, STREAM)) {
+                javaScript(d, from, p.pos, "obj-" + number);
                 return p.pos;
             }
             int keyword = p.pos;
@@ -182,7 +215,7 @@ public final class PdfUnpacker implements Unpacker {
             if (length == 0) {
                 length = streamSize;
             }
-            if (dumped(dict)) {
+            if (referenced.contains(number) || dumped(dict)) {
                 stream(number, dict, start, start + (int) length);
             }
             return endstream < 0 ? d.length : endstream + ENDSTREAM.length;
@@ -367,8 +400,8 @@ public final class PdfUnpacker implements Unpacker {
             while (p.pos < to && guard++ < 1_000_000) {
                 int before = p.pos;
                 Object v = p.value();
-                if (v instanceof Map<?, ?> m) {
-                    javaScript(m, name, 0);
+                if (v instanceof Map<?, ?>) {
+                    javaScript(s, before, p.pos, name + "/" + before);
                 }
                 if (p.pos == before) {
                     p.pos++;
@@ -376,26 +409,48 @@ public final class PdfUnpacker implements Unpacker {
             }
         }
 
-        private void javaScript(Object v, String name, int depth) throws IOException {
-            if (depth > 32) {
-                return;
+        /**
+         * JavaScript as ClamAV finds it in an object that is not a stream: after each {@code /JavaScript} name, the
+         * next {@code /JS} string (literal strings verbatim, hex strings decoded, each cut at a NUL); all strings of
+         * one object are offered together.
+         */
+        private void javaScript(byte[] s, int from, int to, String name) throws IOException {
+            BoundedBuffer js = null;
+            int q = from;
+            while (q < to) {
+                int at = indexOf(s, JAVASCRIPT, q, to);
+                if (at < 0) {
+                    break;
+                }
+                q = at + JAVASCRIPT.length;
+                int key = indexOf(s, JS_KEY, q, to);
+                if (key < 0) {
+                    break;
+                }
+                PdfObjects p = new PdfObjects(s, key + JS_KEY.length, to);
+                p.rawLiterals = true;
+                p.skipWhite();
+                Object v = p.value();
+                q = Math.max(q, p.pos);
+                if (!(v instanceof byte[] b)) {
+                    continue;
+                }
+                int n = 0;
+                while (n < b.length && b[n] != 0) {
+                    n++;
+                }
+                if (js == null) {
+                    js = out.buffer();
+                }
+                try {
+                    js.put(b, 0, n);
+                } catch (OutputLimitException e) {
+                    out.limit("MaxFileSize", name + " JavaScript larger than " + e.cap());
+                    return;
+                }
             }
-            if (v instanceof Map<?, ?> m) {
-                Object js = m.get("JS");
-                if (js instanceof byte[] b && b.length > 0) {
-                    out.emit(name + "/js", b);
-                }
-                for (Object o : m.values()) {
-                    if (o instanceof Map<?, ?> || o instanceof List<?>) {
-                        javaScript(o, name, depth + 1);
-                    }
-                }
-            } else if (v instanceof List<?> l) {
-                for (Object o : l) {
-                    if (o instanceof Map<?, ?> || o instanceof List<?>) {
-                        javaScript(o, name, depth + 1);
-                    }
-                }
+            if (js != null && js.length() > 0) {
+                out.emit(name + "/js", js);
             }
         }
 

@@ -426,6 +426,13 @@ final class Samples {
                 payload, null));
         m.put("pdf-lzw-not-embedded.pdf", pdfWithDict("<< /Length " + lzw(payload).length
                 + "\n/Filter /LZWDecode >>", lzw(payload), null));
+        m.put("pdf-lzw-page-contents.pdf", pdfWithDict("<< /Length " + lzw(payload).length
+                + "\n/Filter /LZWDecode >>", lzw(payload), "6 0 obj\n<< /Type /Page /Contents 4 0 R >>\nendobj\n"));
+        m.put("pdf-lzw-js-stream.pdf", pdfWithDict("<< /Length " + lzw(Harness.JS).length
+                + "\n/Filter /LZWDecode >>", lzw(Harness.JS),
+                "6 0 obj\n<< /S /JavaScript /JS 4 0 R >>\nendobj\n"));
+        m.put("pdf-js-before-javascript.pdf", pdfWithStream("/FlateDecode", flate(ascii("x")),
+                "5 0 obj\n<< /JS (" + latin1(Harness.JS) + ") /Type /Action /S /JavaScript >>\nendobj\n"));
         m.put("pdf-js.pdf", pdfWithStream("/FlateDecode", flate(ascii("x")),
                 "5 0 obj\n<< /Type /Action /S /JavaScript /JS (" + latin1(Harness.JS) + ") >>\nendobj\n"));
         m.put("pdf-js-escaped.pdf", pdfWithStream("/FlateDecode", flate(ascii("x")),
