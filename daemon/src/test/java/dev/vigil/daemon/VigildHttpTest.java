@@ -41,7 +41,9 @@ class VigildHttpTest {
             String clamd = new String(Fixtures.exchange(Fixtures.tcp(d),
                     Fixtures.concat(Fixtures.ascii("zINSTREAM\0"), Fixtures.chunk(Fixtures.EICAR), new byte[4]),
                     Duration.ofSeconds(30)), java.nio.charset.StandardCharsets.US_ASCII);
-            HttpResponse<String> scan = post(client, http.baseUri().resolve("/v1/scan"), Fixtures.EICAR, null);
+            HttpResponse<String> scan = post(client, http.baseUri().resolve("/v1/scan"), Fixtures.EICAR, "secret-token");
+            assertThat(post(client, http.baseUri().resolve("/v1/scan"), Fixtures.EICAR, null).statusCode())
+                    .isEqualTo(401);
             assertThat(clamd).contains("Eicar-Test-Signature-NDB.UNOFFICIAL FOUND");
             assertThat(scan.statusCode()).isEqualTo(200);
             assertThat(scan.body()).contains("\"FOUND\"").contains("Eicar-Test-Signature-NDB.UNOFFICIAL");
