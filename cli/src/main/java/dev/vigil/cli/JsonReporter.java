@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.daemon.http.Json;
 import dev.vigil.engine.Detection;
 
 import java.io.PrintStream;
