@@ -151,30 +151,38 @@ public final class UpdateClient {
         return cp;
     }
 
+    /**
+     * The quorum must be met by cosignatures no older than the maximum age, so one witness that keeps signing cannot
+     * make a frozen view look fresh on behalf of the others.
+     */
     private void checkFresh(SignedCheckpoint sc, Set<NoteVerifier> cosigners) throws UpdateRefused {
-        Instant now = clock.instant();
+        if (witnessKeys.isEmpty()) {
+            return; // no witnesses configured: nothing vouches for freshness, by the policy's choice
+        }
+        Instant oldest = clock.instant().minus(policy.maxCheckpointAge());
+        Set<NoteVerifier> fresh = new HashSet<>();
         long newest = -1;
         for (NoteSignature s : sc.note().verified()) {
             for (NoteVerifier w : cosigners) {
                 if (w.name().equals(s.name()) && w.keyId() == s.keyId()) {
+                    long ts;
                     try {
-                        newest = Math.max(newest, CosignatureV1.timestamp(s));
+                        ts = CosignatureV1.timestamp(s);
                     } catch (FormatException e) {
-                        // a verified cosignature always has a timestamp; other types do not count for freshness
+                        continue; // only timestamped cosignatures vouch for freshness
+                    }
+                    newest = Math.max(newest, ts);
+                    if (!Instant.ofEpochSecond(ts).isBefore(oldest)) {
+                        fresh.add(w);
                     }
                 }
             }
         }
-        if (newest < 0) {
-            if (cosigners.isEmpty() && witnessKeys.isEmpty()) {
-                return; // no witnesses configured: nothing vouches for freshness, by the policy's choice
-            }
-            throw new UpdateRefused(Reason.STALE_CHECKPOINT, "no timestamped cosignature on the checkpoint");
-        }
-        Instant signedAt = Instant.ofEpochSecond(newest);
-        if (signedAt.plus(policy.maxCheckpointAge()).isBefore(now)) {
-            throw new UpdateRefused(Reason.STALE_CHECKPOINT, "newest witness cosignature is from " + signedAt
-                    + ", older than the allowed " + policy.maxCheckpointAge() + " at " + now);
+        if (!policy.witnessQuorum().satisfiedBy(fresh)) {
+            throw new UpdateRefused(Reason.STALE_CHECKPOINT, (newest < 0 ? "no timestamped cosignature"
+                    : "newest witness cosignature is from " + Instant.ofEpochSecond(newest))
+                    + "; the witness quorum is not met by cosignatures newer than " + oldest
+                    + " (maximum age " + policy.maxCheckpointAge() + ")");
         }
     }
 
