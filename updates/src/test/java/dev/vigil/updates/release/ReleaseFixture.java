@@ -1,9 +1,16 @@
 package dev.vigil.updates.release;
 
 import dev.vigil.updates.FormatException;
+import dev.vigil.updates.checkpoint.Checkpoint;
 import dev.vigil.updates.log.LogWriter;
+import dev.vigil.updates.merkle.MerkleTree;
+import dev.vigil.updates.note.NoteSignature;
+import dev.vigil.updates.tiles.TileReader;
+import dev.vigil.updates.witness.AddCheckpointRequest;
+import dev.vigil.updates.witness.DirectoryWitnessState;
+import dev.vigil.updates.witness.SignatureLines;
+import dev.vigil.updates.witness.Witness;
 import dev.vigil.updates.note.Note;
-import dev.vigil.updates.note.NoteSigner;
 import dev.vigil.updates.note.Notes;
 import dev.vigil.updates.note.SignatureType;
 import dev.vigil.updates.note.SignerKey;
@@ -43,6 +50,8 @@ final class ReleaseFixture implements Closeable {
     final LogWriter log;
     final Publisher publisher;
     final MutableClock clock = new MutableClock(START);
+    final DirectoryWitnessState[] witnessStates = new DirectoryWitnessState[3];
+    final Witness[] witnessServers = new Witness[3];
     private final int salt;
     ReleaseManifest last;
 
@@ -59,6 +68,11 @@ final class ReleaseFixture implements Closeable {
             witnesses[i] = SignerKey.fromSeed("witness-" + i + ".vigil.test", SignatureType.COSIGNATURE_V1, seed(20 + i));
         }
         logKey = SignerKey.fromSeed(ORIGIN, SignatureType.ED25519, seed(1));
+        for (int i = 0; i < 3; i++) {
+            witnessStates[i] = new DirectoryWitnessState(root.resolve(stateName + "-witness-" + i));
+            witnessServers[i] = new Witness(witnesses[i], Map.of(ORIGIN, List.of(logKey.verifier())),
+                    witnessStates[i], clock);
+        }
         www = new DirectoryTiles(root.resolve(wwwName));
         log = LogWriter.open(root.resolve(stateName), ORIGIN, www);
         publisher = new Publisher(log, www);
@@ -137,15 +151,36 @@ final class ReleaseFixture implements Closeable {
         return publish(version, 2, 3);
     }
 
-    /** Witnesses cosign the published checkpoint at the clock's current time. */
+    /**
+     * The first {@code cosigners} witnesses cosign the published checkpoint at the clock's time, through the real
+     * tlog-witness add-checkpoint logic (consistency proof from the size each witness last saw).
+     */
     void cosign(int cosigners) throws Exception {
-        Note cp = Note.parse(www.read(LogWriter.CHECKPOINT, 1 << 16));
-        List<NoteSigner> ws = new ArrayList<>();
+        byte[] published = www.read(LogWriter.CHECKPOINT, 1 << 16);
+        Note cp = Note.parse(published);
+        byte[] logSigned = Notes.sign(cp.text(), logKey).format();
+        List<NoteSignature> sigs = new ArrayList<>(cp.signatures());
         for (int i = 0; i < cosigners; i++) {
-            ws.add(witnesses[i].withClock(clock));
+            Witness.Response r = submit(i, logSigned);
+            if (r.status() != 200) {
+                throw new AssertionError("witness " + i + " refused: " + r.status() + " " + r.bodyText());
+            }
+            for (NoteSignature line : SignatureLines.parse(r.body())) {
+                sigs.removeIf(s -> s.name().equals(line.name()) && s.keyId() == line.keyId());
+                sigs.add(line);
+            }
         }
-        Note cosigned = Notes.sign(cp.text(), cp.signatures(), ws.toArray(NoteSigner[]::new));
-        publisher.publishCosigned(cosigned);
+        publisher.publishCosigned(Note.of(cp.text(), sigs));
+    }
+
+    /** Sends a log-signed checkpoint to witness {@code i} with a proof from the size that witness last cosigned. */
+    Witness.Response submit(int i, byte[] checkpointNote) throws Exception {
+        Checkpoint body = Checkpoint.parse(Note.parse(checkpointNote).text());
+        Checkpoint seen = witnessStates[i].latest(ORIGIN);
+        long old = seen == null ? 0 : seen.size();
+        List<byte[]> proof = old == 0 || old >= body.size() ? List.of()
+                : new MerkleTree(new TileReader(www, body.size())).consistencyProof(old, body.size());
+        return witnessServers[i].addCheckpoint(new AddCheckpointRequest(old, proof, checkpointNote).format());
     }
 
     /** The raw log path: an attacker holding the log key appends whatever it likes. */

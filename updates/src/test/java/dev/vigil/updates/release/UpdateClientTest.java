@@ -204,6 +204,10 @@ class UpdateClientTest {
                 fork.log.append("junk entry\n".getBytes(StandardCharsets.UTF_8));
                 fork.log.checkpoint(fork.logKey);
                 fork.cosign(3);
+                // Witnesses that did see the first log refuse the fork: only separate (or colluding) witnesses sign it.
+                byte[] forkCheckpoint = Notes.sign(Note.parse(Files.readAllBytes(fork.wwwFile(LogWriter.CHECKPOINT)))
+                        .text(), fork.logKey).format();
+                assertThat(f.submit(0, forkCheckpoint).status()).isEqualTo(422);
                 ReleaseFixture.ForwardingSource mirror = new ReleaseFixture.ForwardingSource(
                         new DirectoryReleaseSource(fork.www.root()));
                 UpdateClient viaFork = f.client("a", mirror);
