@@ -83,8 +83,17 @@ public final class Installer {
         }
     }
 
+    /** A fresh staging directory; leftovers of an update that crashed are removed first. */
     Staging stage() throws IOException {
         Files.createDirectories(root);
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".staging-") || name.startsWith(".current-")) {
+                    deleteTree(p);
+                }
+            }
+        }
         return new Staging(Files.createTempDirectory(root, ".staging-"));
     }
 

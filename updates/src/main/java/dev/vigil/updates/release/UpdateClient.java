@@ -19,6 +19,11 @@ import dev.vigil.updates.tiles.EntryBundle;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,6 +87,24 @@ public final class UpdateClient {
      * newer checkpoint, if any, is still remembered).
      */
     public Optional<Release> update() throws UpdateRefused, IOException {
+        Path lockPath = stateFile.resolveSibling(stateFile.getFileName() + ".lock");
+        Files.createDirectories(lockPath.getParent());
+        try (FileChannel lockFile = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock;
+            try {
+                lock = lockFile.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("another update is running (" + lockPath + " is locked)");
+            }
+            return updateLocked();
+        }
+    }
+
+    /** One updater at a time: the staging cleanup and the state file assume it. */
+    private Optional<Release> updateLocked() throws UpdateRefused, IOException {
         TrustedState trusted = state();
         Checkpoint checkpoint = verifiedCheckpoint(trusted);
         if (trusted != null && checkpoint.size() == trusted.checkpoint().size()) {

@@ -357,6 +357,20 @@ class UpdateClientTest {
     }
 
     @Test
+    void leftoversOfACrashedUpdateAreCleanedAndTheReleaseInstalled() throws Exception {
+        try (ReleaseFixture f = installedV1()) {
+            Path install = tmp.resolve("client-a/install");
+            Files.createDirectories(install.resolve(".staging-crashed"));
+            Files.writeString(install.resolve(".staging-crashed/daily.ndb"), "half written");
+            f.publish(2);
+            assertThat(f.client("a").update()).isPresent();
+            try (Stream<Path> s = Files.list(install)) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("current", "releases");
+            }
+        }
+    }
+
+    @Test
     void stateSurvivesReloadAndIsCanonical(@TempDir Path other) throws Exception {
         try (ReleaseFixture f = installedV1()) {
             TrustedState s = f.client("a").state();
