@@ -174,6 +174,28 @@ class UpdateClientTest {
     }
 
     @Test
+    void unknownSignersDoNotCountTowardsTheThreshold() throws Exception {
+        try (ReleaseFixture f = installedV1()) {
+            SignerKey stranger = SignerKey.fromSeed(f.releaseKeys[1].name(), SignatureType.ED25519,
+                    ReleaseFixture.seed(77)); // a trusted key's name, another key
+            ReleaseManifest m = ReleaseManifest.of(ReleaseFixture.CHANNEL, 2, "1.0.0", f.last.hash(), f.last.artifacts());
+            f.appendRaw(Notes.sign(m.format(), f.releaseKeys[0], stranger));
+            refused("one release key plus an impostor key", f.client("a"), "a", Reason.RELEASE_THRESHOLD);
+        }
+    }
+
+    @Test
+    void policyRefusesOneKeyListedTwice() throws Exception {
+        try (ReleaseFixture f = new ReleaseFixture(tmp)) {
+            var k = f.releaseKeys[0].verifier();
+            var renamed = dev.vigil.updates.note.VerifierKey.ed25519("other-name", k.publicKey());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ReleasePolicy(2, List.of(k, renamed),
+                    ReleaseFixture.ORIGIN, f.logKey.verifier(), ReleasePolicy.kOfN(1, List.of(f.witnesses[0].verifier())),
+                    Duration.ofDays(1))).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void releaseNotInTheLog() throws Exception {
         try (ReleaseFixture f = installedV1()) {
             ReleaseManifest v1 = f.last;
