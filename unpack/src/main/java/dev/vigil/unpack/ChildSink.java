@@ -20,6 +20,21 @@ public interface ChildSink {
     /** Reports that the unpacker skipped something because of a limit ({@code MaxFiles}, {@code MaxFileSize}, ...). */
     void limitExceeded(String limitName, String detail);
 
+    /**
+     * Raises a heuristic alert about the container itself that the unpacker detected from its structure, named as
+     * ClamAV names it ({@code Heuristics.Zip.OverlappingFiles}). Treated like ClamAV's potentially-unwanted alerts:
+     * it never stops the scan, and a signature detection takes precedence in first-match mode.
+     */
+    default void alert(String heuristicName) {
+    }
+
+    /**
+     * Reports that part of the container could not be read (a corrupt entry, an unsupported method); the scan goes
+     * on with what could be read. Shown in the result's unpack errors.
+     */
+    default void error(String detail) {
+    }
+
     /** The limits in force, for decisions the unpacker makes itself (entry counts, declared sizes). */
     UnpackLimits limits();
 }
