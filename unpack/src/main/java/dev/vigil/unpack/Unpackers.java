@@ -12,7 +12,10 @@ public final class Unpackers {
     private Unpackers() {
     }
 
-    /** Archive and compression formats (zip, gzip, bzip2, xz, lzma, tar, cpio, 7z, arj, ar). */
+    /**
+     * Archive and compression formats that clamscan 1.4 unpacks too (zip, gzip, bzip2, xz, tar, cpio, 7z, arj), so
+     * that verdicts stay the same as clamscan's.
+     */
     public static List<Unpacker> archives() {
         return List.of(
                 new ZipUnpacker(),
@@ -22,7 +25,15 @@ public final class Unpackers {
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.TAR),
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.CPIO),
                 new SevenZipUnpacker(),
-                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.ARJ),
+                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.ARJ));
+    }
+
+    /**
+     * Formats clamscan 1.4 does not look into (ar, bare lzma): adding them finds more than clamscan does, so they
+     * are not in {@link #defaults()}.
+     */
+    public static List<Unpacker> beyondClamav() {
+        return List.of(
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.AR),
                 new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.LZMA));
     }

@@ -806,8 +806,9 @@ final class Scan implements EvaluationContext {
     }
 
     /**
-     * {@code Intermediates:A>B>C}: C must be the direct container, B its container and so on; CL_TYPE_ANY matches any
-     * layer, and the object must lie at least as deep as the list is long.
+     * {@code Intermediates:A>B>C}: C must be the direct container, B the one above it, and so on. As in ClamAV, a
+     * CL_TYPE_ANY element matches without using up a layer, yet the object must lie at least as deep as the whole
+     * list is long.
      */
     private boolean intermediatesHold(List<String> wanted) {
         if (wanted.isEmpty()) {
@@ -816,9 +817,13 @@ final class Scan implements EvaluationContext {
         if (options.containers().size() < wanted.size()) {
             return false;
         }
-        for (int k = 0; k < wanted.size(); k++) {
-            String w = wanted.get(wanted.size() - 1 - k);
-            if (!"CL_TYPE_ANY".equals(w) && !w.equals(ancestorType(k + 1))) {
+        int generation = 1;
+        for (int k = wanted.size() - 1; k >= 0; k--) {
+            String w = wanted.get(k);
+            if ("CL_TYPE_ANY".equals(w)) {
+                continue;
+            }
+            if (!w.equals(ancestorType(generation++))) {
                 return false;
             }
         }
