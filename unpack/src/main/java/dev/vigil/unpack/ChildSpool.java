@@ -19,6 +19,7 @@ import java.util.Arrays;
 final class ChildSpool implements Closeable {
     /** Objects up to this size stay in memory: one such buffer per recursion level at most. */
     static final int IN_MEMORY = 1 << 20;
+    private static final int FIRST_BUFFER = 8 << 10;
 
     private final ScanInput input;
     private final Path file;
@@ -47,10 +48,22 @@ final class ChildSpool implements Closeable {
      */
     static ChildSpool read(InputStream data, long cap, TempDir temp, Clock clock) throws IOException {
         long limit = cap > 0 ? cap : Long.MAX_VALUE;
-        byte[] buf = new byte[(int) Math.min(IN_MEMORY, limit)];
-        int n = data.readNBytes(buf, 0, buf.length);
-        if (n < buf.length) {
-            return new ChildSpool(ScanInput.of(Arrays.copyOf(buf, n)), null, n, false);
+        int memoryCap = (int) Math.min(IN_MEMORY, limit);
+        // Grow the buffer as data comes: most children are small, and a full-size buffer each would churn memory.
+        byte[] buf = new byte[Math.min(memoryCap, FIRST_BUFFER)];
+        int n = 0;
+        while (true) {
+            int r = data.read(buf, n, buf.length - n);
+            if (r < 0) {
+                return new ChildSpool(ScanInput.of(Arrays.copyOf(buf, n)), null, n, false);
+            }
+            n += r;
+            if (n == buf.length) {
+                if (buf.length == memoryCap) {
+                    break;
+                }
+                buf = Arrays.copyOf(buf, Math.min(memoryCap, buf.length * 4));
+            }
         }
         if (n == limit) {
             return new ChildSpool(ScanInput.of(buf), null, n, data.read() >= 0);
