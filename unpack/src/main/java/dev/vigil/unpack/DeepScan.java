@@ -41,6 +41,7 @@ final class DeepScan {
     private int objects;
     private int extracted;
     private long extractedBytes;
+    private long dataScanned;
     private Path tempDir;
 
     DeepScan(RecursiveScanner scanner, DeepScanOptions options) {
@@ -73,7 +74,7 @@ final class DeepScan {
             reported = List.of(detections.stream().filter(d -> d.kind() != SignatureKind.HEURISTIC).findFirst()
                     .orElse(detections.getFirst()));
         }
-        return new DeepScanResult(reported, type, objects, extractedBytes, limitHits, encrypted, errors);
+        return new DeepScanResult(reported, type, objects, extractedBytes, dataScanned, limitHits, encrypted, errors);
     }
 
     /** Scans one object with the engine, then what it contains; returns its type. */
@@ -90,6 +91,7 @@ final class DeepScan {
                 ScanLimits.DEFAULT.maxMatchesPerPattern());
         ScanOptions engineOptions = new ScanOptions(options.allMatch(), engineLimits, chain);
         ScanResult r = scanner.engine().scan(input, engineOptions);
+        dataScanned += r.bytesScanned();
         for (Detection d : r.detections()) {
             detection(d.name(), d.kind(), d.offset(), path, chain);
             if (stop) {

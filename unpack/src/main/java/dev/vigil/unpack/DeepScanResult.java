@@ -12,12 +12,13 @@ import java.util.List;
  * @param fileType       the type of the top-level object
  * @param objectsScanned objects scanned, the top-level one included
  * @param bytesScanned   bytes of extracted objects handed to the engine (the top-level object excluded)
+ * @param dataScanned    bytes the engine's matcher went through over all objects (clamscan's "Data scanned")
  * @param limits         every limit that skipped content, in the order hit
  * @param encrypted      paths of the entries that could not be read because they are encrypted
  * @param errors         containers whose structure could not be fully read (their raw bytes were still scanned)
  */
 public record DeepScanResult(List<DeepDetection> detections, FileType fileType, int objectsScanned,
-                             long bytesScanned, List<LimitHit> limits, List<List<String>> encrypted,
+                             long bytesScanned, long dataScanned, List<LimitHit> limits, List<List<String>> encrypted,
                              List<UnpackError> errors) {
 
     public DeepScanResult {
