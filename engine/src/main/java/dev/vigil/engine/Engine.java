@@ -1,6 +1,7 @@
 package dev.vigil.engine;
 
 import dev.vigil.engine.io.FileInput;
+import dev.vigil.engine.ir.ContainerSignature;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.match.CompiledSignatures;
 
@@ -22,11 +23,13 @@ public final class Engine {
     private final CompiledSignatures compiled;
     private final int signatureCount;
     private final List<String> sources;
+    private final List<ContainerSignature> containerSignatures;
 
     Engine(EngineBuilder b) {
         this.compiled = b.compile();
         this.signatureCount = b.signatureCount();
         this.sources = List.copyOf(b.sources);
+        this.containerSignatures = List.copyOf(b.containerSignatures);
     }
 
     public static EngineBuilder builder() {
@@ -36,6 +39,11 @@ public final class Engine {
     /** Number of detection signatures (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
         return signatureCount;
+    }
+
+    /** Container-metadata signatures ({@code .cdb}), in load order; recursive scanning evaluates them. */
+    public List<ContainerSignature> containerSignatures() {
+        return containerSignatures;
     }
 
     /** Descriptions of the loaded signature sources. */

@@ -14,6 +14,17 @@ public interface ChildSink {
      */
     boolean child(Child child, InputStream data) throws IOException;
 
+    /**
+     * Offers what the container says about an entry before it is extracted (ClamAV tests its {@code .cdb}
+     * signatures at this point, for encrypted entries too). Unpackers whose format declares names and sizes call it
+     * once per entry, in container order.
+     *
+     * @return false when the unpacker must stop now (a detection in first-match mode)
+     */
+    default boolean metadata(EntryMetadata entry) {
+        return true;
+    }
+
     /** Reports an entry that could not be extracted because it is encrypted (the encrypted-archive heuristic). */
     void encrypted(String name);
 

@@ -121,7 +121,7 @@ final class DeepScan {
                 continue;
             }
             List<String> childChain = append(chain, r.fileType().name());
-            Level level = new Level(path, childChain, u.name());
+            Level level = new Level(path, childChain, u.name(), input.size());
             try {
                 u.unpack(input, level);
             } catch (IOException | RuntimeException e) {
@@ -208,11 +208,31 @@ final class DeepScan {
         private final List<String> containerPath;
         private final List<String> chain;
         private final String unpacker;
+        private final long containerSize;
 
-        Level(List<String> containerPath, List<String> chain, String unpacker) {
+        Level(List<String> containerPath, List<String> chain, String unpacker, long containerSize) {
             this.containerPath = containerPath;
             this.chain = chain;
             this.unpacker = unpacker;
+            this.containerSize = containerSize;
+        }
+
+        @Override
+        public boolean metadata(EntryMetadata entry) {
+            if (stop) {
+                return false;
+            }
+            ContainerRules rules = scanner.containerRules();
+            if (rules.isEmpty()) {
+                return true;
+            }
+            for (String name : rules.matches(chain.getLast(), containerSize, entry)) {
+                detection(name, SignatureKind.CONTAINER_METADATA, -1, append(containerPath, entry.name()), chain);
+                if (stop) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

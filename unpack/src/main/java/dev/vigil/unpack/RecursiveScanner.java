@@ -24,6 +24,7 @@ public final class RecursiveScanner {
     private final List<Unpacker> unpackers;
     private final UnpackLimits limits;
     private final Path tempRoot;
+    private final ContainerRules containerRules;
 
     public RecursiveScanner(Engine engine, List<Unpacker> unpackers, UnpackLimits limits) {
         this(engine, unpackers, limits, null);
@@ -37,6 +38,7 @@ public final class RecursiveScanner {
         this.unpackers = List.copyOf(unpackers);
         this.limits = Objects.requireNonNull(limits);
         this.tempRoot = tempRoot;
+        this.containerRules = new ContainerRules(engine.containerSignatures());
     }
 
     /** A scanner with {@link Unpackers#defaults()} and clamd's default limits. */
@@ -92,6 +94,10 @@ public final class RecursiveScanner {
         } finally {
             scan.cleanUp();
         }
+    }
+
+    ContainerRules containerRules() {
+        return containerRules;
     }
 
     Path tempRoot() {

@@ -4,6 +4,7 @@ import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.EntryMetadata;
 import dev.vigil.unpack.Inputs;
 import dev.vigil.unpack.Unpacker;
 import org.apache.commons.compress.archivers.ArchiveEntry;
@@ -63,6 +64,11 @@ public final class ArchiveStreamUnpacker implements Unpacker {
         return format.clamTypes.contains(type.name());
     }
 
+    /** ARJ headers carry the compressed size; Commons Compress does not expose it, so the real size stands in. */
+    private static long storedSize(ArchiveEntry entry, long size) {
+        return size;
+    }
+
     @Override
     public void unpack(ScanInput input, ChildSink sink) throws IOException {
         InputStream raw = Inputs.stream(input);
@@ -80,6 +86,7 @@ public final class ArchiveStreamUnpacker implements Unpacker {
         }
         String type = format == Format.AR ? "CL_TYPE_AR" : format.clamTypes.getFirst();
         try (archive) {
+            int position = 0;
             while (true) {
                 ArchiveEntry entry;
                 try {
@@ -90,6 +97,13 @@ public final class ArchiveStreamUnpacker implements Unpacker {
                 }
                 if (entry == null) {
                     return;
+                }
+                if (format != Format.AR && !entry.isDirectory()) {
+                    long size = Math.max(0, entry.getSize());
+                    long stored = format == Format.ARJ ? storedSize(entry, size) : size;
+                    if (!sink.metadata(new EntryMetadata(entry.getName(), stored, size, false, ++position))) {
+                        return;
+                    }
                 }
                 if (entry.isDirectory()) {
                     continue;

@@ -4,6 +4,7 @@ import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.EntryMetadata;
 import dev.vigil.unpack.Inputs;
 import dev.vigil.unpack.Unpacker;
 import org.apache.commons.compress.PasswordRequiredException;
@@ -49,6 +50,7 @@ public final class SevenZipUnpacker implements Unpacker {
         }
         try (archive) {
             int seen = 0;
+            int index = -1;
             while (true) {
                 SevenZArchiveEntry entry;
                 try {
@@ -60,7 +62,15 @@ public final class SevenZipUnpacker implements Unpacker {
                 if (entry == null) {
                     return;
                 }
-                if (entry.isDirectory() || !entry.hasStream()) {
+                index++;
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                // ClamAV counts 7z entries from 0 and gives no stored size.
+                if (!sink.metadata(new EntryMetadata(entry.getName(), 0, entry.getSize(), encrypted(entry), index))) {
+                    return;
+                }
+                if (!entry.hasStream()) {
                     continue;
                 }
                 if (sink.limits().maxFiles() > 0 && ++seen > sink.limits().maxFiles()) {

@@ -4,6 +4,7 @@ import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.EntryMetadata;
 import dev.vigil.unpack.Inputs;
 import dev.vigil.unpack.Unpacker;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -52,6 +53,13 @@ public final class ZipUnpacker implements Unpacker {
         if (listing == null || listing.entries().isEmpty()) {
             walkLocalHeaders(input, sink);
             return;
+        }
+        // ClamAV tests container metadata while it indexes the central directory, in directory order.
+        int position = 0;
+        for (ZipDirectory.Entry e : listing.entries()) {
+            if (!sink.metadata(new EntryMetadata(e.name(), e.compressedSize(), e.size(), e.encrypted(), ++position))) {
+                return;
+            }
         }
         List<ZipDirectory.Entry> entries = new ArrayList<>(listing.entries());
         entries.sort(Comparator.comparingLong(ZipDirectory.Entry::localOffset));
@@ -170,7 +178,12 @@ public final class ZipUnpacker implements Unpacker {
     private static void walkLocalHeaders(ScanInput input, ChildSink sink) throws IOException {
         try (ZipArchiveInputStream zin = new ZipArchiveInputStream(Inputs.stream(input), "UTF8", true, true)) {
             ZipArchiveEntry z;
+            int position = 0;
             while ((z = zin.getNextEntry()) != null) {
+                if (!sink.metadata(new EntryMetadata(z.getName(), Math.max(0, z.getCompressedSize()),
+                        Math.max(0, z.getSize()), z.getGeneralPurposeBit().usesEncryption(), ++position))) {
+                    return;
+                }
                 if (z.isDirectory()) {
                     continue;
                 }
