@@ -143,15 +143,15 @@ class BombTest {
 
     @Test
     void bzip2Bomb() throws Exception {
-        byte[] stream = Containers.zeros(32 * MIB, BZip2CompressorOutputStream::new);
-        DeepScanResult r = run("bzip2, 32 streams x 32 MiB", repeat(stream, 32));
+        byte[] stream = Containers.zeros(8 * MIB, BZip2CompressorOutputStream::new);
+        DeepScanResult r = run("bzip2, 128 streams x 8 MiB", repeat(stream, 128));
         assertThat(r.limitExceeded()).isEqualTo("MaxFileSize");
     }
 
     @Test
     void xzBomb() throws Exception {
-        byte[] stream = Containers.zeros(64 * MIB, XZCompressorOutputStream::new);
-        DeepScanResult r = run("xz, 16 streams x 64 MiB", repeat(stream, 16));
+        byte[] stream = Containers.zeros(16 * MIB, XZCompressorOutputStream::new);
+        DeepScanResult r = run("xz, 64 streams x 16 MiB", repeat(stream, 64));
         assertThat(r.limitExceeded()).isEqualTo("MaxFileSize");
     }
 
@@ -159,19 +159,19 @@ class BombTest {
     void sevenZipBomb() throws Exception {
         var channel = new org.apache.commons.compress.utils.SeekableInMemoryByteChannel();
         try (var out = new SevenZOutputFile(channel)) {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 SevenZArchiveEntry e = new SevenZArchiveEntry();
                 e.setName("zeros" + i);
                 out.putArchiveEntry(e);
                 byte[] block = new byte[1 << 20];
-                for (int k = 0; k < 150; k++) {
+                for (int k = 0; k < (i == 0 ? 120 : 1); k++) {
                     out.write(block);
                 }
                 out.closeArchiveEntry();
             }
         }
         byte[] bomb = java.util.Arrays.copyOf(channel.array(), (int) channel.size());
-        DeepScanResult r = run("7z, 3 entries x 150 MiB", bomb);
+        DeepScanResult r = run("7z, 120 MiB + 1 MiB entries", bomb);
         assertThat(r.limits()).extracting(DeepScanResult.LimitHit::limit).contains("MaxFileSize");
     }
 
