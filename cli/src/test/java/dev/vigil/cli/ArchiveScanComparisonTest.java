@@ -55,6 +55,15 @@ class ArchiveScanComparisonTest {
             z.write(EICAR);
         }
         Files.write(tree.resolve("two.zip"), two.toByteArray());
+        var big = new ByteArrayOutputStream();
+        try (var z = new ZipOutputStream(big)) {
+            z.setLevel(0);
+            z.putNextEntry(new ZipEntry("a.txt"));
+            z.write("x".repeat(5000).getBytes());
+            z.putNextEntry(new ZipEntry("b.com"));
+            z.write(EICAR);
+        }
+        Files.write(tree.resolve("big.zip"), big.toByteArray());
         Path plain = Files.write(tmp.resolve("eicar.com"), EICAR);
         if (Files.isExecutable(Path.of("/usr/bin/zip"))) {
             Process p = new ProcessBuilder("/usr/bin/zip", "-q", "-j", "-P", "secret",
@@ -80,6 +89,13 @@ class ArchiveScanComparisonTest {
                 List.of("--no-summary", "--max-files=1", "two.zip"),
                 List.of("--no-summary", "--max-files=1", "--alert-exceeds-max", "two.zip"),
                 List.of("--no-summary", "--max-files=1", "--alert-exceeds-max", "--allmatch", "two.zip"),
+                // Not big.zip: ClamAV also counts the normalised copy of a large text entry as a file.
+                List.of("--no-summary", "--max-files=2", "--alert-exceeds-max", "--allmatch", "two.zip"),
+                List.of("--no-summary", "--max-files=3", "--alert-exceeds-max", "--allmatch", "two.zip", "big.zip"),
+                List.of("--no-summary", "--max-scansize=300", "--alert-exceeds-max", "two.zip", "big.zip"),
+                List.of("--no-summary", "--max-scansize=400", "--alert-exceeds-max", "--allmatch", "two.zip"),
+                List.of("--no-summary", "--max-scansize=5600", "--alert-exceeds-max", "--allmatch", "big.zip"),
+                List.of("--no-summary", "--max-scansize=20000", "--allmatch", "big.zip"),
                 List.of("--no-summary", "-r", "."),
                 List.of("-i", "-r", "."));
     }

@@ -42,6 +42,13 @@ final class DeepScan {
     private int extracted;
     private long extractedBytes;
     private long dataScanned;
+    /** ClamAV charges the top-level object to MaxScanSize too. */
+    private long topSize;
+    /**
+     * Set once an object was skipped for MaxScanSize: nothing more is extracted (ClamAV behaves so, and without it
+     * every further sibling of a fan-out bomb would be decompressed up to the budget only to be skipped).
+     */
+    private boolean scanSizeExhausted;
     private Path tempDir;
 
     DeepScan(RecursiveScanner scanner, DeepScanOptions options) {
@@ -53,6 +60,7 @@ final class DeepScan {
     }
 
     DeepScanResult run(ScanInput input, String name) throws IOException {
+        topSize = input.size();
         FileType type = scanObject(input, List.of(name), List.of());
         return result(type);
     }
@@ -68,7 +76,10 @@ final class DeepScan {
     }
 
     private DeepScanResult result(FileType type) {
-        List<DeepDetection> reported = detections;
+        // Heuristic alerts come after signature detections, as clamscan prints them.
+        List<DeepDetection> reported = new ArrayList<>(detections.size());
+        detections.stream().filter(d -> d.kind() != SignatureKind.HEURISTIC).forEach(reported::add);
+        detections.stream().filter(d -> d.kind() == SignatureKind.HEURISTIC).forEach(reported::add);
         if (!options.allMatch() && !detections.isEmpty()) {
             // Heuristic alerts are ClamAV's "potentially unwanted": a signature detection takes precedence.
             reported = List.of(detections.stream().filter(d -> d.kind() != SignatureKind.HEURISTIC).findFirst()
@@ -257,19 +268,31 @@ final class DeepScan {
             }
             long perFile = limits.maxFileSize();
             long cap = perFile > 0 ? perFile : 0;
+            long budget = Long.MAX_VALUE;
             if (limits.maxScanSize() > 0) {
-                long budget = Math.max(0, limits.maxScanSize() - extractedBytes);
-                if (budget == 0) {
+                budget = limits.maxScanSize() - topSize - extractedBytes;
+                if (budget <= 0 || scanSizeExhausted) {
+                    scanSizeExhausted = true;
                     limit("MaxScanSize", path, "scan size budget exhausted");
-                    return true;
+                    return false;
                 }
                 cap = cap == 0 ? budget : Math.min(cap, budget);
             }
             try (ChildSpool spool = ChildSpool.read(data, cap, DeepScan.this::newTempFile, DeepScan.this::expired)) {
                 if (spool.truncated()) {
-                    boolean fileLimit = perFile > 0 && cap == perFile;
-                    limit(expired() ? "MaxScanTime" : fileLimit ? "MaxFileSize" : "MaxScanSize", path,
-                            "object longer than " + cap + " bytes; its beginning is scanned");
+                    if (expired()) {
+                        limit("MaxScanTime", path, "scan time exhausted while extracting");
+                        stop = true;
+                        return false;
+                    }
+                    if (cap == budget && (perFile <= 0 || budget < perFile)) {
+                        // Over the remaining MaxScanSize: ClamAV skips the object and opens nothing more here.
+                        limit("MaxScanSize", path, "object longer than the " + budget + " bytes left");
+                        scanSizeExhausted = true;
+                        return false;
+                    }
+                    // Over MaxFileSize: cut, and the beginning scanned, as ClamAV's extractors trim their output.
+                    limit("MaxFileSize", path, "object longer than " + cap + " bytes; its beginning is scanned");
                 }
                 extracted++;
                 extractedBytes += spool.size();

@@ -106,10 +106,6 @@ final class ZipDirectory {
             if (in.read(pos, fixed, 0, 46) < 46 || i32(fixed, 0) != CENTRAL_SIG) {
                 break;
             }
-            if (entries.size() >= maxRecords) {
-                truncated = true;
-                break;
-            }
             int flags = u16(fixed, 8);
             int method = u16(fixed, 10);
             long csize = u32(fixed, 20);
@@ -142,6 +138,11 @@ final class ZipDirectory {
             long localOffset = local + shift;
             entries.add(new Entry(name, flags, method, csize, usize, localOffset, localHeaderSize(in, localOffset)));
             pos += 46L + nameLen + extraLen + commentLen;
+            // ClamAV stops indexing, and reports MaxFiles, once the count reaches the limit.
+            if (entries.size() >= maxRecords) {
+                truncated = true;
+                break;
+            }
         }
         return new Listing(entries, truncated);
     }

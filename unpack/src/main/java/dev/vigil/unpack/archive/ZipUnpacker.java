@@ -61,6 +61,9 @@ public final class ZipUnpacker implements Unpacker {
                 return;
             }
         }
+        if (listing.truncated()) {
+            sink.limitExceeded("MaxFiles", "central directory lists " + maxRecords + " entries or more");
+        }
         List<ZipDirectory.Entry> entries = new ArrayList<>(listing.entries());
         entries.sort(Comparator.comparingLong(ZipDirectory.Entry::localOffset));
         List<ZipDirectory.Entry> distinct = withoutDuplicates(entries);
@@ -84,9 +87,6 @@ public final class ZipUnpacker implements Unpacker {
             if (!extract(input, e, sink)) {
                 return;
             }
-        }
-        if (listing.truncated()) {
-            sink.limitExceeded("MaxFiles", "central directory lists more than " + maxRecords + " entries");
         }
     }
 
