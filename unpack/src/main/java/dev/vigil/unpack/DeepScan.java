@@ -121,26 +121,38 @@ final class DeepScan {
         if (!options.scanArchives() || stop) {
             return r.fileType();
         }
+        // Embedded-object finders first (ClamAV's raw scan comes before format parsing), then the format's unpacker.
         for (Unpacker u : scanner.unpackers()) {
-            boolean accepted;
-            try {
-                accepted = u.accepts(r.fileType(), input);
-            } catch (IOException | RuntimeException e) {
-                accepted = false;
+            if (u.alongside() && !stop && accepts(u, r.fileType(), input)) {
+                unpackWith(u, input, path, chain, r.fileType());
             }
-            if (!accepted) {
-                continue;
+        }
+        for (Unpacker u : scanner.unpackers()) {
+            if (!u.alongside() && accepts(u, r.fileType(), input)) {
+                if (!stop) {
+                    unpackWith(u, input, path, chain, r.fileType());
+                }
+                break;
             }
-            List<String> childChain = append(chain, r.fileType().name());
-            Level level = new Level(path, childChain, u.name(), input.size());
-            try {
-                u.unpack(input, level);
-            } catch (IOException | RuntimeException e) {
-                errors.add(new DeepScanResult.UnpackError(path, u.name(), describe(e)));
-            }
-            break;
         }
         return r.fileType();
+    }
+
+    private static boolean accepts(Unpacker u, FileType type, ScanInput input) {
+        try {
+            return u.accepts(type, input);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void unpackWith(Unpacker u, ScanInput input, List<String> path, List<String> chain, FileType type) {
+        Level level = new Level(path, append(chain, type.name()), u.name(), input.size());
+        try {
+            u.unpack(input, level);
+        } catch (IOException | RuntimeException e) {
+            errors.add(new DeepScanResult.UnpackError(path, u.name(), describe(e)));
+        }
     }
 
     private static String describe(Throwable e) {

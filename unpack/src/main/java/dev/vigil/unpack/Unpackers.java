@@ -2,6 +2,7 @@ package dev.vigil.unpack;
 
 import dev.vigil.unpack.archive.ArchiveStreamUnpacker;
 import dev.vigil.unpack.archive.CompressedStreamUnpacker;
+import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
 import dev.vigil.unpack.archive.SevenZipUnpacker;
 import dev.vigil.unpack.archive.ZipUnpacker;
 
@@ -19,6 +20,7 @@ public final class Unpackers {
     public static List<Unpacker> archives() {
         return List.of(
                 new ZipUnpacker(),
+                new EmbeddedZipUnpacker(),
                 new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.GZIP),
                 new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.BZIP2),
                 new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.XZ),
