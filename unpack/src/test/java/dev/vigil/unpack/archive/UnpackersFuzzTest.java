@@ -83,6 +83,11 @@ class UnpackersFuzzTest {
         fuzz(new SevenZipUnpacker(), data);
     }
 
+    @FuzzTest(maxDuration = "60s")
+    void embeddedZip(byte[] data) throws IOException {
+        fuzz(new EmbeddedZipUnpacker(), data);
+    }
+
     /** The shipped set, chosen by file type as in real scans. */
     @FuzzTest(maxDuration = "60s")
     void defaults(byte[] data) throws IOException {
