@@ -1,6 +1,7 @@
 package dev.vigil.unpack;
 
 import dev.vigil.unpack.archive.ArchiveStreamUnpacker;
+import dev.vigil.unpack.archive.ArjUnpacker;
 import dev.vigil.unpack.archive.CompressedStreamUnpacker;
 import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
 import dev.vigil.unpack.archive.SevenZipUnpacker;
@@ -27,7 +28,7 @@ public final class Unpackers {
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.TAR),
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.CPIO),
                 new SevenZipUnpacker(),
-                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.ARJ));
+                new ArjUnpacker());
     }
 
     /**

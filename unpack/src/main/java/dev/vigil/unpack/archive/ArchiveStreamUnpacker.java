@@ -10,7 +10,6 @@ import dev.vigil.unpack.Unpacker;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
-import org.apache.commons.compress.archivers.arj.ArjArchiveInputStream;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -20,8 +19,8 @@ import java.util.List;
 
 /**
  * Archives read front to back by Commons Compress's streaming readers: tar (v7, ustar, GNU and POSIX/pax), cpio
- * (old binary in both byte orders, odc, newc, crc), arj (stored entries only: Commons Compress does not decode ARJ's
- * compression methods) and ar. Entries are handed to the sink one after another; memory does not depend on the
+ * (old binary in both byte orders, odc, newc, crc) and ar. (ARJ has its own reader, {@link ArjUnpacker}: Commons
+ * Compress decodes stored ARJ entries only.) Entries are handed to the sink one after another; memory does not depend on the
  * archive.
  */
 public final class ArchiveStreamUnpacker implements Unpacker {
@@ -30,7 +29,6 @@ public final class ArchiveStreamUnpacker implements Unpacker {
     public enum Format {
         TAR("tar", List.of("CL_TYPE_POSIX_TAR", "CL_TYPE_OLD_TAR")),
         CPIO("cpio", List.of("CL_TYPE_CPIO_OLD", "CL_TYPE_CPIO_ODC", "CL_TYPE_CPIO_NEWC", "CL_TYPE_CPIO_CRC")),
-        ARJ("arj", List.of("CL_TYPE_ARJ")),
         /** Not unpacked by ClamAV 1.4; recognised by its {@code !<arch>} header. */
         AR("ar", List.of());
 
@@ -64,11 +62,6 @@ public final class ArchiveStreamUnpacker implements Unpacker {
         return format.clamTypes.contains(type.name());
     }
 
-    /** ARJ headers carry the compressed size; Commons Compress does not expose it, so the real size stands in. */
-    private static long storedSize(ArchiveEntry entry, long size) {
-        return size;
-    }
-
     @Override
     public void unpack(ScanInput input, ChildSink sink) throws IOException {
         InputStream raw = Inputs.stream(input);
@@ -77,10 +70,9 @@ public final class ArchiveStreamUnpacker implements Unpacker {
             archive = switch (format) {
                 case TAR -> new TarArchiveInputStream(raw, true);
                 case CPIO -> new CpioArchiveInputStream(raw);
-                case ARJ -> new ArjArchiveInputStream(raw);
                 case AR -> new ArArchiveInputStream(raw);
             };
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             sink.error(format.unpackerName + " header: " + e.getMessage());
             return;
         }
@@ -100,8 +92,7 @@ public final class ArchiveStreamUnpacker implements Unpacker {
                 }
                 if (format != Format.AR && !entry.isDirectory()) {
                     long size = Math.max(0, entry.getSize());
-                    long stored = format == Format.ARJ ? storedSize(entry, size) : size;
-                    if (!sink.metadata(new EntryMetadata(entry.getName(), stored, size, false, ++position))) {
+                    if (!sink.metadata(new EntryMetadata(entry.getName(), size, size, false, ++position))) {
                         return;
                     }
                 }

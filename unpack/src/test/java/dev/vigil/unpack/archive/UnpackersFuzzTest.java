@@ -70,7 +70,7 @@ class UnpackersFuzzTest {
 
     @FuzzTest(maxDuration = "60s")
     void arj(byte[] data) throws IOException {
-        fuzz(new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.ARJ), data);
+        fuzz(new ArjUnpacker(), data);
     }
 
     @FuzzTest(maxDuration = "60s")
