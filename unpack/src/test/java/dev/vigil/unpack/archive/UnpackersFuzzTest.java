@@ -73,6 +73,22 @@ class UnpackersFuzzTest {
         fuzz(new ArjUnpacker(), data);
     }
 
+    /** The hand-written ARJ decoder alone: only IOException may come out, and never more than the declared size. */
+    @FuzzTest(maxDuration = "60s")
+    void arjDecoder(byte[] data) {
+        if (data.length < 2) {
+            return;
+        }
+        int method = 1 + (data[0] & 3) + ((data[0] & 4) != 0 ? 1 : 0);
+        long declared = (data[1] & 0xff) * 97L;
+        try (var in = new ArjDecoder(new java.io.ByteArrayInputStream(data, 2, data.length - 2), method,
+                data.length - 2, declared)) {
+            assertThat(in.readAllBytes().length).isLessThanOrEqualTo((int) declared);
+        } catch (IOException expected) {
+            // a damaged stream
+        }
+    }
+
     @FuzzTest(maxDuration = "60s")
     void ar(byte[] data) throws IOException {
         fuzz(new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.AR), data);
