@@ -34,8 +34,13 @@ sealed interface Event {
     }
 
     /** The result of scanning one file (or stdin). */
+    /**
+     * @param innerPaths for each detection, where inside the file it was found: the names below the file joined
+     *                   with {@code /} ({@code "inner/a.tar/x.exe"}), empty for the file itself
+     */
     record FileOutcome(String path, Kind kind, List<Detection> detections, long size, String fileType,
-                       String limit, String error, long readBlocks, long scannedBlocks) implements Event {
+                       String limit, String error, long readBlocks, long scannedBlocks, List<String> innerPaths)
+            implements Event {
 
         enum Kind {
             CLEAN, INFECTED, EMPTY, ACCESS_DENIED, OPEN_FAILED, SCAN_ERROR, EXCLUDED_PROC;
@@ -53,6 +58,17 @@ sealed interface Event {
 
         public FileOutcome {
             detections = List.copyOf(detections);
+            innerPaths = innerPaths == null ? List.of() : List.copyOf(innerPaths);
+        }
+
+        FileOutcome(String path, Kind kind, List<Detection> detections, long size, String fileType, String limit,
+                    String error, long readBlocks, long scannedBlocks) {
+            this(path, kind, detections, size, fileType, limit, error, readBlocks, scannedBlocks, List.of());
+        }
+
+        /** Where detection {@code i} was found inside the file ("" for the file itself). */
+        String innerPath(int i) {
+            return i < innerPaths.size() ? innerPaths.get(i) : "";
         }
 
         static FileOutcome failed(String path, Kind kind, String error, long size, long readBlocks) {

@@ -1,10 +1,12 @@
 package dev.vigil.cli;
 
 import dev.vigil.engine.Detection;
-import dev.vigil.engine.Engine;
 import dev.vigil.engine.ScanOptions;
-import dev.vigil.engine.ScanResult;
 import dev.vigil.engine.SignatureKind;
+import dev.vigil.unpack.DeepDetection;
+import dev.vigil.unpack.DeepScanOptions;
+import dev.vigil.unpack.DeepScanResult;
+import dev.vigil.unpack.RecursiveScanner;
 import dev.vigil.cli.Event.FileOutcome;
 import dev.vigil.cli.Event.FileOutcome.Kind;
 
@@ -22,12 +24,14 @@ import java.util.function.LongConsumer;
 /**
  * Scans one file the way clamscan's scanfile() treats it: files on /proc are excluded, empty files are not scanned,
  * unreadable ones are "Access denied", files over MaxFileSize are passed as clean (or flagged with
- * --alert-exceeds-max), and any failure is confined to this file. Thread-safe: called from the scan pool.
+ * --alert-exceeds-max), and any failure is confined to this file. What containers hold is scanned too, as clamscan
+ * does (the {@link RecursiveScanner}). Thread-safe: called from the scan pool.
  */
 final class FileScanner {
     static final String LIMIT_PREFIX = "Heuristics.Limits.Exceeded.";
 
-    private final Engine engine;
+    private final RecursiveScanner scanner;
+    private final DeepScanOptions deepOptions;
     private final ScanOptions options;
     private final boolean alertExceedsMax;
     private final long procDevice;
@@ -38,10 +42,12 @@ final class FileScanner {
      *                   {@link FileStat#UNKNOWN_DEVICE}
      * @param onDone     told the size of every file dealt with (for progress), or null
      */
-    FileScanner(Engine engine, ScanOptions options, boolean alertExceedsMax, long procDevice, LongConsumer onDone) {
-        this.engine = engine;
+    FileScanner(RecursiveScanner scanner, DeepScanOptions deepOptions, ScanOptions options, long procDevice,
+                LongConsumer onDone) {
+        this.scanner = scanner;
+        this.deepOptions = deepOptions;
         this.options = options;
-        this.alertExceedsMax = alertExceedsMax;
+        this.alertExceedsMax = deepOptions.alertExceedsMax();
         this.procDevice = procDevice;
         this.onDone = onDone;
     }
@@ -87,9 +93,9 @@ final class FileScanner {
             // Over the limit: not opened at all, reported clean unless asked to alert (as clamscan).
             return limited(display, size, readBlocks, "MaxFileSize");
         }
-        ScanResult r;
+        DeepScanResult r;
         try {
-            r = engine.scan(path, options);
+            r = scanner.scan(path, deepOptions);
         } catch (FileSystemException e) {
             return FileOutcome.failed(display, Kind.OPEN_FAILED, Errors.strerror(e), size, readBlocks);
         } catch (IOException e) {
@@ -98,14 +104,14 @@ final class FileScanner {
         } catch (RuntimeException | StackOverflowError e) {
             return FileOutcome.failed(display, Kind.SCAN_ERROR, "Internal error (" + e + ")", size, readBlocks);
         }
-        return outcome(display, r, readBlocks);
+        return outcome(display, r, size, readBlocks);
     }
 
     private FileOutcome scanStdinOnce(InputStream in) {
         CountingInputStream counted = new CountingInputStream(in);
-        ScanResult r;
+        DeepScanResult r;
         try {
-            r = engine.scan(counted, options);
+            r = scanner.scan(counted, "stdin", deepOptions);
             counted.transferTo(OutputStream.nullOutputStream()); // read to the end, like clamscan, for the counts
         } catch (IOException e) {
             return FileOutcome.failed("stdin", Kind.SCAN_ERROR, "Can't read file (" + Errors.strerror(e) + ")",
@@ -114,7 +120,7 @@ final class FileScanner {
             return FileOutcome.failed("stdin", Kind.SCAN_ERROR, "Internal error (" + e + ")",
                     counted.count, counted.count / ScanStats.BLOCK);
         }
-        return outcome("stdin", r, counted.count / ScanStats.BLOCK);
+        return outcome("stdin", r, counted.count, counted.count / ScanStats.BLOCK);
     }
 
     private FileOutcome limited(String display, long size, long readBlocks, String limit) {
@@ -125,18 +131,18 @@ final class FileScanner {
         return new FileOutcome(display, Kind.CLEAN, List.of(), size, null, limit, null, readBlocks, 0);
     }
 
-    private FileOutcome outcome(String display, ScanResult r, long readBlocks) {
-        List<Detection> detections = r.detections();
-        if (alertExceedsMax && r.limitExceeded() != null
-                && (detections.isEmpty() || options.allMatch())
-                && detections.stream().noneMatch(d -> d.name().startsWith(LIMIT_PREFIX))) {
-            detections = new ArrayList<>(detections);
-            detections.add(new Detection(LIMIT_PREFIX + r.limitExceeded(), SignatureKind.HEURISTIC, -1));
+    private FileOutcome outcome(String display, DeepScanResult r, long size, long readBlocks) {
+        // The recursive scanner raises the limit and encryption heuristics itself (as asked in deepOptions).
+        List<Detection> detections = new ArrayList<>(r.detections().size());
+        List<String> inner = new ArrayList<>(r.detections().size());
+        for (DeepDetection d : r.detections()) {
+            detections.add(new Detection(d.name(), d.kind(), d.offset()));
+            inner.add(String.join("/", d.path().subList(1, d.path().size())));
         }
         Kind kind = detections.isEmpty() ? Kind.CLEAN : Kind.INFECTED;
         String type = r.fileType() == null ? null : r.fileType().name();
-        return new FileOutcome(display, kind, detections, r.size(), type, r.limitExceeded(), null, readBlocks,
-                r.bytesScanned() / ScanStats.BLOCK);
+        return new FileOutcome(display, kind, detections, size, type, r.limitExceeded(), null, readBlocks,
+                r.dataScanned() / ScanStats.BLOCK, inner);
     }
 
     private static final class CountingInputStream extends FilterInputStream {

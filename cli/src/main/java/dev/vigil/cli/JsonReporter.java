@@ -8,9 +8,10 @@ import java.util.List;
 
 /**
  * One JSON object per line for every file scanned or failed:
- * {@code {"path":..,"status":"OK|FOUND|ERROR","detections":[{"name":..,"kind":..,"offset":..}],"size":..,
+ * {@code {"path":..,"status":"OK|FOUND|ERROR","detections":[{"name":..,"kind":..,"offset":..,"path":..}],"size":..,
  * "type":..,"limit":..}}, plus {@code "error"} for ERROR. Paths that are skipped (symbolic links that are not
- * followed, exclusions) produce no object. stderr keeps clamscan's warnings.
+ * followed, exclusions) produce no object. A detection's {@code path} is where it was found: the file's path,
+ * followed for objects inside containers by their names ({@code dir/a.zip/inner/b.tar/x.exe}). stderr keeps clamscan's warnings.
  */
 final class JsonReporter implements Reporter {
     private final PrintStream out;
@@ -44,7 +45,8 @@ final class JsonReporter implements Reporter {
     private void file(Event.FileOutcome f) {
         switch (f.kind()) {
             case CLEAN, EMPTY -> write(f.path(), "OK", List.of(), f.size(), f.fileType(), f.limit(), null);
-            case INFECTED -> write(f.path(), "FOUND", f.detections(), f.size(), f.fileType(), f.limit(), null);
+            case INFECTED -> write(f.path(), "FOUND", f.detections(), f.innerPaths(), f.size(), f.fileType(),
+                    f.limit(), null);
             case ACCESS_DENIED -> write(f.path(), "ERROR", List.of(), f.size(), null, null, "Access denied");
             case OPEN_FAILED -> {
                 Warnings.openFailed(err, f);
@@ -58,6 +60,11 @@ final class JsonReporter implements Reporter {
 
     private void write(String path, String status, List<Detection> detections, Long size, String type,
                        String limit, String error) {
+        write(path, status, detections, List.of(), size, type, limit, error);
+    }
+
+    private void write(String path, String status, List<Detection> detections, List<String> innerPaths, Long size,
+                       String type, String limit, String error) {
         StringBuilder b = new StringBuilder(128);
         b.append("{\"path\":");
         Json.string(b, path);
@@ -67,7 +74,11 @@ final class JsonReporter implements Reporter {
             b.append(i == 0 ? "{\"name\":" : ",{\"name\":");
             Json.string(b, d.name());
             b.append(",\"kind\":\"").append(d.kind().name()).append('"');
-            b.append(",\"offset\":").append(d.offset() < 0 ? "null" : Long.toString(d.offset())).append('}');
+            b.append(",\"offset\":").append(d.offset() < 0 ? "null" : Long.toString(d.offset()));
+            String inner = i < innerPaths.size() ? innerPaths.get(i) : "";
+            b.append(",\"path\":");
+            Json.string(b, inner.isEmpty() ? path : path + "/" + inner);
+            b.append('}');
         }
         b.append("],\"size\":").append(size == null ? "null" : size.toString());
         b.append(",\"type\":");

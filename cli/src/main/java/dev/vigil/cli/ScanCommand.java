@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.engine.ScanLimits;
+import dev.vigil.unpack.UnpackLimits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +61,27 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--max-scansize", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Scan at most SIZE of data per file (0 = no limit). Default: 400M.")
     long maxScanSize = ScanLimits.DEFAULT.maxScanSize();
+
+    @Option(names = "--max-recursion", paramLabel = "N",
+            description = "Look at most N containers deep (0 = no limit). Default: 17.")
+    int maxRecursion = UnpackLimits.DEFAULT.maxRecursion();
+
+    @Option(names = "--max-files", paramLabel = "N",
+            description = "Scan at most N objects extracted from one file (0 = no limit). Default: 10000.")
+    int maxFiles = UnpackLimits.DEFAULT.maxFiles();
+
+    @Option(names = "--max-scantime", paramLabel = "MS",
+            description = "Stop scanning a file after MS milliseconds (0 = no limit). Default: 120000.")
+    long maxScanTime = UnpackLimits.DEFAULT.maxScanTime().toMillis();
+
+    @Option(names = "--scan-archive", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no",
+            converter = YesNoConverter.class, description = "Scan inside archives and compressed files. Default: yes.")
+    boolean scanArchive = true;
+
+    @Option(names = {"--alert-encrypted", "--alert-encrypted-archive"}, arity = "0..1", fallbackValue = "yes",
+            paramLabel = "yes|no", converter = YesNoConverter.class,
+            description = "Report encrypted archive entries as Heuristics.Encrypted.<format>. Default: no.")
+    boolean alertEncrypted;
 
     @Option(names = "--alert-exceeds-max",
             description = "Report files that exceed a limit as Heuristics.Limits.Exceeded.<limit>.")
@@ -127,6 +149,9 @@ final class ScanCommand implements Callable<Integer> {
         if (threads < 1) {
             return "--threads: must be at least 1";
         }
+        if (maxRecursion < 0 || maxFiles < 0 || maxScanTime < 0) {
+            return "--max-recursion, --max-files and --max-scantime take a number >= 0";
+        }
         if (maxDirRecursion < 0) {
             return "--max-dir-recursion: Invalid argument";
         }
@@ -136,8 +161,9 @@ final class ScanCommand implements Callable<Integer> {
     ScanSettings settings() {
         return new ScanSettings(List.copyOf(paths), fileList, recursive, List.copyOf(databases), allMatch,
                 infectedOnly, suppressOk, noSummary, detectPua, json, !noProgress,
-                ScanLimits.DEFAULT.withMaxFileSize(maxFileSize).withMaxScanSize(maxScanSize), alertExceedsMax,
+                ScanLimits.DEFAULT.withMaxFileSize(maxFileSize).withMaxScanSize(maxScanSize)
+                        .withMaxScanTime(java.time.Duration.ofMillis(Math.max(0, maxScanTime))), alertExceedsMax,
                 maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads,
-                List.copyOf(yaraRules));
+                List.copyOf(yaraRules), maxRecursion, maxFiles, scanArchive, alertEncrypted);
     }
 }

@@ -4,6 +4,9 @@ import dev.vigil.engine.Engine;
 import dev.vigil.engine.EngineImage;
 import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.ScanOptions;
+import dev.vigil.unpack.DeepScanOptions;
+import dev.vigil.unpack.RecursiveScanner;
+import dev.vigil.unpack.Unpackers;
 import dev.vigil.yara.YaraRules;
 
 import java.io.IOException;
@@ -91,8 +94,11 @@ final class ScanSession {
         ExecutorService pool = settings.threads() > 1 ? Executors.newFixedThreadPool(settings.threads(), workers())
                 : null;
         try (Progress progress = Progress.start(io.err(), settings.progress() && io.errIsTerminal())) {
-            FileScanner scanner = new FileScanner(engine, new ScanOptions(settings.allMatch(), settings.limits()),
-                    settings.alertExceedsMax(), procDevice(), progress == null ? null : progress::fileDone);
+            RecursiveScanner deep = new RecursiveScanner(engine, Unpackers.defaults(), settings.unpackLimits());
+            DeepScanOptions deepOptions = new DeepScanOptions(settings.allMatch(), settings.scanArchives(),
+                    settings.alertExceedsMax(), settings.alertEncrypted());
+            FileScanner scanner = new FileScanner(deep, deepOptions, new ScanOptions(settings.allMatch(),
+                    settings.limits()), procDevice(), progress == null ? null : progress::fileDone);
             int[] sinceCheck = {0};
             OrderedOutput output = new OrderedOutput(pool, settings.threads() * 4, event -> {
                 stats.record(event);

@@ -9,5 +9,12 @@ import java.util.List;
 record ScanSettings(List<String> paths, Path fileList, boolean recursive, List<Path> databases, boolean allMatch,
                     boolean infectedOnly, boolean suppressOk, boolean noSummary, boolean detectPua, boolean json,
                     boolean progress, ScanLimits limits, boolean alertExceedsMax, int maxDirRecursion,
-                    Walker.LinkPolicy links, boolean crossFilesystems, int threads, List<Path> yaraRules) {
+                    Walker.LinkPolicy links, boolean crossFilesystems, int threads, List<Path> yaraRules,
+                    int maxRecursion, int maxFiles, boolean scanArchives, boolean alertEncrypted) {
+
+    /** The limits of recursive scanning, from the same options. */
+    dev.vigil.unpack.UnpackLimits unpackLimits() {
+        return new dev.vigil.unpack.UnpackLimits(limits.maxScanSize(), limits.maxFileSize(), maxRecursion, maxFiles,
+                dev.vigil.unpack.UnpackLimits.DEFAULT.maxEmbeddedPe(), limits.maxScanTime());
+    }
 }

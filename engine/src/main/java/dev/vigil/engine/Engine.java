@@ -1,6 +1,7 @@
 package dev.vigil.engine;
 
 import dev.vigil.engine.io.FileInput;
+import dev.vigil.engine.ir.ContainerSignature;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.match.CompiledSignatures;
 
@@ -22,18 +23,22 @@ public final class Engine {
     private final CompiledSignatures compiled;
     private final int signatureCount;
     private final List<String> sources;
+    private final List<ContainerSignature> containerSignatures;
 
     Engine(EngineBuilder b) {
         this.compiled = b.compile();
         this.signatureCount = b.signatureCount();
         this.sources = List.copyOf(b.sources);
+        this.containerSignatures = List.copyOf(b.containerSignatures);
     }
 
     /** An engine read back from an image ({@link EngineImage}). */
-    Engine(CompiledSignatures compiled, int signatureCount, List<String> sources) {
+    Engine(CompiledSignatures compiled, int signatureCount, List<String> sources,
+           List<ContainerSignature> containerSignatures) {
         this.compiled = compiled;
         this.signatureCount = signatureCount;
         this.sources = List.copyOf(sources);
+        this.containerSignatures = List.copyOf(containerSignatures);
     }
 
     CompiledSignatures compiled() {
@@ -47,6 +52,11 @@ public final class Engine {
     /** Number of detection signatures (what clamscan reports as "Known viruses"). */
     public int signatureCount() {
         return signatureCount;
+    }
+
+    /** Container-metadata signatures ({@code .cdb}), in load order; recursive scanning evaluates them. */
+    public List<ContainerSignature> containerSignatures() {
+        return containerSignatures;
     }
 
     /** Descriptions of the loaded signature sources. */

@@ -1,5 +1,6 @@
 package dev.vigil.engine;
 
+import dev.vigil.engine.ir.ContainerSignature;
 import dev.vigil.engine.filetype.MagicRule;
 import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.match.CompiledSignatures;
@@ -29,6 +30,7 @@ public final class EngineBuilder {
     final List<MagicRule> magic = new ArrayList<>();
     final List<String> sources = new ArrayList<>();
     final List<ExternalPatterns> externals = new ArrayList<>();
+    final List<ContainerSignature> containerSignatures = new ArrayList<>();
 
     EngineBuilder() {
     }
@@ -93,6 +95,12 @@ public final class EngineBuilder {
     }
 
     /** A file-type magic rule (.ftm); rules added later take precedence over earlier and built-in ones. */
+    /** Adds a container-metadata signature, which recursive scanning tests on every container entry. */
+    public EngineBuilder add(ContainerSignature signature) {
+        containerSignatures.add(signature);
+        return this;
+    }
+
     public EngineBuilder add(MagicRule rule) {
         magic.add(rule);
         return this;

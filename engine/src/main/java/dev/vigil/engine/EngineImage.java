@@ -4,6 +4,7 @@ import dev.vigil.engine.image.ImageDecoder;
 import dev.vigil.engine.image.ImageFormatException;
 import dev.vigil.engine.image.ImageInput;
 import dev.vigil.engine.image.ImageOutput;
+import dev.vigil.engine.ir.ContainerSignature;
 import dev.vigil.engine.match.CompiledSignatures;
 
 import java.io.ByteArrayInputStream;
@@ -17,7 +18,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A compiled engine stored as a file, so that a large database is parsed and compiled once and then loaded in a
@@ -62,6 +65,17 @@ public final class EngineImage {
         image.writeLong(knownSignatures);
         image.writeStrings(engine.sources());
         engine.compiled().writeTo(image);
+        image.writeInt(engine.containerSignatures().size());
+        for (ContainerSignature c : engine.containerSignatures()) {
+            image.writeString(c.name());
+            image.writeString(c.containerType());
+            writeRange(image, c.containerSize());
+            image.writeString(c.fileNameRegex());
+            writeRange(image, c.sizeInContainer());
+            writeRange(image, c.realSize());
+            image.writeInt(c.encrypted());
+            writeRange(image, c.position());
+        }
         image.finish();
         out.flush();
     }
@@ -82,6 +96,18 @@ public final class EngineImage {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static void writeRange(ImageOutput out, ContainerSignature.MetaRange r) throws IOException {
+        out.writeBoolean(r != null);
+        if (r != null) {
+            out.writeLong(r.min());
+            out.writeLong(r.max());
+        }
+    }
+
+    private static ContainerSignature.MetaRange readRange(ImageInput in) throws IOException {
+        return in.readBoolean() ? new ContainerSignature.MetaRange(in.readLong(), in.readLong()) : null;
     }
 
     /** True if {@code file} starts like an engine image (of any version). */
@@ -125,10 +151,26 @@ public final class EngineImage {
         long knownSignatures = image.readLong();
         var sources = image.readStrings();
         CompiledSignatures compiled = CompiledSignatures.readFrom(image, decoder);
+        int containers = image.readCount(16);
+        List<ContainerSignature> containerSignatures = new ArrayList<>(containers);
+        for (int i = 0; i < containers; i++) {
+            String name = image.readString();
+            String type = image.readString();
+            ContainerSignature.MetaRange size = readRange(image);
+            String regex = image.readString();
+            ContainerSignature.MetaRange stored = readRange(image);
+            ContainerSignature.MetaRange real = readRange(image);
+            int encrypted = image.readInt();
+            ContainerSignature.MetaRange position = readRange(image);
+            if (name == null) {
+                throw new ImageFormatException("engine image is corrupt: container signature without a name");
+            }
+            containerSignatures.add(new ContainerSignature(name, type, size, regex, stored, real, encrypted, position));
+        }
         image.finish();
         if (signatureCount < 0 || knownSignatures < 0) {
             throw new ImageFormatException("engine image is corrupt: signature count");
         }
-        return new Loaded(new Engine(compiled, signatureCount, sources), knownSignatures);
+        return new Loaded(new Engine(compiled, signatureCount, sources, containerSignatures), knownSignatures);
     }
 }

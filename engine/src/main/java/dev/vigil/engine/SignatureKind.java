@@ -12,6 +12,8 @@ public enum SignatureKind {
     BODY,
     /** Logical signature (.ldb). */
     LOGICAL,
+    /** Container metadata (.cdb): an entry of a container matched by its name, sizes and flags. */
+    CONTAINER_METADATA,
     /** YARA rule. */
     YARA,
     /** A heuristic alert raised by the engine itself (limits, encrypted archives, ...). */

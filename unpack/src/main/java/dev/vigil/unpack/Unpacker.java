@@ -25,6 +25,15 @@ public interface Unpacker {
      */
     boolean accepts(FileType type, ScanInput input) throws IOException;
 
+    /**
+     * Whether this unpacker looks for objects embedded anywhere in a file (as ClamAV's raw scan types embedded
+     * zips), so that it runs in addition to the unpacker of the file's own format, and before it. Format unpackers
+     * answer false (the default): of those, only the first that accepts a file runs.
+     */
+    default boolean alongside() {
+        return false;
+    }
+
     /** Extracts the children of {@code input}, offering each to {@code sink} in container order. */
     void unpack(ScanInput input, ChildSink sink) throws IOException;
 }

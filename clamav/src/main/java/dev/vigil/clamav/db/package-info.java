@@ -6,9 +6,9 @@
  *   <li>Used: {@code .hdb .hsb .hdu .hsu .mdb .msb .mdu .msu .imp .fp .sfp} ({@link dev.vigil.clamav.db.HashDbReader}),
  *       {@code .ndb .ndu .sdb .db} ({@link dev.vigil.clamav.db.BodyDbReader}), {@code .ign .ign2}
  *       ({@link dev.vigil.clamav.db.IgnoreDbReader}), {@code .ftm} ({@link dev.vigil.clamav.db.FtmReader}).
- *       PUA files ({@code *.?du}, {@code .?su}) only with {@code detectPua}, otherwise skipped like clamscan.</li>
- *   <li>Checked and counted, content dropped until the engine can use it: {@code .cdb} container metadata,
- *       {@code .idb} icons, {@code .pdb/.gdb} phishing lists, {@code .zmd/.rmd}.</li>
+ *       PUA files ({@code *.?du}, {@code .?su}) only with {@code detectPua}, otherwise skipped like clamscan.
+ *       {@code .cdb} container metadata ({@link dev.vigil.clamav.db.CdbReader}), used by recursive scanning.</li>
+ *   <li>Checked and counted, content dropped until the engine can use it: {@code .idb} icons, {@code .pdb/.gdb} phishing lists, {@code .zmd/.rmd}.</li>
  *   <li>Checked, not counted, dropped: {@code .wdb}, {@code .crb}, {@code .pwdb}.</li>
  *   <li>Accepted and dropped: {@code .cfg}, {@code .cbc} (clamscan skips unsigned bytecode), {@code .ioc},
  *       {@code .cat}, {@code .yar/.yara} (clamscan counts YARA rules that have strings; Vigil does not read YARA

@@ -785,15 +785,49 @@ final class Scan implements EvaluationContext {
         if (t.numberOfSections() != null && (exe == null || !t.numberOfSections().contains(exe.sections().size()))) {
             return false;
         }
-        // At the top level there is no container: only CL_TYPE_ANY (or no constraint) holds.
-        if (t.container() != null && !"CL_TYPE_ANY".equals(t.container())) {
+        if (t.container() != null && !t.container().equals(ancestorType(1))) {
             return false;
         }
-        if (!t.intermediates().isEmpty()) {
+        if (!intermediatesHold(t.intermediates())) {
             return false;
         }
         // Icon groups need PE icon extraction (not yet); handler-type signatures re-type files and never alert.
         return t.iconGroup1() == null && t.iconGroup2() == null && t.handlerType() == null;
+    }
+
+    /**
+     * The type of the {@code generation}-th ancestor (1 = the direct container), or {@code CL_TYPE_ANY} above the
+     * top level, as ClamAV answers for a layer that does not exist.
+     */
+    private String ancestorType(int generation) {
+        List<String> chain = options.containers();
+        int i = chain.size() - generation;
+        return i >= 0 ? chain.get(i) : "CL_TYPE_ANY";
+    }
+
+    /**
+     * {@code Intermediates:A>B>C}: C must be the direct container, B the one above it, and so on. As in ClamAV, a
+     * CL_TYPE_ANY element matches without using up a layer, yet the object must lie at least as deep as the whole
+     * list is long.
+     */
+    private boolean intermediatesHold(List<String> wanted) {
+        if (wanted.isEmpty()) {
+            return true;
+        }
+        if (options.containers().size() < wanted.size()) {
+            return false;
+        }
+        int generation = 1;
+        for (int k = wanted.size() - 1; k >= 0; k--) {
+            String w = wanted.get(k);
+            if ("CL_TYPE_ANY".equals(w)) {
+                continue;
+            }
+            if (!w.equals(ancestorType(generation++))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---------------------------------------------------------------- EvaluationContext

@@ -1,0 +1,51 @@
+package dev.vigil.unpack;
+
+import dev.vigil.unpack.archive.ArchiveStreamUnpacker;
+import dev.vigil.unpack.archive.ArjUnpacker;
+import dev.vigil.unpack.archive.CompressedStreamUnpacker;
+import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
+import dev.vigil.unpack.archive.SevenZipUnpacker;
+import dev.vigil.unpack.archive.ZipUnpacker;
+import dev.vigil.unpack.documents.DocumentUnpackers;
+
+import java.util.List;
+
+/** The unpackers Vigil ships, in the order they are offered a container. */
+public final class Unpackers {
+    private Unpackers() {
+    }
+
+    /**
+     * Archive and compression formats that clamscan 1.4 unpacks too (zip, gzip, bzip2, xz, tar, cpio, 7z, arj), so
+     * that verdicts stay the same as clamscan's.
+     */
+    public static List<Unpacker> archives() {
+        return List.of(
+                new ZipUnpacker(),
+                new EmbeddedZipUnpacker(),
+                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.GZIP),
+                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.BZIP2),
+                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.XZ),
+                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.TAR),
+                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.CPIO),
+                new SevenZipUnpacker(),
+                new ArjUnpacker());
+    }
+
+    /**
+     * Formats clamscan 1.4 does not look into (ar, bare lzma): adding them finds more than clamscan does, so they
+     * are not in {@link #defaults()}.
+     */
+    public static List<Unpacker> beyondClamav() {
+        return List.of(
+                new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.AR),
+                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.LZMA));
+    }
+
+    /** Every unpacker Vigil ships. */
+    public static List<Unpacker> defaults() {
+        List<Unpacker> all = new java.util.ArrayList<>(archives());
+        all.addAll(DocumentUnpackers.all());
+        return List.copyOf(all);
+    }
+}
