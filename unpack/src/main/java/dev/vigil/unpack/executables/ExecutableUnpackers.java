@@ -1,0 +1,25 @@
+package dev.vigil.unpack.executables;
+
+import dev.vigil.unpack.Unpacker;
+import dev.vigil.unpack.cab.CabUnpacker;
+import dev.vigil.unpack.iso.IsoUnpacker;
+import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
+import dev.vigil.unpack.pe.UpxUnpacker;
+import dev.vigil.unpack.szdd.SzddUnpacker;
+
+import java.util.List;
+
+/** The unpackers for packed executables and for the archive formats Commons Compress does not read. */
+public final class ExecutableUnpackers {
+    private ExecutableUnpackers() {
+    }
+
+    /**
+     * All of them, in the order ClamAV tries them on one file: a packed PE is unpacked before embedded PE files are
+     * searched for in it.
+     */
+    public static List<Unpacker> all() {
+        return List.of(new UpxUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
+                new IsoUnpacker());
+    }
+}
