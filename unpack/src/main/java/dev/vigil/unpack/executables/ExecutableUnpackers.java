@@ -3,8 +3,10 @@ package dev.vigil.unpack.executables;
 import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
+import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
+import dev.vigil.unpack.sis.SisUnpacker;
 import dev.vigil.unpack.szdd.SzddUnpacker;
 
 import java.util.List;
@@ -20,6 +22,7 @@ public final class ExecutableUnpackers {
      */
     public static List<Unpacker> all() {
         return List.of(new UpxUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
-                new IsoUnpacker());
+                new IsoUnpacker(), new SisUnpacker(),
+                new NsisUnpacker());
     }
 }
