@@ -1,6 +1,7 @@
 package dev.vigil.unpack.executables;
 
 import dev.vigil.unpack.Unpacker;
+import dev.vigil.unpack.autoit.AutoItUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
@@ -23,6 +24,6 @@ public final class ExecutableUnpackers {
     public static List<Unpacker> all() {
         return List.of(new UpxUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
                 new IsoUnpacker(), new SisUnpacker(),
-                new NsisUnpacker());
+                new NsisUnpacker(), new AutoItUnpacker());
     }
 }

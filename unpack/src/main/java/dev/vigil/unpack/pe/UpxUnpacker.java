@@ -131,6 +131,11 @@ public final class UpxUnpacker implements Unpacker {
         return null;
     }
 
+    /** Bytes from hex digits (spaces ignored), for the byte patterns of the unpackers here. */
+    public static byte[] hexBytes(String s) {
+        return hex(s);
+    }
+
     static byte[] hex(String s) {
         s = s.replace(" ", "");
         byte[] b = new byte[s.length() / 2];
