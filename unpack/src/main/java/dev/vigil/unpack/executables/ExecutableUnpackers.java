@@ -4,6 +4,7 @@ import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.autoit.AutoItUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
+import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
@@ -24,6 +25,6 @@ public final class ExecutableUnpackers {
     public static List<Unpacker> all() {
         return List.of(new UpxUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
                 new IsoUnpacker(), new SisUnpacker(),
-                new NsisUnpacker(), new AutoItUnpacker());
+                new NsisUnpacker(), new AutoItUnpacker(), new InstallShieldMsiUnpacker());
     }
 }
