@@ -8,6 +8,7 @@ import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
+import dev.vigil.unpack.pe.WwpackUnpacker;
 import dev.vigil.unpack.pe.YcUnpacker;
 import dev.vigil.unpack.sis.SisUnpacker;
 import dev.vigil.unpack.szdd.SzddUnpacker;
@@ -24,7 +25,7 @@ public final class ExecutableUnpackers {
      * searched for in it.
      */
     public static List<Unpacker> all() {
-        return List.of(new UpxUnpacker(), new YcUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
+        return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
                 new IsoUnpacker(), new SisUnpacker(),
                 new NsisUnpacker(), new AutoItUnpacker(), new InstallShieldMsiUnpacker());
     }
