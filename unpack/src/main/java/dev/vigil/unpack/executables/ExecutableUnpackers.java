@@ -7,6 +7,7 @@ import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
+import dev.vigil.unpack.pe.PetiteUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
 import dev.vigil.unpack.pe.WwpackUnpacker;
 import dev.vigil.unpack.pe.YcUnpacker;
@@ -25,7 +26,8 @@ public final class ExecutableUnpackers {
      * searched for in it.
      */
     public static List<Unpacker> all() {
-        return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
+        return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
+                new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
                 new IsoUnpacker(), new SisUnpacker(),
                 new NsisUnpacker(), new AutoItUnpacker(), new InstallShieldMsiUnpacker());
     }
