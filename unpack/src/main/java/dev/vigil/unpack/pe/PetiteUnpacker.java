@@ -84,11 +84,17 @@ public final class PetiteUnpacker implements Unpacker {
             }
         }
         List<Section> known = version == 1 ? s.subList(0, n - 1) : s;
-        byte[] out = new Inflater(buf, min, known, base, pe.entryRva(), version, Le.u32(opt, 96 + 16),
-                Le.u32(opt, 96 + 20), Inputs.maxObject(sink)).run();
+        byte[] out = inflate(buf, min, known, base, pe.entryRva(), version, Le.u32(opt, 96 + 16),
+                Le.u32(opt, 96 + 20), Inputs.maxObject(sink));
         if (out != null) {
             sink.child(new Child("petite-unpacked", "CL_TYPE_MSEXE", out.length), new ByteArrayInputStream(out));
         }
+    }
+
+    /** Unpacks the mapped image {@code buf} (index 0 = RVA {@code min}); the rebuilt PE or null. */
+    static byte[] inflate(byte[] buf, long min, List<Section> sections, long imageBase, long entryRva, int version,
+                          long resourceRva, long resourceSize, long maxSize) {
+        return new Inflater(buf, min, sections, imageBase, entryRva, version, resourceRva, resourceSize, maxSize).run();
     }
 
     /** One unpacking run over the mapped image {@code buf}, whose index 0 is RVA {@code min}. */

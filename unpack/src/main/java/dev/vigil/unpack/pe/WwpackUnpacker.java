@@ -90,7 +90,8 @@ public final class WwpackUnpacker implements Unpacker {
         }
     }
 
-    private static boolean unpackBlocks(byte[] image, byte[] packer, Section last) {
+    /** Decompresses every block the packer's table lists into {@code image}; false on a broken stream. */
+    static boolean unpackBlocks(byte[] image, byte[] packer, Section last) {
         int table = 0x2a1;
         while (true) {
             if (!Le.has(packer, table, 17)) {

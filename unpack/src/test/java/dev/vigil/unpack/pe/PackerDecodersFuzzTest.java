@@ -1,0 +1,56 @@
+package dev.vigil.unpack.pe;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.engine.exe.Section;
+
+import java.util.List;
+
+/**
+ * The packers' decoders on fuzzed images: they must end (true/false, a PE or null) without reading or writing
+ * outside the arrays they are given, whatever the image says. Reached directly, since fuzzed files would rarely
+ * carry the entry-point code that selects a packer.
+ */
+class PackerDecodersFuzzTest {
+
+    @FuzzTest(maxDuration = "30s")
+    void ycDecryptor(FuzzedDataProvider data) {
+        byte[] file = data.consumeBytes(4096);
+        if (file.length == 0) {
+            return;
+        }
+        long code = data.consumeLong(-16, file.length + 16);
+        long at = data.consumeLong(-16, file.length + 16);
+        long count = data.consumeLong(0, 0x3000);
+        YcUnpacker.emulate(file, code, at, count, count);
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void wwpackBlocks(FuzzedDataProvider data) {
+        byte[] image = new byte[data.consumeInt(0, 1 << 16)];
+        long rva = data.consumeLong(0, 1L << 32);
+        byte[] packer = data.consumeRemainingAsBytes();
+        WwpackUnpacker.unpackBlocks(image, packer, new Section("ww", 0, packer.length, rva, 0x1000));
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void petite(FuzzedDataProvider data) {
+        int version = data.consumeInt(1, 2);
+        long min = 0x1000;
+        long entry = data.consumeLong(0, 1L << 32);
+        byte[] image = data.consumeRemainingAsBytes();
+        if (image.length < 16) {
+            return;
+        }
+        List<Section> sections = List.of(new Section("a", 0x200, image.length / 2, min, image.length / 2),
+                new Section("b", 0x400, image.length - image.length / 2, min + image.length / 2, 0x1000));
+        PetiteUnpacker.inflate(image, min, sections, 0x400000, entry, version, 0, 0, 1 << 24);
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void upxRebuild(FuzzedDataProvider data) {
+        long upx0 = data.consumeLong(0, 1L << 32);
+        byte[] image = data.consumeRemainingAsBytes();
+        UpxRebuild.rebuild(image, image.length, upx0);
+    }
+}
