@@ -20,7 +20,8 @@ final class AutoItLzss {
 
     static byte[] expand(byte[] in, int size, boolean ea06) {
         AutoItLzss r = new AutoItLzss(in);
-        byte[] out = new byte[size];
+        // The declared size is only an upper bound: grow towards it as output is produced.
+        byte[] out = new byte[Math.min(size, 1 << 16)];
         int n = 0;
         while (!r.error && n < size) {
             boolean match = (r.bits(1) == 1) != ea06;
@@ -53,6 +54,7 @@ final class AutoItLzss {
                 if (r.error || length > size - n || distance > n) {
                     break;
                 }
+                out = room(out, n + length, size);
                 for (int i = 0; i < length; i++, n++) {
                     out[n] = out[n - distance];
                 }
@@ -61,10 +63,18 @@ final class AutoItLzss {
                 if (r.error) {
                     break;
                 }
+                out = room(out, n + 1, size);
                 out[n++] = (byte) literal;
             }
         }
-        return n == size ? out : Arrays.copyOf(out, n);
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    private static byte[] room(byte[] out, int needed, int size) {
+        if (needed <= out.length) {
+            return out;
+        }
+        return Arrays.copyOf(out, (int) Math.min(size, Math.max(needed, 2L * out.length)));
     }
 
     private int bits(int count) {

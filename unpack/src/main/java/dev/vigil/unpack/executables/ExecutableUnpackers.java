@@ -6,6 +6,7 @@ import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
+import dev.vigil.unpack.pe.AspackUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
 import dev.vigil.unpack.pe.PetiteUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
@@ -27,7 +28,7 @@ public final class ExecutableUnpackers {
      */
     public static List<Unpacker> all() {
         return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
-                new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
+                new AspackUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
                 new IsoUnpacker(), new SisUnpacker(),
                 new NsisUnpacker(), new AutoItUnpacker(), new InstallShieldMsiUnpacker());
     }

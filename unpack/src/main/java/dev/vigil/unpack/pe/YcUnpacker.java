@@ -145,7 +145,9 @@ public final class YcUnpacker implements Unpacker {
      */
     static boolean emulate(byte[] f, long code, long data, long count, long max) {
         int cl = (int) (count & 0xff);
-        long jumps = 100_000_000L;
+        // ClamAV allows 100 million jumps per call; a real decryptor needs a few per byte, so a million is ample
+        // and keeps a looping hostile decryptor from costing seconds.
+        long jumps = 1_000_000L;
         for (long i = 0; i < count && i < max; i++) {
             if (!inside(f, data + i)) {
                 return false;

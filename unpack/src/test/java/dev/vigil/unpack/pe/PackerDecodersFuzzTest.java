@@ -15,13 +15,10 @@ class PackerDecodersFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void ycDecryptor(FuzzedDataProvider data) {
-        byte[] file = data.consumeBytes(4096);
-        if (file.length == 0) {
-            return;
-        }
-        long code = data.consumeLong(-16, file.length + 16);
-        long at = data.consumeLong(-16, file.length + 16);
+        int code = data.consumeInt(-16, 256);
+        int at = data.consumeInt(-16, 4096);
         long count = data.consumeLong(0, 0x3000);
+        byte[] file = data.consumeRemainingAsBytes();
         YcUnpacker.emulate(file, code, at, count, count);
     }
 
@@ -52,5 +49,19 @@ class PackerDecodersFuzzTest {
         long upx0 = data.consumeLong(0, 1L << 32);
         byte[] image = data.consumeRemainingAsBytes();
         UpxRebuild.rebuild(image, image.length, upx0);
+    }
+
+    /** An image whose stub tables and blocks are fuzzed, for every ASPack version's offsets. */
+    @FuzzTest(maxDuration = "30s")
+    void aspack(FuzzedDataProvider data) {
+        int version = data.consumeInt(0, 2);
+        int ep = data.consumeInt(0, 0x100);
+        byte[] image = data.consumeRemainingAsBytes();
+        if (image.length == 0) {
+            return;
+        }
+        byte[] mapped = java.util.Arrays.copyOf(image, Math.max(image.length, ep + 0x800));
+        AspackUnpacker.unpackImage(mapped, List.of(new Section("a", 0, mapped.length, 0, mapped.length)), ep,
+                0x400000, version, 1 << 24);
     }
 }
