@@ -2,6 +2,7 @@ package dev.vigil.unpack.executables;
 
 import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.autoit.AutoItUnpacker;
+import dev.vigil.unpack.cab.CabSfxUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
@@ -28,8 +29,8 @@ public final class ExecutableUnpackers {
      */
     public static List<Unpacker> all() {
         return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
-                new AspackUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new SzddUnpacker(),
-                new IsoUnpacker(), new SisUnpacker(),
-                new NsisUnpacker(), new AutoItUnpacker(), new InstallShieldMsiUnpacker());
+                new AspackUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new CabSfxUnpacker(),
+                new SzddUnpacker(), new IsoUnpacker(), new SisUnpacker(), new NsisUnpacker(), new AutoItUnpacker(),
+                new InstallShieldMsiUnpacker());
     }
 }

@@ -37,6 +37,7 @@ public final class EmbeddedPeUnpacker implements Unpacker {
         long maxEmbedded = sink.limits().maxEmbeddedPe();
         long start = maxEmbedded > 0 ? Math.max(1, size - maxEmbedded) : 1;
         byte[] buf = new byte[CHUNK + PATTERN_SPAN];
+        String parent = ParentType.of(input);
         int found = 0;
         for (long base = start; base < size; base += CHUNK) {
             int n = readUpTo(input, base, buf, (int) Math.min(buf.length, size - base));
@@ -55,7 +56,7 @@ public final class EmbeddedPeUnpacker implements Unpacker {
                     sink.limitExceeded("MaxFiles", "embedded PE files past " + max + " not scanned");
                     return;
                 }
-                if (!sink.child(new Child("embedded-pe@" + offset, "CL_TYPE_MSEXE", pe.size()),
+                if (!sink.child(new Child("embedded-pe@" + offset, parent, pe.size()),
                         new ScanInputStream(pe))) {
                     return;
                 }

@@ -2,6 +2,7 @@ package dev.vigil.unpack.executables;
 
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.UnpackException;
+import dev.vigil.unpack.cab.CabSfxUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
@@ -154,5 +155,24 @@ class ArchiveUnpackersTest {
         new EmbeddedPeUnpacker().unpack(ScanInput.of(file), sink);
         assertThat(sink.children).hasSize(50);
         assertThat(sink.limitsHit).anyMatch(s -> s.startsWith("MaxFiles"));
+    }
+
+    @Test
+    void cabinetsInsideOtherFilesAreFoundAndDelimited() throws Exception {
+        byte[] data = "inner cabinet file".getBytes(StandardCharsets.US_ASCII);
+        byte[] cab = TestData.cab(data, List.of(new TestData.CabFile("in.txt", 0, data.length)), true);
+        byte[] fake = Arrays.copyOf(cab, 40); // magic and a header without folders or files: not a cabinet
+        Arrays.fill(fake, 8, 40, (byte) 0);
+        TestData.put32(fake, 8, 40);
+        byte[] file = new byte[300 + fake.length + cab.length + 50];
+        file[0] = 'M';
+        file[1] = 'Z';
+        System.arraycopy(fake, 0, file, 300, fake.length);
+        System.arraycopy(cab, 0, file, 300 + fake.length, cab.length);
+        CollectingSink sink = new CollectingSink();
+        new CabSfxUnpacker().unpack(ScanInput.of(file), sink);
+        assertThat(sink.children).extracting(c -> c.name()).containsExactly("cab@" + (300 + fake.length));
+        assertThat(sink.children.getFirst().containerType()).isEqualTo("CL_TYPE_MSEXE");
+        assertThat(sink.data.getFirst()).isEqualTo(cab);
     }
 }
