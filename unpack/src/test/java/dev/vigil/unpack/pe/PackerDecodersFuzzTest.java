@@ -64,4 +64,21 @@ class PackerDecodersFuzzTest {
         AspackUnpacker.unpackImage(mapped, List.of(new Section("a", 0, mapped.length, 0, mapped.length)), ep,
                 0x400000, version, 1 << 24);
     }
+
+    @FuzzTest(maxDuration = "30s")
+    void fsg(FuzzedDataProvider data) {
+        byte[] out = new byte[data.consumeInt(1, 1 << 16)];
+        byte[] in = data.consumeRemainingAsBytes();
+        FsgDecoder.decode(in, 0, in.length, out, 0, out.length);
+    }
+
+    /** PESpin's layers over a fuzzed stub: the section bytes decide every key and length. */
+    @FuzzTest(maxDuration = "30s")
+    void pespin(FuzzedDataProvider data) {
+        int stubAt = data.consumeInt(0, 0x200);
+        byte[] file = java.util.Arrays.copyOf(data.consumeRemainingAsBytes(), 0x8000);
+        Section text = new Section("t", 0x400, 0x200, 0x1000, 0x1000);
+        Section spin = new Section("s", 0x600, 0x7a00, 0x2000, 0x8000);
+        PespinUnpacker.unspin(file, List.of(text), spin, 0x2000 + stubAt, 1 << 24, null);
+    }
 }
