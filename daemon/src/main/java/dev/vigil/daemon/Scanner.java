@@ -1,5 +1,13 @@
 package dev.vigil.daemon;
 
+import dev.vigil.engine.Detection;
+import dev.vigil.unpack.DeepScanOptions;
+import dev.vigil.unpack.DeepScanResult;
+import dev.vigil.unpack.RecursiveScanner;
+import dev.vigil.unpack.UnpackLimits;
+import dev.vigil.unpack.Unpackers;
+import java.util.List;
+
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 import dev.vigil.engine.io.ScanInput;
@@ -16,10 +24,19 @@ public final class Scanner {
     private final Semaphore slots;
     private final int maxThreads;
 
+    /** Limits for looking inside containers, or null to scan only the outer bytes. */
+    private final UnpackLimits unpackLimits;
+
     public Scanner(ScanOptions options, int maxThreads) {
+        this(options, maxThreads, null);
+    }
+
+    /** A scanner that also scans what containers hold (as clamd does by default), within {@code unpackLimits}. */
+    public Scanner(ScanOptions options, int maxThreads, UnpackLimits unpackLimits) {
         this.options = options;
         this.maxThreads = maxThreads;
         this.slots = new Semaphore(maxThreads, true);
+        this.unpackLimits = unpackLimits;
     }
 
     /** The options every scan uses unless it asks for all matches. */
@@ -48,7 +65,15 @@ public final class Scanner {
     public ScanResult scan(Database db, ScanInput input, boolean allMatch) throws IOException, InterruptedException {
         slots.acquire();
         try {
-            return db.engine().scan(input, allMatch ? options.withAllMatch(true) : options);
+            if (unpackLimits == null) {
+                return db.engine().scan(input, allMatch ? options.withAllMatch(true) : options);
+            }
+            DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), unpackLimits)
+                    .scan(input, "stream", new DeepScanOptions(allMatch || options.allMatch(), true, false, false));
+            List<Detection> detections = deep.detections().stream()
+                    .map(d -> new Detection(d.name(), d.kind(), d.offset())).toList();
+            return new ScanResult(detections, deep.fileType(), input.size(), deep.bytesScanned(),
+                    deep.limitExceeded());
         } finally {
             slots.release();
         }

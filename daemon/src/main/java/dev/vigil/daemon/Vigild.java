@@ -3,6 +3,7 @@ package dev.vigil.daemon;
 import dev.vigil.daemon.http.HttpApiConfig;
 import dev.vigil.daemon.http.HttpApiServer;
 import dev.vigil.engine.ScanOptions;
+import dev.vigil.unpack.UnpackLimits;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -59,7 +60,10 @@ public final class Vigild implements AutoCloseable {
         log.info("Loaded " + first.current().signatureCount() + " signatures from " + config.databaseDirectory()
                 + " in " + first.current().loadMillis() + " ms");
         logLimits(config, log);
-        Scanner scanner = new Scanner(ScanOptions.DEFAULT.withLimits(config.scanLimits()), config.maxThreads());
+        // clamd looks inside archives, mail and documents by default; so does vigild, within the same limits
+        UnpackLimits unpack = new UnpackLimits(config.maxScanSize(), config.maxFileSize(), config.maxRecursion(),
+                config.maxFiles(), UnpackLimits.DEFAULT.maxEmbeddedPe(), config.scanLimits().maxScanTime());
+        Scanner scanner = new Scanner(ScanOptions.DEFAULT.withLimits(config.scanLimits()), config.maxThreads(), unpack);
         ClamdServer server = ClamdServer.start(config, holder, scanner, log);
         if (config.pidFile() != null) {
             try {

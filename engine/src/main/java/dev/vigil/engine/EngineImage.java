@@ -156,7 +156,7 @@ public final class EngineImage {
         for (int i = 0; i < containers; i++) {
             String name = image.readString();
             String type = image.readString();
-            ContainerSignature.MetaRange size = readRange(image);
+            ContainerSignature.MetaRange containerSize = readRange(image);
             String regex = image.readString();
             ContainerSignature.MetaRange stored = readRange(image);
             ContainerSignature.MetaRange real = readRange(image);
@@ -165,7 +165,8 @@ public final class EngineImage {
             if (name == null) {
                 throw new ImageFormatException("engine image is corrupt: container signature without a name");
             }
-            containerSignatures.add(new ContainerSignature(name, type, size, regex, stored, real, encrypted, position));
+            containerSignatures.add(new ContainerSignature(name, type, containerSize, regex, stored, real, encrypted,
+                    position));
         }
         image.finish();
         if (signatureCount < 0 || knownSignatures < 0) {

@@ -7,6 +7,7 @@ import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
 import dev.vigil.unpack.archive.SevenZipUnpacker;
 import dev.vigil.unpack.archive.ZipUnpacker;
 import dev.vigil.unpack.documents.DocumentUnpackers;
+import dev.vigil.unpack.executables.ExecutableUnpackers;
 
 import java.util.List;
 
@@ -46,6 +47,7 @@ public final class Unpackers {
     public static List<Unpacker> defaults() {
         List<Unpacker> all = new java.util.ArrayList<>(archives());
         all.addAll(DocumentUnpackers.all());
+        all.addAll(ExecutableUnpackers.all());
         return List.copyOf(all);
     }
 }
