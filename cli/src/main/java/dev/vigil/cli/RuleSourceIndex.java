@@ -111,14 +111,22 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
             this.fileName = fileName;
         }
 
+        // Line numbers are asked for at increasing positions: counting on from the last answer keeps the scan linear.
+        private int linePos;
+        private int lineNumber = 1;
+
         private int lineAt(int pos) {
-            int line = 1;
-            for (int k = 0; k < pos && k < s.length(); k++) {
-                if (s.charAt(k) == '\n') {
-                    line++;
+            if (pos < linePos) {
+                linePos = 0;
+                lineNumber = 1;
+            }
+            int stop = Math.min(pos, s.length());
+            for (; linePos < stop; linePos++) {
+                if (s.charAt(linePos) == '\n') {
+                    lineNumber++;
                 }
             }
-            return line;
+            return lineNumber;
         }
 
         private void ruleEnds(int lastLine) {

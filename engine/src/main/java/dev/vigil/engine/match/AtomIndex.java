@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The multi-pattern prefilter: every atom of length 1 to 4, looked up at each position of the data through the
  * 32-bit little-endian window of the next four bytes. Length 1 and 2 atoms use direct tables; lengths 3 and 4 use a
- * bitmap in front of an open-addressing table. All arrays are primitive; a lookup allocates nothing.
+ * hashed bitmap (64 bits per distinct atom, so it stays cache-resident: it is read at every byte) in front of an
+ * open-addressing table. All arrays are primitive; a lookup allocates nothing.
  * Each hit yields a range of candidate records in {@link #records}.
  */
 final class AtomIndex {
@@ -24,13 +25,14 @@ final class AtomIndex {
     // Lengths 3 and 4: bitmap filter + hash table of values -> [from, to) in records.
     final long[] bits3;
     final long[] bits4;
+    final int shift3;
     final int shift4;
     final int[] keys3, from3, to3;
     final int[] keys4, from4, to4;
     final boolean has1;
 
     private AtomIndex(int[] records, int[] start1, boolean has1, int[] start2, long[] bits2, long[] bits3,
-                      long[] bits4, int shift4, int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4,
+                      long[] bits4, int shift3, int shift4, int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4,
                       int[] to4) {
         this.records = records;
         this.start1 = start1;
@@ -39,6 +41,7 @@ final class AtomIndex {
         this.bits2 = bits2;
         this.bits3 = bits3;
         this.bits4 = bits4;
+        this.shift3 = shift3;
         this.shift4 = shift4;
         this.keys3 = keys3;
         this.from3 = from3;
@@ -260,13 +263,12 @@ final class AtomIndex {
                     start2[i] = first2 + c2[i];
                 }
             }
-            long[] bits3 = count3 == 0 ? null : new long[1 << 18];
+            int bits3Log = filterLog(count3);
+            long[] bits3 = count3 == 0 ? null : new long[(1 << bits3Log) >>> 6];
+            int shift3 = 32 - bits3Log;
             int cap3 = tableSize(count3);
             int[] keys3 = new int[cap3], from3 = new int[cap3], to3 = new int[cap3];
-            int bits4Log = 16;
-            while (bits4Log < 27 && (1L << bits4Log) < (long) count4 * 64) {
-                bits4Log++;
-            }
+            int bits4Log = filterLog(count4);
             long[] bits4 = count4 == 0 ? null : new long[(1 << bits4Log) >>> 6];
             int shift4 = 32 - bits4Log;
             int cap4 = tableSize(count4);
@@ -283,7 +285,8 @@ final class AtomIndex {
                 int len = (int) (e >>> 32);
                 int v = (int) e;
                 if (len == 3) {
-                    bits3[v >>> 6] |= 1L << v;
+                    int h = mix4(v, shift3);
+                    bits3[h >>> 6] |= 1L << h;
                     put(keys3, from3, to3, v, i, j);
                 } else if (len == 4) {
                     int h = mix4(v, shift4);
@@ -292,8 +295,17 @@ final class AtomIndex {
                 }
                 i = j;
             }
-            return new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift4,
+            return new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift3, shift4,
                     keys3, from3, to3, keys4, from4, to4);
+        }
+
+        /** log2 of a filter with about 64 bits per distinct atom (a false positive rate near 1/64). */
+        private static int filterLog(int count) {
+            int log = 12;
+            while (log < 27 && (1L << log) < (long) count * 64) {
+                log++;
+            }
+            return log;
         }
 
         private static int tableSize(int count) {

@@ -306,6 +306,7 @@ final class Scan implements EvaluationContext {
         long[] bits4 = ix.bits4;
         long[] bits3 = ix.bits3;
         long[] bits2 = ix.bits2;
+        int shift3 = ix.shift3;
         int shift4 = ix.shift4;
         boolean has1 = ix.has1;
         windowBuf = buf;
@@ -333,7 +334,8 @@ final class Scan implements EvaluationContext {
             }
             if (bits3 != null) {
                 int v = w & 0xffffff;
-                if ((bits3[v >>> 6] & (1L << v)) != 0) {
+                int h = AtomIndex.mix4(v, shift3);
+                if ((bits3[h >>> 6] & (1L << h)) != 0) {
                     long r = ix.lookup3(v);
                     if (r >= 0) {
                         candidates((int) (r >>> 32), (int) r, base + p);

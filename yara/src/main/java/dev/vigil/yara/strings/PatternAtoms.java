@@ -11,7 +11,9 @@ import java.util.List;
 final class PatternAtoms {
 
     static final int INF = Integer.MAX_VALUE / 4;
-    private static final int MAX_SET = 4;
+    // A nibble wildcard (4? or ?4) is a set of 16: allowing it lets "F6 D? 1A" be 16 three-byte atoms instead of
+    // a lone, far more frequent "F6".
+    private static final int MAX_SET = 16;
     private static final int MAX_EXPANSION = 16;
 
     /**
@@ -222,7 +224,9 @@ final class PatternAtoms {
             if (len == 0) {
                 continue;
             }
-            int score = AtomQuality.quality(first, 0, len) - 4 * (expansion - 1) / len;
+            // Each doubling of the expansion doubles the expected hits; a byte of quality (about 20) divides them by
+            // far more, so a few points per doubling weighs the two.
+            int score = AtomQuality.quality(first, 0, len) - 4 * (32 - Integer.numberOfLeadingZeros(expansion - 1));
             if (bestFrom < 0 || score > bestScore) {
                 bestFrom = from;
                 bestLen = len;
