@@ -127,12 +127,11 @@ final class DeepScan {
                 unpackWith(u, input, path, chain, r.fileType());
             }
         }
+        // Every unpacker that accepts the type gets its turn, in order: an executable is offered to each packer
+        // in turn (each recognises its own), as ClamAV tries its unpackers one after another.
         for (Unpacker u : scanner.unpackers()) {
-            if (!u.alongside() && accepts(u, r.fileType(), input)) {
-                if (!stop) {
-                    unpackWith(u, input, path, chain, r.fileType());
-                }
-                break;
+            if (!u.alongside() && !stop && accepts(u, r.fileType(), input)) {
+                unpackWith(u, input, path, chain, r.fileType());
             }
         }
         return r.fileType();

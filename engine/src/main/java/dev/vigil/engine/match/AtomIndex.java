@@ -59,6 +59,7 @@ final class AtomIndex {
         // the bitmaps are derived from the tables on reading: smaller images, and consistent by construction
         out.writeBoolean(bits3 != null);
         out.writeBoolean(bits4 != null);
+        out.writeInt(shift3);
         out.writeInt(shift4);
         out.writeInts(keys3);
         out.writeInts(from3);
@@ -76,6 +77,7 @@ final class AtomIndex {
         int[] start2 = in.readInts();
         boolean has3 = in.readBoolean();
         boolean has4 = in.readBoolean();
+        int shift3 = in.readInt();
         int shift4 = in.readInt();
         int[] keys3 = in.readInts();
         int[] from3 = in.readInts();
@@ -83,7 +85,7 @@ final class AtomIndex {
         int[] keys4 = in.readInts();
         int[] from4 = in.readInts();
         int[] to4 = in.readInts();
-        if (shift4 < 5 || shift4 > 16 || keys3 == null || to3 == null || keys4 == null || to4 == null
+        if (shift3 < 5 || shift3 > 20 || shift4 < 5 || shift4 > 20 || keys3 == null || to3 == null || keys4 == null || to4 == null
                 || keys3.length != to3.length || keys4.length != to4.length
                 || (start2 != null && start2.length != 65537)) {
             throw new ImageFormatException("engine image is corrupt: atom index");
@@ -97,12 +99,12 @@ final class AtomIndex {
                 }
             }
         }
-        long[] bits3 = has3 ? new long[1 << 18] : null;
+        long[] bits3 = has3 ? new long[(1 << (32 - shift3)) >>> 6] : null;
         if (has3) {
             for (int i = 0; i < keys3.length; i++) {
                 if (to3[i] >= 0) {
-                    int v = keys3[i] & 0xFFFFFF;
-                    bits3[v >>> 6] |= 1L << v;
+                    int h = mix4(keys3[i], shift3);
+                    bits3[h >>> 6] |= 1L << h;
                 }
             }
         }
@@ -115,8 +117,8 @@ final class AtomIndex {
                 }
             }
         }
-        AtomIndex index = new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift4, keys3, from3, to3,
-                keys4, from4, to4);
+        AtomIndex index = new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift3, shift4, keys3, from3,
+                to3, keys4, from4, to4);
         index.check(recordCount);
         return index;
     }
@@ -128,8 +130,8 @@ final class AtomIndex {
                 && keys4.length == from4.length && keys4.length == to4.length && Integer.bitCount(keys4.length) == 1
                 && hasEmptySlot(to3) && hasEmptySlot(to4)
                 && (start2 == null ? bits2 == null : start2.length == 65537 && bits2 != null && bits2.length == 1024)
-                && (bits3 == null || bits3.length == 1 << 18)
-                && shift4 >= 5 && shift4 <= 16 && (bits4 == null || bits4.length == (1 << (32 - shift4)) >>> 6);
+                && shift3 >= 5 && shift3 <= 20 && (bits3 == null || bits3.length == (1 << (32 - shift3)) >>> 6)
+                && shift4 >= 5 && shift4 <= 20 && (bits4 == null || bits4.length == (1 << (32 - shift4)) >>> 6);
         if (ok) {
             for (int r : records) {
                 ok &= r >= 0 && r < recordCount;
