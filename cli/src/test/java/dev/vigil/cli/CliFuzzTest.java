@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.daemon.http.Json;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import picocli.CommandLine;
