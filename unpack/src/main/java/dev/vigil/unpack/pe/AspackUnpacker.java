@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +17,7 @@ import java.util.List;
  * rebuilt-per-block code table), E8/E9 call targets of the first block are restored, and a PE is rebuilt with raw
  * offsets equal to the RVAs.
  */
-public final class AspackUnpacker implements Unpacker {
+public final class AspackUnpacker extends PackedPeUnpacker {
     private static final byte[] EP = UpxUnpacker.hex("60e803000000e9eb");
     private static final byte[] PUSH_RET = UpxUnpacker.hex("6800000000c3");
     /** Per version: blocks table, init multipliers, stuff table, call marker, original entry point; EP probe. */
@@ -34,16 +32,7 @@ public final class AspackUnpacker implements Unpacker {
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null) {
-            return;
-        }
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         byte[] ep = pe.epBytes();
         long fileEp = pe.info().entryPoint();
         if (ep.length < 0x3bf || !Arrays.equals(ep, 0, EP.length, EP, 0, EP.length)) {

@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +16,7 @@ import java.util.List;
  * with a falling key, two LFSR keystreams, a checksum-derived section key, and a polymorphic byte decryptor run by a
  * small emulator), compressed sections are expanded with FSG's decoder, and a PE is rebuilt from the results.
  */
-public final class PespinUnpacker implements Unpacker {
+public final class PespinUnpacker extends PackedPeUnpacker {
     private static final byte[] EP_4 = UpxUnpacker.hex("e8000000008b1c2483c3");
 
     @Override
@@ -27,16 +25,7 @@ public final class PespinUnpacker implements Unpacker {
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null) {
-            return;
-        }
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         List<Section> s = pe.sections();
         int n = s.size();
         byte[] ep = pe.epBytes();

@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,21 +17,15 @@ import java.util.List;
  * literals), the stub is stripped from the last section, the entry point is recovered from the stub's scrambled copy
  * when present, and a PE is rebuilt with {@link PeRebuilder} (same size and layout as ClamAV's rebuilt file).
  */
-public final class PetiteUnpacker implements Unpacker {
+public final class PetiteUnpacker extends PackedPeUnpacker {
     @Override
     public String name() {
         return "petite";
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null || pe.epBytes().length < 200) {
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
+        if (pe.epBytes().length < 200) {
             return;
         }
         List<Section> s = pe.sections();

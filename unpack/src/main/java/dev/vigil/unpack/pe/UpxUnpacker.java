@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -18,7 +16,7 @@ import java.util.List;
  * The packed pair is the first section with no raw data followed by one with raw data (UPX0/UPX1); the decompressor is
  * chosen by the code at the entry point, and all three are tried when that code is not recognised.
  */
-public final class UpxUnpacker implements Unpacker {
+public final class UpxUnpacker extends PackedPeUnpacker {
     /** Fragments of the three decoders' i386 code; 13 bytes at EP+0x69 (or +0x71) found in one of them names it. */
     private static final byte[] NRV2B_CODE = hex("11db11c901db75078b1e83eefc11db11c911c9752041 01db");
     private static final byte[] NRV2D_CODE = hex("83f0ff7478d1f889c5eb0b01db75078b1e83eefc11db11c9");
@@ -30,16 +28,7 @@ public final class UpxUnpacker implements Unpacker {
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) throws IOException {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null) {
-            return;
-        }
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         List<Section> s = pe.sections();
         int i = packedPair(s);
         if (i < 0) {

@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -17,7 +15,7 @@ import java.util.List;
  * an image, then each block listed in the packer section's table is decompressed in place with WWPack's bit codes, the
  * packer section dropped and the entry point restored. The image is the child (raw offsets = RVAs).
  */
-public final class WwpackUnpacker implements Unpacker {
+public final class WwpackUnpacker extends PackedPeUnpacker {
     private static final byte[] EP_START = UpxUnpacker.hex("53558be833dbeb");
     private static final byte[] EP_0X68 = UpxUnpacker.hex("e800000000582d6d0000005060 33c9 5058 5050");
 
@@ -27,16 +25,7 @@ public final class WwpackUnpacker implements Unpacker {
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null) {
-            return;
-        }
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         List<Section> s = pe.sections();
         int n = s.size();
         byte[] ep = pe.epBytes();

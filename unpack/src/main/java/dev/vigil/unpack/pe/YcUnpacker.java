@@ -1,11 +1,9 @@
 package dev.vigil.unpack.pe;
 
 import dev.vigil.engine.exe.Section;
-import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
-import dev.vigil.unpack.Unpacker;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,7 +17,7 @@ import java.util.List;
  * ordinary section; then the yC section is dropped from the header, the import directory cleared and the original
  * entry point restored. Decryption never reads or writes outside the file.
  */
-public final class YcUnpacker implements Unpacker {
+public final class YcUnpacker extends PackedPeUnpacker {
     private static final int DECRYPTOR_WINDOW = 0x30;
 
     @Override
@@ -28,16 +26,7 @@ public final class YcUnpacker implements Unpacker {
     }
 
     @Override
-    public boolean accepts(FileType type, ScanInput input) {
-        return FileType.MSEXE.equals(type);
-    }
-
-    @Override
-    public void unpack(ScanInput input, ChildSink sink) throws IOException {
-        PeImage pe = PeImage.read(input);
-        if (pe == null) {
-            return;
-        }
+    void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         List<Section> s = pe.sections();
         int n = s.size();
         if (n < 2 || pe.entryRva() != s.get(n - 1).virtualAddress() + 0x60) {
