@@ -4,12 +4,21 @@ import dev.vigil.daemon.http.DatabaseInfo;
 import dev.vigil.daemon.http.ReloadOutcome;
 import dev.vigil.daemon.http.ScanBackend;
 import dev.vigil.daemon.http.ScanOutcome;
+import dev.vigil.engine.Detection;
 import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 
+import dev.vigil.unpack.DeepScanOptions;
+import dev.vigil.unpack.DeepScanResult;
+import dev.vigil.unpack.RecursiveScanner;
+import dev.vigil.unpack.UnpackLimits;
+import dev.vigil.unpack.Unpackers;
+
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,10 +28,13 @@ import java.util.Optional;
 public final class HolderScanBackend implements ScanBackend {
     private final DatabaseHolder holder;
     private final ScanOptions options;
+    /** Limits for looking inside containers (as the clamd sockets do), or null for the outer bytes only. */
+    private final UnpackLimits unpackLimits;
 
-    public HolderScanBackend(DatabaseHolder holder, ScanOptions options) {
+    public HolderScanBackend(DatabaseHolder holder, ScanOptions options, UnpackLimits unpackLimits) {
         this.holder = holder;
         this.options = options;
+        this.unpackLimits = unpackLimits;
     }
 
     private static DatabaseInfo info(Database db) {
@@ -46,8 +58,45 @@ public final class HolderScanBackend implements ScanBackend {
         if (maxBytes > 0 && (limits.maxFileSize() <= 0 || maxBytes < limits.maxFileSize())) {
             limits = limits.withMaxFileSize(maxBytes);
         }
-        ScanResult r = db.engine().scan(body, options.withAllMatch(allMatch).withLimits(limits));
-        return new ScanOutcome(r.detections(), r.size(), r.limitExceeded());
+        if (unpackLimits == null) {
+            ScanResult r = db.engine().scan(body, options.withAllMatch(allMatch).withLimits(limits));
+            return new ScanOutcome(r.detections(), r.size(), r.limitExceeded());
+        }
+        UnpackLimits u = new UnpackLimits(unpackLimits.maxScanSize(), limits.maxFileSize(), unpackLimits.maxRecursion(),
+                unpackLimits.maxFiles(), unpackLimits.maxEmbeddedPe(), unpackLimits.maxScanTime());
+        CountingInputStream counted = new CountingInputStream(body);
+        DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), u)
+                .scan(counted, "stream", new DeepScanOptions(allMatch, true, false, false));
+        List<Detection> detections = deep.detections().stream()
+                .map(d -> new Detection(d.name(), d.kind(), d.offset())).toList();
+        return new ScanOutcome(detections, counted.count, deep.limitExceeded());
+    }
+
+    /** Counts the bytes of the upload that the scan read (the outer object's size). */
+    private static final class CountingInputStream extends FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
     }
 
     @Override

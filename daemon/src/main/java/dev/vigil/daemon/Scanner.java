@@ -44,6 +44,11 @@ public final class Scanner {
         return options;
     }
 
+    /** The limits for looking inside containers, or null when this scanner reads only the outer bytes. */
+    public UnpackLimits unpackLimits() {
+        return unpackLimits;
+    }
+
     public int maxThreads() {
         return maxThreads;
     }

@@ -48,6 +48,21 @@ class VigildHttpTest {
             assertThat(scan.statusCode()).isEqualTo(200);
             assertThat(scan.body()).contains("\"FOUND\"").contains("Eicar-Test-Signature-NDB.UNOFFICIAL");
 
+            // both front ends look inside containers, as clamd does
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(zipped)) {
+                zip.putNextEntry(new java.util.zip.ZipEntry("inner/eicar.com"));
+                zip.write(Fixtures.EICAR);
+                zip.closeEntry();
+            }
+            byte[] zipBytes = zipped.toByteArray();
+            String clamdZip = new String(Fixtures.exchange(Fixtures.tcp(d),
+                    Fixtures.concat(Fixtures.ascii("zINSTREAM\0"), Fixtures.chunk(zipBytes), new byte[4]),
+                    Duration.ofSeconds(30)), java.nio.charset.StandardCharsets.US_ASCII);
+            HttpResponse<String> httpZip = post(client, http.baseUri().resolve("/v1/scan"), zipBytes, "secret-token");
+            assertThat(clamdZip).contains("Eicar-Test-Signature-NDB.UNOFFICIAL FOUND");
+            assertThat(httpZip.body()).contains("\"FOUND\"").contains("Eicar-Test-Signature-NDB.UNOFFICIAL");
+
             // a new signature, loaded through the HTTP API, is seen by the clamd socket too
             byte[] marker = "vigild http reload marker".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             Files.writeString(db.resolve("extra.ndb"), "Reload-Marker:0:*:"
