@@ -67,7 +67,7 @@ find_java() {
   die "no Java >= 21 found (set JAVA=/path/to/java)"
 }
 JAVA_BIN=$(find_java)
-VIGIL_JAVA_OPTS=${VIGIL_JAVA_OPTS:--XX:+UseSerialGC}
+VIGIL_JAVA_OPTS=${VIGIL_JAVA_OPTS:--XX:+UseSerialGC -Xmn16m}
 
 # --- build if needed ------------------------------------------------------------------------------------------------
 needs_build() {
