@@ -170,8 +170,10 @@ final class Scan implements EvaluationContext {
 
         List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + logical.size()
                 + sectionHits.size() + importHits.size());
-        all.addAll(hashHits);
+        // clamscan's report order, which also decides the one name of a first-match scan: body signatures, then
+        // whole-file hashes, then logical signatures (clamav/.../DetectionOrderTest holds it to clamscan)
         all.addAll(detections);
+        all.addAll(hashHits);
         all.addAll(logical);
         all.addAll(sectionHits);
         all.addAll(importHits);
