@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.engine.Detection;
+import dev.vigil.engine.io.CountingInputStream;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.SignatureKind;
 import dev.vigil.unpack.DeepDetection;
@@ -10,7 +11,6 @@ import dev.vigil.unpack.RecursiveScanner;
 import dev.vigil.cli.Event.FileOutcome;
 import dev.vigil.cli.Event.FileOutcome.Kind;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -115,12 +115,12 @@ final class FileScanner {
             counted.transferTo(OutputStream.nullOutputStream()); // read to the end, like clamscan, for the counts
         } catch (IOException e) {
             return FileOutcome.failed("stdin", Kind.SCAN_ERROR, "Can't read file (" + Errors.strerror(e) + ")",
-                    counted.count, counted.count / ScanStats.BLOCK);
+                    counted.count(), counted.count() / ScanStats.BLOCK);
         } catch (RuntimeException | StackOverflowError e) {
             return FileOutcome.failed("stdin", Kind.SCAN_ERROR, "Internal error (" + e + ")",
-                    counted.count, counted.count / ScanStats.BLOCK);
+                    counted.count(), counted.count() / ScanStats.BLOCK);
         }
-        return outcome("stdin", r, counted.count, counted.count / ScanStats.BLOCK);
+        return outcome("stdin", r, counted.count(), counted.count() / ScanStats.BLOCK);
     }
 
     private FileOutcome limited(String display, long size, long readBlocks, String limit) {
@@ -136,45 +136,12 @@ final class FileScanner {
         List<Detection> detections = new ArrayList<>(r.detections().size());
         List<String> inner = new ArrayList<>(r.detections().size());
         for (DeepDetection d : r.detections()) {
-            detections.add(new Detection(d.name(), d.kind(), d.offset()));
+            detections.add(d.detection());
             inner.add(String.join("/", d.path().subList(1, d.path().size())));
         }
         Kind kind = detections.isEmpty() ? Kind.CLEAN : Kind.INFECTED;
         String type = r.fileType() == null ? null : r.fileType().name();
         return new FileOutcome(display, kind, detections, size, type, r.limitExceeded(), null, readBlocks,
                 r.dataScanned() / ScanStats.BLOCK, inner);
-    }
-
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            count += s;
-            return s;
-        }
     }
 }

@@ -5,17 +5,18 @@ import dev.vigil.daemon.http.ReloadOutcome;
 import dev.vigil.daemon.http.ScanBackend;
 import dev.vigil.daemon.http.ScanOutcome;
 import dev.vigil.engine.Detection;
+import dev.vigil.engine.io.CountingInputStream;
 import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 
+import dev.vigil.unpack.DeepDetection;
 import dev.vigil.unpack.DeepScanOptions;
 import dev.vigil.unpack.DeepScanResult;
 import dev.vigil.unpack.RecursiveScanner;
 import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.Unpackers;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -68,35 +69,8 @@ public final class HolderScanBackend implements ScanBackend {
         DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), u)
                 .scan(counted, "stream", new DeepScanOptions(allMatch, true, false, false));
         List<Detection> detections = deep.detections().stream()
-                .map(d -> new Detection(d.name(), d.kind(), d.offset())).toList();
-        return new ScanOutcome(detections, counted.count, deep.limitExceeded());
-    }
-
-    /** Counts the bytes of the upload that the scan read (the outer object's size). */
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
+                .map(DeepDetection::detection).toList();
+        return new ScanOutcome(detections, counted.count(), deep.limitExceeded());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.vigil.daemon;
 
 import dev.vigil.engine.Detection;
+import dev.vigil.unpack.DeepDetection;
 import dev.vigil.unpack.DeepScanOptions;
 import dev.vigil.unpack.DeepScanResult;
 import dev.vigil.unpack.RecursiveScanner;
@@ -76,7 +77,7 @@ public final class Scanner {
             DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), unpackLimits)
                     .scan(input, "stream", new DeepScanOptions(allMatch || options.allMatch(), true, false, false));
             List<Detection> detections = deep.detections().stream()
-                    .map(d -> new Detection(d.name(), d.kind(), d.offset())).toList();
+                    .map(DeepDetection::detection).toList();
             return new ScanResult(detections, deep.fileType(), input.size(), deep.bytesScanned(),
                     deep.limitExceeded());
         } finally {

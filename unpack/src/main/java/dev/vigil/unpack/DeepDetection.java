@@ -1,5 +1,6 @@
 package dev.vigil.unpack;
 
+import dev.vigil.engine.Detection;
 import dev.vigil.engine.SignatureKind;
 
 import java.util.List;
@@ -20,6 +21,11 @@ public record DeepDetection(String name, SignatureKind kind, long offset, List<S
     public DeepDetection {
         path = List.copyOf(path);
         containerTypes = List.copyOf(containerTypes);
+    }
+
+    /** The detection as the engine reports one (name, kind, offset), for outputs that do not show the path. */
+    public Detection detection() {
+        return new Detection(name, kind, offset);
     }
 
     /** The path joined with {@code /}, as the JSON output shows it. */
