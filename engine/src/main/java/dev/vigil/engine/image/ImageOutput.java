@@ -29,7 +29,6 @@ public final class ImageOutput {
     private final CRC32C crc = new CRC32C();
     /** Everything goes through this one little-endian buffer: no per-value stream calls. */
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-    private final Out out = new Out();
 
     public ImageOutput(OutputStream target) {
         this.target = target;
@@ -123,79 +122,60 @@ public final class ImageOutput {
         }
     }
 
-    /** Lets the IR writers below keep the DataOutput-like calls they read best with. */
-    private final class Out {
-        void writeByte(int v) throws IOException {
-            ImageOutput.this.writeByte(v);
-        }
-
-        void writeInt(int v) throws IOException {
-            ImageOutput.this.writeInt(v);
-        }
-
-        void writeLong(long v) throws IOException {
-            ImageOutput.this.writeLong(v);
-        }
-
-        void writeBoolean(boolean v) throws IOException {
-            ImageOutput.this.writeBoolean(v);
-        }
-    }
-
     public void writeRange(Range r) throws IOException {
-        out.writeBoolean(r != null);
+        writeBoolean(r != null);
         if (r != null) {
-            out.writeLong(r.min());
-            out.writeLong(r.max());
+            writeLong(r.min());
+            writeLong(r.max());
         }
     }
 
     /** Null means "anywhere" in the compiled tables, so it has its own tag. */
     public void writeOffset(OffsetSpec o) throws IOException {
         switch (o) {
-            case null -> out.writeByte(0);
-            case OffsetSpec.Any a -> out.writeByte(1);
+            case null -> writeByte(0);
+            case OffsetSpec.Any a -> writeByte(1);
             case OffsetSpec.Absolute a -> {
-                out.writeByte(2);
-                out.writeLong(a.offset());
-                out.writeLong(a.shift());
+                writeByte(2);
+                writeLong(a.offset());
+                writeLong(a.shift());
             }
             case OffsetSpec.FromEnd f -> {
-                out.writeByte(3);
-                out.writeLong(f.distance());
-                out.writeLong(f.shift());
+                writeByte(3);
+                writeLong(f.distance());
+                writeLong(f.shift());
             }
             case OffsetSpec.EntryPoint e -> {
-                out.writeByte(4);
-                out.writeLong(e.delta());
-                out.writeLong(e.shift());
+                writeByte(4);
+                writeLong(e.delta());
+                writeLong(e.shift());
             }
             case OffsetSpec.SectionStart s -> {
-                out.writeByte(5);
-                out.writeInt(s.section());
-                out.writeLong(s.delta());
-                out.writeLong(s.shift());
+                writeByte(5);
+                writeInt(s.section());
+                writeLong(s.delta());
+                writeLong(s.shift());
             }
             case OffsetSpec.LastSection l -> {
-                out.writeByte(6);
-                out.writeLong(l.delta());
-                out.writeLong(l.shift());
+                writeByte(6);
+                writeLong(l.delta());
+                writeLong(l.shift());
             }
             case OffsetSpec.InSection s -> {
-                out.writeByte(7);
-                out.writeInt(s.section());
-                out.writeLong(s.shift());
+                writeByte(7);
+                writeInt(s.section());
+                writeLong(s.shift());
             }
-            case OffsetSpec.VersionInfo v -> out.writeByte(8);
+            case OffsetSpec.VersionInfo v -> writeByte(8);
             case OffsetSpec.MacroGroup m -> {
-                out.writeByte(9);
-                out.writeInt(m.group());
+                writeByte(9);
+                writeInt(m.group());
             }
         }
     }
 
     public void writeTarget(TargetDescription t) throws IOException {
-        out.writeInt(t.target());
+        writeInt(t.target());
         writeRange(t.fileSize());
         writeRange(t.entryPoint());
         writeRange(t.numberOfSections());
@@ -207,55 +187,55 @@ public final class ImageOutput {
     }
 
     public void writePattern(BodyPattern p) throws IOException {
-        out.writeInt(p.parts().size());
+        writeInt(p.parts().size());
         for (Part part : p.parts()) {
             writeNodes(part.nodes());
         }
         for (Gap g : p.gaps()) {
-            out.writeLong(g.min());
-            out.writeLong(g.max());
+            writeLong(g.min());
+            writeLong(g.max());
         }
     }
 
     private void writeNodes(List<PatternNode> nodes) throws IOException {
-        out.writeInt(nodes.size());
+        writeInt(nodes.size());
         for (PatternNode n : nodes) {
             switch (n) {
                 case ByteSet b -> {
-                    out.writeByte(1);
+                    writeByte(1);
                     writeSet(b);
                 }
                 case AnyBytes a -> {
-                    out.writeByte(2);
-                    out.writeInt(a.min());
-                    out.writeInt(a.max());
+                    writeByte(2);
+                    writeInt(a.min());
+                    writeInt(a.max());
                 }
                 case Alternation a -> {
-                    out.writeByte(3);
-                    out.writeBoolean(a.negated());
-                    out.writeInt(a.alternatives().size());
+                    writeByte(3);
+                    writeBoolean(a.negated());
+                    writeInt(a.alternatives().size());
                     for (List<PatternNode> alt : a.alternatives()) {
                         writeNodes(alt);
                     }
                 }
                 case LookAround l -> {
-                    out.writeByte(4);
-                    out.writeBoolean(l.behind());
+                    writeByte(4);
+                    writeBoolean(l.behind());
                     writeSet(l.set());
-                    out.writeBoolean(l.edgeOk());
-                    out.writeBoolean(l.crlfOk());
-                    out.writeInt(l.minDistance());
-                    out.writeInt(l.maxDistance());
+                    writeBoolean(l.edgeOk());
+                    writeBoolean(l.crlfOk());
+                    writeInt(l.minDistance());
+                    writeInt(l.maxDistance());
                 }
             }
         }
     }
 
     private void writeSet(ByteSet b) throws IOException {
-        out.writeLong(b.w0());
-        out.writeLong(b.w1());
-        out.writeLong(b.w2());
-        out.writeLong(b.w3());
+        writeLong(b.w0());
+        writeLong(b.w1());
+        writeLong(b.w2());
+        writeLong(b.w3());
     }
 
     /** Writes a reader-owned object as its codec and source text. */

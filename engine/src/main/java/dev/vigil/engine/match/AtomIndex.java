@@ -124,14 +124,11 @@ final class AtomIndex {
     }
 
     private void check(int recordCount) throws ImageFormatException {
-        boolean ok = records != null && start1 != null && start1.length == 257 && keys3 != null && from3 != null
-                && to3 != null && keys4 != null && from4 != null && to4 != null
-                && keys3.length == from3.length && keys3.length == to3.length && Integer.bitCount(keys3.length) == 1
-                && keys4.length == from4.length && keys4.length == to4.length && Integer.bitCount(keys4.length) == 1
-                && hasEmptySlot(to3) && hasEmptySlot(to4)
-                && (start2 == null ? bits2 == null : start2.length == 65537 && bits2 != null && bits2.length == 1024)
-                && shift3 >= 5 && shift3 <= 20 && (bits3 == null || bits3.length == (1 << (32 - shift3)) >>> 6)
-                && shift4 >= 5 && shift4 <= 20 && (bits4 == null || bits4.length == (1 << (32 - shift4)) >>> 6);
+        // readFrom has checked the shifts and the key/limit tables it derives the bitmaps from
+        boolean ok = records != null && start1 != null && start1.length == 257 && from3 != null && from4 != null
+                && keys3.length == from3.length && Integer.bitCount(keys3.length) == 1
+                && keys4.length == from4.length && Integer.bitCount(keys4.length) == 1
+                && hasEmptySlot(to3) && hasEmptySlot(to4);
         if (ok) {
             for (int r : records) {
                 ok &= r >= 0 && r < recordCount;
