@@ -55,15 +55,7 @@ die() { echo "run-yara-side-by-side: $*" >&2; exit 2; }
 [ -d "$SHARED/signatures/yara" ] || die "rule sets not found under $SHARED/signatures/yara (set VIGIL_SHARED=...)"
 
 # --- a Java of at least 21, and the vigil jar -----------------------------------------------------------------------
-java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == 1 ? v[2] : v[1]); exit}'; }
-find_java() {
-  local c
-  for c in "${JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" /usr/lib/jvm/temurin-25-jdk-amd64/bin/java \
-           /usr/lib/jvm/temurin-21-jdk-amd64/bin/java "$(command -v java || true)"; do
-    if [ -n "$c" ] && [ -x "$c" ] && [ "$(java_major "$c")" -ge 21 ] 2>/dev/null; then echo "$c"; return; fi
-  done
-  die "no Java >= 21 found (set JAVA=/path/to/java)"
-}
+. "$ROOT/bench/lib/java.sh"
 if [ "$SKIP_VIGIL" = 0 ]; then
   JAVA_BIN=$(find_java)
   if [ ! -f "$JAR" ] || [ -n "$(find engine/src/main yara/src/main cli/src/main -newer "$JAR" -type f -print -quit)" ]; then
