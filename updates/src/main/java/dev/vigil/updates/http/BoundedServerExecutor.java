@@ -57,6 +57,16 @@ final class BoundedServerExecutor implements Executor, AutoCloseable {
         });
     }
 
+    /**
+     * Brings the calling request thread's deadline to at most {@code grace} from now. After refusing a request whose
+     * body it did not read, the JDK server still tries to drain that body before closing; a client that sends
+     * nothing more must not hold the thread until the full timeout.
+     */
+    void shortenCurrent(Duration grace) {
+        long latest = System.nanoTime() + grace.toNanos();
+        deadlines.computeIfPresent(Thread.currentThread(), (t, due) -> due - latest > 0 ? latest : due);
+    }
+
     private void expire() {
         long now = System.nanoTime();
         for (Thread t : deadlines.keySet()) {

@@ -30,6 +30,7 @@ public final class WitnessServer implements AutoCloseable {
     public static final int MAX_BODY = AddCheckpointRequest.MAX_BODY;
     public static final int DEFAULT_THREADS = 4;
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_GRACE = Duration.ofMillis(500);
 
     private final HttpServer server;
     private final BoundedServerExecutor executor;
@@ -136,9 +137,10 @@ public final class WitnessServer implements AutoCloseable {
         return body.length > MAX_BODY ? null : body;
     }
 
-    private static void tooLarge(HttpExchange exchange) throws IOException {
-        // Do not let the server drain an oversized body before closing: answer and drop the connection.
+    private void tooLarge(HttpExchange exchange) throws IOException {
+        // Answer, then drop the connection: the server would otherwise drain the rest of the body first.
         exchange.getResponseHeaders().set("Connection", "close");
+        executor.shortenCurrent(DRAIN_GRACE);
         send(exchange, 413, Witness.TEXT_CONTENT_TYPE, "request body larger than " + MAX_BODY + " bytes\n");
     }
 
