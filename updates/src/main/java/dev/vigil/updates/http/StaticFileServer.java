@@ -20,7 +20,7 @@ import java.time.Duration;
 /**
  * Serves a directory read-only over HTTP: GET and HEAD of regular files only. Paths are the release directory's
  * (see {@link SafePaths}: no percent-encoding, no {@code .} or {@code ..}, no empty component), symbolic links are
- * not followed, directories are 404 (no listing). Meant for tests and for serving a release directory locally;
+ * not followed, directories and requests with a query are 404 (no listing). Meant for tests and for serving a release directory locally;
  * binds to 127.0.0.1 unless given another address. The bounded threads and per-exchange deadline are those of
  * {@link WitnessServer}.
  */
@@ -92,7 +92,8 @@ public final class StaticFileServer implements AutoCloseable {
                 sendText(exchange, 405, "method not allowed\n");
                 return;
             }
-            Path file = resolve(root, exchange.getRequestURI().getRawPath());
+            Path file = exchange.getRequestURI().getRawQuery() != null ? null
+                    : resolve(root, exchange.getRequestURI().getRawPath());
             if (file == null) {
                 sendText(exchange, 404, "not found\n");
                 return;
