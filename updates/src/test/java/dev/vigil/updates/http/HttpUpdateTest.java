@@ -107,7 +107,8 @@ class HttpUpdateTest {
             site.publish(5);
             assertThat(client.addCheckpoint(site.publishedCheckpoint(), -1, site.www)).hasSize(1);
             // A witness ahead of the checkpoint (it saw size 5; this is size 3) is reported, not retried forever.
-            Note older = SignedCheckpoint.sign(new Checkpoint(Site.ORIGIN, 3, new MerkleTree(new TileReader(site.www, 3)).root(3)), site.logKey);
+            byte[] root3 = new MerkleTree(new TileReader(site.www, 3)).root(3);
+            Note older = SignedCheckpoint.sign(new Checkpoint(Site.ORIGIN, 3, root3), site.logKey);
             assertThatThrownBy(() -> client.addCheckpoint(older, 5, site.www))
                     .isInstanceOf(IOException.class)
                     .hasMessageContaining("has already cosigned size 5 of " + Site.ORIGIN
