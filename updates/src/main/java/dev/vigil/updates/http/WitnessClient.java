@@ -255,7 +255,7 @@ public final class WitnessClient implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        client.shutdownNow(); // never waits: a hostile server must not hold up closing
     }
 
     @Override
