@@ -63,10 +63,12 @@ public final class WitnessClient implements AutoCloseable {
         this.client = HttpSupport.client(timeout);
     }
 
+    /** The submission prefix, ending in a slash. */
     public URI uri() {
         return prefix;
     }
 
+    /** The pinned key whose cosignatures this client accepts. */
     public NoteVerifier witnessKey() {
         return witnessKey;
     }
