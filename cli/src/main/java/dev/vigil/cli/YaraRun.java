@@ -18,10 +18,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -329,24 +327,17 @@ final class YaraRun {
         boolean negate = args.has(Opt.NEGATE);
         boolean countOnly = args.has(Opt.COUNT);
         long count = 0;
-        for (Object callback : callbacks(r)) {
-            if (callback instanceof RuleMatch m) {
-                if (!negate && !countOnly && shown(m.name(), m.tags())) {
-                    YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
-                    YaraOutput.stringLines(out, detail, m, ruleSources);
-                }
+        for (Callback c : callbacks(r)) {
+            RuleMatch m = c.rule();
+            // yara prints a non-matching rule under -n as fully as a matching one: tags, meta, and the matches its
+            // strings had
+            if (c.matching() != negate && !countOnly && shown(m.name(), m.tags())) {
+                YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
+                YaraOutput.stringLines(out, detail, m, ruleSources);
+            }
+            if (c.matching()) {
                 count++;
                 totalMatches++;
-            } else if (negate && !countOnly) {
-                String id = (String) callback;
-                int colon = id.lastIndexOf(':');
-                String ns = colon < 0 ? "default" : id.substring(0, colon);
-                String name = id.substring(colon + 1);
-                // the result carries no tags or meta for a non-matching rule: tags come from the sources, meta stays empty
-                List<String> tags = ruleSources.tagsOf(id);
-                if (shown(name, tags)) {
-                    YaraOutput.ruleLine(out, detail, ns, name, tags, List.of(), display);
-                }
             }
             // yara's callback answers "abort" once -l is reached, after every rule it is told about from then on
             if (limit != 0 && totalMatches >= limit) {
@@ -356,30 +347,31 @@ final class YaraRun {
         return count;
     }
 
+    /** One call of yara's scan callback: a rule and whether it matched. */
+    private record Callback(RuleMatch rule, boolean matching) {
+    }
+
     /**
      * The rules in the order yara's callback hears of them: declaration order, matching and non-matching
      * interleaved. Only -l makes the interleaving visible; without it, matches then non-matches will do.
      */
-    private List<Object> callbacks(YaraScanResult r) {
-        List<Object> out = new ArrayList<>();
+    private List<Callback> callbacks(YaraScanResult r) {
+        List<Callback> out = new ArrayList<>();
         if (limit == 0) {
-            out.addAll(r.matches());
-            out.addAll(r.notMatching());
+            r.matches().forEach(m -> out.add(new Callback(m, true)));
+            r.notMatching().forEach(m -> out.add(new Callback(m, false)));
             return out;
         }
-        Map<String, RuleMatch> matching = new LinkedHashMap<>();
-        r.matches().forEach(m -> matching.put(m.namespace() + ":" + m.name(), m));
-        Set<String> notMatching = new LinkedHashSet<>(r.notMatching());
+        Map<String, Callback> byId = new LinkedHashMap<>();
+        r.matches().forEach(m -> byId.put(m.namespace() + ":" + m.name(), new Callback(m, true)));
+        r.notMatching().forEach(m -> byId.put(m.namespace() + ":" + m.name(), new Callback(m, false)));
         for (String id : ruleSources.declaredRules()) {
-            RuleMatch m = matching.remove(id);
-            if (m != null) {
-                out.add(m);
-            } else if (notMatching.remove(id)) {
-                out.add(id);
+            Callback c = byId.remove(id);
+            if (c != null) {
+                out.add(c);
             }
         }
-        out.addAll(matching.values()); // rules the source scan missed keep the result's order
-        out.addAll(notMatching);
+        out.addAll(byId.values()); // rules the source scan missed keep the result's order
         return out;
     }
 

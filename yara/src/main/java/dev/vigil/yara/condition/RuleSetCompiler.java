@@ -104,7 +104,8 @@ public final class RuleSetCompiler {
             gates[i] = g.stream().mapToInt(Integer::intValue).toArray();
         }
         CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
-                state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates);
+                state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates, state.needsAllMatches,
+                state.fixedOffsets);
         return new Result(set, List.of(), List.copyOf(state.warnings));
     }
 
@@ -123,6 +124,10 @@ public final class RuleSetCompiler {
         final Map<String, List<Integer>> globalsByNamespace = new HashMap<>();
         final Map<String, Integer> moduleSlots = new LinkedHashMap<>();
         int stringCount;
+        /** Global indexes of strings whose every match counts (see {@link CompiledRuleSet#needsAllMatches}). */
+        final java.util.BitSet needsAllMatches = new java.util.BitSet();
+        /** Global string index -> the offset a literal one is searched at alone, when not ANYWHERE. */
+        final Map<Integer, Long> fixedOffsets = new HashMap<>();
 
         State(Map<String, Object> externals, Options options) {
             this.externals = externals == null ? Map.of() : Map.copyOf(externals);
@@ -162,6 +167,10 @@ public final class RuleSetCompiler {
             names.put(rule.name(), rules.size());
             ConditionCompiler cc = new ConditionCompiler(this, rule, namespace, indexes);
             Nodes.IntNode condition = cc.compileCondition();
+            cc.needsAllMatches().stream().forEach(i -> needsAllMatches.set(indexes[i]));
+            for (int i = 0; i < indexes.length; i++) {
+                fixedOffsets.put(indexes[i], cc.fixedOffset(i));
+            }
             stringCount += indexes.length;
             if (rule.isGlobal()) {
                 globalsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(rules.size());
