@@ -78,6 +78,9 @@ final class YaraRun {
         if (unsupported != null) {
             return refuse(unsupported);
         }
+        if (args.has(Opt.COMPILED_RULES)) {
+            return compiledRules(positional);
+        }
         YaraRules rules = compile(positional.subList(0, positional.size() - 1));
         if (rules == null) {
             return 1;
@@ -99,9 +102,6 @@ final class YaraRun {
 
     /** The options Vigil does not implement, with why, or null. */
     private String unsupported() {
-        if (args.has(Opt.COMPILED_RULES)) {
-            return "-C (--compiled-rules): Vigil does not read yarac's compiled rules; pass the rule sources instead";
-        }
         if (args.has(Opt.PRINT_MODULE_DATA)) {
             return "-D (--print-module-data) is not supported";
         }
@@ -118,6 +118,46 @@ final class YaraRun {
             return "--atom-quality-table is not supported: Vigil chooses atoms its own way";
         }
         return null;
+    }
+
+    /** yarac's file header: "YARA", the format version, the buffer count. */
+    private static final int YARAC_HEADER = 6;
+    private static final int YARAC_VERSION = 21;
+    private static final int YARAC_MAX_BUFFERS = 16;
+
+    /**
+     * -C: Vigil cannot load yarac's compiled rules (a dump of yara's own memory layout). Whatever yara would refuse
+     * (several rule files, an unreadable or foreign file) it refuses with yara's message; a genuine yara 4.5 file gets a
+     * clear refusal of its own. Exit status 1 either way, as yara's for a file it cannot load.
+     */
+    private int compiledRules(List<String> positional) {
+        if (positional.size() != 2) {
+            io.err().print("error: can't accept multiple rules files if one of them is in compiled form.\n");
+            return 1;
+        }
+        byte[] header;
+        Path file = io.cwd().resolve(positional.get(0));
+        try (var in = Files.isDirectory(file) ? java.io.InputStream.nullInputStream() : Files.newInputStream(file)) {
+            header = in.readNBytes(YARAC_HEADER); // a directory opens in C, and reads as nothing
+        } catch (IOException | RuntimeException e) {
+            io.err().print("could not open file\n");
+            return 1;
+        }
+        if (header.length < YARAC_HEADER || header[0] != 'Y' || header[1] != 'A' || header[2] != 'R'
+                || header[3] != 'A') {
+            io.err().print("invalid compiled rules file.\n");
+            return 1;
+        }
+        if (header[4] != YARAC_VERSION) {
+            io.err().print("rules were compiled with a different version of YARA\n");
+            return 1;
+        }
+        if ((header[5] & 0xff) > YARAC_MAX_BUFFERS) {
+            io.err().print("invalid compiled rules file.\n");
+            return 1;
+        }
+        return refuse("-C (--compiled-rules): Vigil does not read rules compiled by yarac; pass the rule sources "
+                + "instead");
     }
 
     private int refuse(String why) {
@@ -137,6 +177,9 @@ final class YaraRun {
             compiler.defineExternal(d.substring(0, eq), YaraExternals.typed(d.substring(eq + 1)));
         }
         compiler.strictEscape(args.has(Opt.STRICT_ESCAPE));
+        // yara compiles the files one by one and stops at the first it cannot open or that has errors; the
+        // compiler stops at the first source with errors, so only an unreadable file needs handling here
+        String unreadable = null;
         for (String arg : ruleArgs) {
             String namespace = "default";
             String file = arg;
@@ -163,42 +206,34 @@ final class YaraRun {
                     ruleSources.addFile(given, namespace);
                 }
             } catch (IOException e) {
-                io.err().print("error: could not open file: " + file + "\n");
-                return null;
+                unreadable = file;
+                break;
             }
         }
         boolean quiet = args.has(Opt.NO_WARNINGS);
+        YaraRules rules;
         try {
-            YaraRules rules = compiler.compile();
-            List<Diagnostic> warnings = compiler.warnings();
-            if (!quiet) {
-                warnings.forEach(w -> io.err().print(diagnostic(w) + "\n"));
-                if (args.has(Opt.FAIL_ON_WARNINGS) && !warnings.isEmpty()) {
-                    return null;
-                }
-            }
-            return rules;
+            rules = compiler.compile();
         } catch (YaraCompileException e) {
-            if (!quiet) {
-                compiler.warnings().forEach(w -> io.err().print(diagnostic(w) + "\n"));
+            rules = null;
+        }
+        // errors and warnings as yara's compiler callback prints them: in the order found
+        for (Diagnostic d : compiler.diagnostics()) {
+            if (d.severity() == Diagnostic.Severity.ERROR || !quiet) {
+                io.err().print(d.format() + "\n");
             }
-            e.errors().forEach(d -> io.err().print(diagnostic(d) + "\n"));
+        }
+        if (rules == null) {
             return null;
         }
-    }
-
-    /**
-     * A diagnostic as yara prints it: inside a rule {@code error: rule "R" in FILE(LINE): MESSAGE}, elsewhere
-     * {@code FILE(LINE): error: MESSAGE}. {@link Diagnostic} does not name the rule; the sources tell which it is.
-     */
-    private String diagnostic(Diagnostic d) {
-        String plain = d.format();
-        String rule = ruleSources.ruleAt(d.file(), d.line());
-        if (rule == null || !plain.startsWith(d.file() + "(")) {
-            return plain;
+        if (unreadable != null) {
+            io.err().print("error: could not open file: " + unreadable + "\n");
+            return null;
         }
-        String level = d.severity() == Diagnostic.Severity.ERROR ? "error" : "warning";
-        return level + ": rule \"" + rule + "\" in " + d.file() + "(" + d.line() + "): " + d.message();
+        if (!quiet && args.has(Opt.FAIL_ON_WARNINGS) && !compiler.warnings().isEmpty()) {
+            return null;
+        }
+        return rules;
     }
 
     /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */
@@ -410,8 +445,10 @@ final class YaraRun {
                     continue;
                 }
                 try {
+                    // yara reads only the first two bytes of the target to skip links to "." and "..", so it
+                    // skips every link whose target starts with ".." (such as "../file") as well
                     String to = Files.readSymbolicLink(p).toString();
-                    if (to.equals(".") || to.equals("..")) {
+                    if (to.equals(".") || to.startsWith("..")) {
                         continue;
                     }
                 } catch (IOException | RuntimeException e) {
