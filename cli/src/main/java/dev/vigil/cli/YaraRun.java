@@ -179,7 +179,7 @@ final class YaraRun {
         compiler.strictEscape(args.has(Opt.STRICT_ESCAPE));
         // yara compiles the files one by one and stops at the first it cannot open or that has errors; the
         // compiler stops at the first source with errors, so only an unreadable file needs handling here
-        String unreadable = null;
+        String stop = null; // what yara prints for the file it could not compile, which ends the list
         for (String arg : ruleArgs) {
             String namespace = "default";
             String file = arg;
@@ -197,7 +197,12 @@ final class YaraRun {
                     ruleSources.addSource(source, namespace, io.cwd(), 0);
                 } else {
                     Path path = io.cwd().resolve(file);
-                    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+                    if (Files.isDirectory(path)) {
+                        // a directory opens in C; yara's lexer then fails to read it
+                        stop = file + "(1): error: input in flex scanner failed";
+                        break;
+                    }
+                    if (!Files.isReadable(path)) {
                         throw new IOException(file);
                     }
                     // diagnostics name the file as it was given, which the compiler takes from the path it gets
@@ -206,7 +211,7 @@ final class YaraRun {
                     ruleSources.addFile(given, namespace);
                 }
             } catch (IOException e) {
-                unreadable = file;
+                stop = "error: could not open file: " + file;
                 break;
             }
         }
@@ -226,8 +231,8 @@ final class YaraRun {
         if (rules == null) {
             return null;
         }
-        if (unreadable != null) {
-            io.err().print("error: could not open file: " + unreadable + "\n");
+        if (stop != null) {
+            io.err().print(stop + "\n");
             return null;
         }
         if (!quiet && args.has(Opt.FAIL_ON_WARNINGS) && !compiler.warnings().isEmpty()) {
@@ -239,6 +244,18 @@ final class YaraRun {
     /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */
     private boolean inProcessCwd() {
         return io.cwd().equals(Path.of("").toAbsolutePath());
+    }
+
+    private static final String TIMED_OUT = "scanning timed out";
+
+    /** Whether the scan hit the -a limit (the library says so in its warnings, as "scan stopped: MaxScanTime"). */
+    private static boolean timedOut(YaraScanResult r) {
+        for (String w : r.warnings()) {
+            if (w.equals("scan stopped: MaxScanTime") || w.equals("scan timed out while evaluating conditions")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private YaraScanOptions scanOptions() {
@@ -255,6 +272,11 @@ final class YaraRun {
             result = rules.scan(path, scanOptions());
         } catch (IOException e) {
             io.err().print("error scanning " + display + ": could not open file\n");
+            return 1;
+        }
+        if (timedOut(result)) {
+            // yara reports no rule of a scan that ran out of time
+            io.err().print("error scanning " + display + ": " + TIMED_OUT + "\n");
             return 1;
         }
         StringBuilder out = new StringBuilder();
@@ -322,7 +344,8 @@ final class YaraRun {
             if (Files.isDirectory(path) || !Files.isReadable(path)) {
                 throw new IOException(display);
             }
-            return new Outcome(display, rules.scan(path, scanOptions()), null);
+            YaraScanResult result = rules.scan(path, scanOptions());
+            return timedOut(result) ? new Outcome(display, null, TIMED_OUT) : new Outcome(display, result, null);
         } catch (IOException e) {
             return new Outcome(display, null, "could not open file");
         } catch (RuntimeException | StackOverflowError e) {

@@ -113,6 +113,10 @@ class YaraOptionsComparisonTest {
                 private rule r5 : A { condition: true }
                 global rule g : A { condition: true }
                 """);
+        write("endless.yar", """
+                rule endless { condition: for all i in (0..10000000000) : (i >= 0) }
+                rule quick { condition: true }
+                """);
         write("f.txt", "alpha alpha beta\n");
         write("tree/a.txt", "alpha alpha beta\n");
         write("tree/sub/b.txt", "alpha\n");
@@ -212,6 +216,8 @@ class YaraOptionsComparisonTest {
                 List.of("@/warns.yar", "missing.yar", "f.txt"),
                 List.of("@/bad.yar", "missing.yar", "f.txt"),
                 List.of("missing.yar", "@/bad.yar", "f.txt"),
+                List.of("tree", "f.txt"),
+                List.of("@/warns.yar", "tree", "f.txt"),
                 List.of("--fail-on-warnings", "@/negate.yar", "missing.yar", "f.txt"),
                 List.of("@/after_rule.yar", "f.txt"),
                 List.of("@/open_condition.yar", "f.txt"),
@@ -242,6 +248,9 @@ class YaraOptionsComparisonTest {
                 List.of("-p", "1", "-r", "@/tags.yar", "tree"),
                 List.of("-p", "1", "-N", "@/tags.yar", "tree"),
                 List.of("-p", "1", "-r", "-N", "@/tags.yar", "tree"),
+                // -a: a scan out of time reports no rule, only the error
+                List.of("-a", "1", "@/endless.yar", "f.txt"),
+                List.of("-a", "1", "-c", "@/endless.yar", "f.txt"),
                 // -C: what yara refuses, Vigil refuses with yara's words
                 List.of("-C", "tags.yar", "f.txt"),
                 List.of("-C", "missing.yarc", "f.txt"),
