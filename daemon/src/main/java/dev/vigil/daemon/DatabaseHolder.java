@@ -52,6 +52,7 @@ public final class DatabaseHolder {
     public ReloadResult reload() {
         synchronized (reloadLock) {
             lastAttempt = Instant.now();
+            returnLoadGarbage();
             try {
                 Database fresh = loader.load(directory);
                 current.set(fresh);
@@ -66,8 +67,22 @@ public final class DatabaseHolder {
                 lastError = message;
                 log.accept("Database reload failed, the previous database stays in service: " + message);
                 return new ReloadResult(false, current.get(), message);
+            } finally {
+                returnLoadGarbage();
             }
         }
+    }
+
+    /**
+     * A database load leaves several times the new database's size in garbage (parsed text, builders), and after a
+     * swap the old database is garbage too once its last scans end. Both sit in the old generation, where a young
+     * collection never looks, so the heap would stay at its load-time peak. A full collection after each load lets
+     * the JVM give that memory back (with the heap-free ratios the {@code vigild} launcher sets), and one before it
+     * clears what serving scans left there, so the new database fills freed space instead of growing the heap. A
+     * reload is rare and already slow, so the pauses do not matter.
+     */
+    private static void returnLoadGarbage() {
+        System.gc();
     }
 
     /**
