@@ -3,6 +3,7 @@ package dev.vigil.unpack.executables;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.pe.MewUnpacker;
+import dev.vigil.unpack.pe.UpackUnpacker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,17 @@ class MewUpackUnpackerTest {
         damage(new MewUnpacker(), "clam-mew.exe");
     }
 
+    @Test
+    void upackRebuildsWhatClamscanRebuilds(@TempDir Path tmp) throws Exception {
+        assertRebuiltLikeClamscan(new UpackUnpacker(), "clam-upack.exe", "Upack", tmp);
+    }
+
+    @Test
+    @Timeout(10)
+    void upackSurvivesDamage() throws Exception {
+        damage(new UpackUnpacker(), "clam-upack.exe");
+    }
+
     static void assertRebuiltLikeClamscan(Unpacker unpacker, String name, String packer, Path tmp) throws Exception {
         Path file = ClamavTestFiles.decoded(name, tmp);
         assertThat(file).as("conformance input " + name).isNotNull();
@@ -63,7 +75,7 @@ class MewUpackUnpackerTest {
             p.destroyForcibly();
             throw new IOException("clamscan timed out");
         }
-        Matcher m = Pattern.compile(packer + ": Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
+        Matcher m = Pattern.compile("cli_scanpe: " + packer + ": Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
         assertThat(m.find()).as("clamscan rebuilt the " + packer + " file").isTrue();
         return Files.readAllBytes(Path.of(m.group(1)));
     }
