@@ -81,4 +81,29 @@ class PackerDecodersFuzzTest {
         Section spin = new Section("s", 0x600, 0x7a00, 0x2000, 0x8000);
         PespinUnpacker.unspin(file, List.of(text), spin, 0x2000 + stubAt, 1 << 24, null);
     }
+
+    /** MEW's stream chain over a fuzzed buffer: the record offset and both region sizes come from the fuzzer. */
+    @FuzzTest(maxDuration = "30s")
+    void mewChain(FuzzedDataProvider data) {
+        long dsize = data.consumeLong(0, 1 << 16);
+        int off = data.consumeInt(0, 64);
+        byte[] packed = data.consumeRemainingAsBytes();
+        if (packed.length + dsize == 0) {
+            return;
+        }
+        byte[] buf = new byte[(int) (packed.length + dsize)];
+        System.arraycopy(packed, 0, buf, (int) dsize, packed.length);
+        MewUnpacker.unmew(buf, off, packed.length, dsize, 0x400000, 0x1000, 1 << 22);
+    }
+
+    /** Upack's stub walk and in-image LZMA over a fuzzed image and entry point, both layouts. */
+    @FuzzTest(maxDuration = "30s")
+    void upackImage(FuzzedDataProvider data) {
+        boolean three = data.consumeBoolean();
+        byte[] ep = data.consumeBytes(168);
+        long vma = data.consumeLong(0, 1L << 32);
+        int epOff = data.consumeInt(0, 0x400);
+        byte[] image = data.consumeRemainingAsBytes();
+        UpackUnpacker.unupack(three, image, ep, vma, epOff, 0x400000, 0x1000, 1 << 22);
+    }
 }
