@@ -50,6 +50,28 @@ class MewUpackUnpackerTest {
         damage(new UpackUnpacker(), "clam-upack.exe");
     }
 
+    @Test
+    @Timeout(5)
+    void hugeDeclaredImagesStopAtMaxFileSize(@TempDir Path tmp) throws Exception {
+        // MEW sizes its buffer from the empty section, Upack from all three: declare 2 GiB there
+        assertStopsAtMaxFileSize(new MewUnpacker(), "clam-mew.exe", 0, tmp);
+        assertStopsAtMaxFileSize(new UpackUnpacker(), "clam-upack.exe", 1, tmp);
+    }
+
+    private static void assertStopsAtMaxFileSize(Unpacker unpacker, String name, int section, Path tmp)
+            throws Exception {
+        Path file = ClamavTestFiles.decoded(name, tmp);
+        assertThat(file).isNotNull();
+        byte[] b = Files.readAllBytes(file);
+        int lfanew = b[0x3c] & 0xff | (b[0x3d] & 0xff) << 8;
+        int table = lfanew + 24 + (b[lfanew + 20] & 0xff | (b[lfanew + 21] & 0xff) << 8);
+        TestData.put32(b, table + 40 * section + 8, 0x7fff0000);
+        CollectingSink sink = new CollectingSink(CollectingSink.limits(16 << 20, 10, 64 << 20));
+        unpacker.unpack(ScanInput.of(b), sink);
+        assertThat(sink.children).isEmpty();
+        assertThat(sink.limitsHit).singleElement().asString().startsWith("MaxFileSize");
+    }
+
     static void assertRebuiltLikeClamscan(Unpacker unpacker, String name, String packer, Path tmp) throws Exception {
         Path file = ClamavTestFiles.decoded(name, tmp);
         assertThat(file).as("conformance input " + name).isNotNull();
