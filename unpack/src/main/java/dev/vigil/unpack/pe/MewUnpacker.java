@@ -18,7 +18,8 @@ import java.util.List;
  * (unused word, original entry point VA, first destination VA) and then a chain of aPLib-style streams, each ended
  * by the VA of the next destination (0 for the last). The two sections are mapped into one buffer, the empty one
  * first; the streams are decoded in place, and each stream's output, rounded to 4 KiB, becomes one section of the
- * rebuilt PE. MEW's LZMA mode (a call at stub+0x7b) is recognised but not decoded (no child).
+ * rebuilt PE. In MEW's LZMA mode (a call at stub+0x7b) those streams hold the LZMA stage, whose block list follows
+ * them ({@link MewLzma}); the whole image then becomes one section.
  */
 public final class MewUnpacker extends PackedPeUnpacker {
     private static final long U32 = 0xffffffffL;
@@ -67,14 +68,22 @@ public final class MewUnpacker extends PackedPeUnpacker {
         if (packed.rawSize() < offdiff + 12 || packed.rawSize() > ssize) {
             return;
         }
+        long lzma = 0;
         if (Le.u8(t, 0x7b) == 0xe8) {
-            return; // LZMA mode: not supported (ClamAV decodes it)
+            // the LZMA procedure must lie in the second section (ClamAV checks section 1, whatever i is)
+            long proc = (Le.u32(t, 0x7c) + stub + 0x80) & U32;
+            Section second = s.get(1);
+            if (second.virtualSize() == 0 || proc < second.virtualAddress()
+                    || proc + 4 > second.virtualAddress() + second.virtualSize()) {
+                return;
+            }
+            lzma = (Le.u32(t, 0x7c) - ((s.getFirst().virtualAddress() - stub - 0x80) & U32)) & U32;
         }
         byte[] buf = new byte[(int) (ssize + dsize)];
         if (input.read(packed.rawOffset(), buf, (int) dsize, (int) packed.rawSize()) != packed.rawSize()) {
             return;
         }
-        byte[] out = unmew(buf, (int) offdiff, ssize, dsize, pe.imageBase(), s.getFirst().virtualAddress(), max);
+        byte[] out = unmew(buf, (int) offdiff, ssize, dsize, pe.imageBase(), s.getFirst().virtualAddress(), lzma, max);
         if (out != null) {
             sink.child(new Child("mew-unpacked", "CL_TYPE_MSEXE", out.length), new ByteArrayInputStream(out));
         }
@@ -101,7 +110,8 @@ public final class MewUnpacker extends PackedPeUnpacker {
      * Decodes the stream chain in {@code buf} (the image's {@code dsize} bytes, then the packer's section, whose
      * record starts {@code off} bytes in) and rebuilds the PE; null when the data does not hold together.
      */
-    static byte[] unmew(byte[] buf, int off, long ssize, long dsize, long base, long firstRva, long maxSize) {
+    static byte[] unmew(byte[] buf, int off, long ssize, long dsize, long base, long firstRva, long lzma,
+                        long maxSize) {
         long vma = base + firstRva;
         long sum = buf.length;
         if (vma > U32 || !contained(sum, off, 12) || dsize + off + 12 > sum) {
@@ -115,8 +125,9 @@ public final class MewUnpacker extends PackedPeUnpacker {
         long srcLen = (ssize - 12 - off) & U32;
         List<PeRebuilder.Part> parts = new ArrayList<>();
         long prevRaw = 0;
+        long lastEnd = 0;
         for (int i = 0; ; i++) {
-            if (i >= MAX_SECTIONS || !contained(sum, src, srcLen) || !contained(sum, dst, dstLen)) {
+            if (lzma == 0 && i >= MAX_SECTIONS || !contained(sum, src, srcLen) || !contained(sum, dst, dstLen)) {
                 return null;
             }
             int[] ends = FsgDecoder.decodeEnds(buf, (int) src, (int) srcLen, buf, (int) dst, (int) dstLen);
@@ -128,6 +139,13 @@ public final class MewUnpacker extends PackedPeUnpacker {
             long next = Le.u32(buf, ends[0]);
             dst = (next - vma) & U32;
             dstLen = (sum - dst) & U32;
+            if (lzma != 0) {
+                lastEnd = ends[0];
+                if (next == 0) {
+                    break;
+                }
+                continue;
+            }
             long end = (ends[1] + 0xfffL) & ~0xfffL;
             if (i > 0 && end < prevRaw) {
                 return null;
@@ -141,6 +159,14 @@ public final class MewUnpacker extends PackedPeUnpacker {
             if (next == 0) {
                 break;
             }
+        }
+        if (lzma != 0) {
+            // the streams above were the LZMA stage's own code; its block list follows the last one
+            if (!contained(sum, lzma + 8, 1) || !contained(sum, lastEnd + 4, 29)
+                    || !MewLzma.decode(buf, lastEnd + 4, vma, (buf[(int) (lzma + 8)] & 0xff) == 0x50)) {
+                return null;
+            }
+            parts.add(new PeRebuilder.Part(firstRva, dsize, 0, dsize));
         }
         return PeRebuilder.rebuild(buf, parts, base, (entry - base) & U32, 0, 0, maxSize, 0x1000);
     }

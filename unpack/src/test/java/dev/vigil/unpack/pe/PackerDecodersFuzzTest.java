@@ -87,13 +87,24 @@ class PackerDecodersFuzzTest {
     void mewChain(FuzzedDataProvider data) {
         long dsize = data.consumeLong(0, 1 << 16);
         int off = data.consumeInt(0, 64);
+        long lzma = data.consumeBoolean() ? data.consumeLong(1, 1 << 16) : 0;
         byte[] packed = data.consumeRemainingAsBytes();
         if (packed.length + dsize == 0) {
             return;
         }
         byte[] buf = new byte[(int) (packed.length + dsize)];
         System.arraycopy(packed, 0, buf, (int) dsize, packed.length);
-        MewUnpacker.unmew(buf, off, packed.length, dsize, 0x400000, 0x1000, 1 << 22);
+        MewUnpacker.unmew(buf, off, packed.length, dsize, 0x400000, 0x1000, lzma, 1 << 22);
+    }
+
+    /** MEW's LZMA block list over a fuzzed buffer, both modes. */
+    @FuzzTest(maxDuration = "30s")
+    void mewLzma(FuzzedDataProvider data) {
+        boolean special = data.consumeBoolean();
+        int at = data.consumeInt(0, 0x100);
+        long vma = data.consumeLong(0, 0x1000);
+        byte[] buf = data.consumeRemainingAsBytes();
+        MewLzma.decode(buf, at, vma, special);
     }
 
     /** Upack's stub walk and in-image LZMA over a fuzzed image and entry point, both layouts. */
