@@ -97,14 +97,29 @@ class PackerDecodersFuzzTest {
         MewUnpacker.unmew(buf, off, packed.length, dsize, 0x400000, 0x1000, lzma, 1 << 22);
     }
 
-    /** MEW's LZMA block list over a fuzzed buffer, both modes. */
+    /**
+     * MEW's LZMA stage, both modes: a block list with fuzzed lengths and output place, and a fuzzed stream, in a
+     * buffer with room for the model (random buffers would never hold one, and the decoder would not be reached).
+     */
     @FuzzTest(maxDuration = "30s")
     void mewLzma(FuzzedDataProvider data) {
         boolean special = data.consumeBoolean();
-        int at = data.consumeInt(0, 0x100);
-        long vma = data.consumeLong(0, 0x1000);
-        byte[] buf = data.consumeRemainingAsBytes();
-        MewLzma.decode(buf, at, vma, special);
+        long vma = 0x401000;
+        int outLength = data.consumeInt(0, 0x800);
+        int outAt = data.consumeInt(0x6f00, 0xa000);
+        byte[] stream = data.consumeRemainingAsBytes();
+        byte[] buf = new byte[0xb000 + stream.length];
+        int at = 0xa800;
+        if (special) {
+            Le.put32(buf, at, outLength);
+            at += 4;
+        }
+        Le.put32(buf, at, vma + 0x100);
+        Le.put32(buf, at + 4, outLength);
+        Le.put32(buf, at + 8, vma + outAt);
+        Le.put32(buf, at + 12, stream.length);
+        System.arraycopy(stream, 0, buf, at + 17, Math.min(stream.length, buf.length - at - 17));
+        MewLzma.decode(buf, 0xa800, vma, special);
     }
 
     /** Upack's stub walk and in-image LZMA over a fuzzed image and entry point, both layouts. */
