@@ -9,8 +9,10 @@ import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.AspackUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
+import dev.vigil.unpack.pe.MewUnpacker;
 import dev.vigil.unpack.pe.PespinUnpacker;
 import dev.vigil.unpack.pe.PetiteUnpacker;
+import dev.vigil.unpack.pe.UpackUnpacker;
 import dev.vigil.unpack.pe.UpxUnpacker;
 import dev.vigil.unpack.pe.WwpackUnpacker;
 import dev.vigil.unpack.pe.YcUnpacker;
@@ -29,7 +31,7 @@ public final class ExecutableUnpackers {
      * searched for in it.
      */
     public static List<Unpacker> all() {
-        return List.of(new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
+        return List.of(new MewUnpacker(), new UpackUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
                 new AspackUnpacker(), new PespinUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new CabSfxUnpacker(),
                 new SzddUnpacker(), new IsoUnpacker(), new SisUnpacker(), new NsisUnpacker(), new AutoItUnpacker(),
                 new InstallShieldMsiUnpacker());

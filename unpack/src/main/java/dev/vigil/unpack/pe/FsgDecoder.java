@@ -29,14 +29,25 @@ final class FsgDecoder {
 
     /** Decodes {@code src[start, start + length)} into {@code dst[to, to + size)}; false when malformed. */
     static boolean decode(byte[] src, int start, int length, byte[] dst, int to, int size) {
+        return decodeEnds(src, start, length, dst, to, size) != null;
+    }
+
+    /**
+     * As {@link #decode}, answering where the stream ended: {@code {input position after the end code, output
+     * position after the last byte}}, or null when malformed. MEW chains streams and needs both. {@code src} and
+     * {@code dst} may be one array (the bytes are moved one at a time, as the packer's own loop moves them).
+     */
+    static int[] decodeEnds(byte[] src, int start, int length, byte[] dst, int to, int size) {
         if (length <= 0 || size <= 0 || start < 0 || to < 0 || start + (long) length > src.length
                 || to + (long) size > dst.length) {
-            return false;
+            return null;
         }
         try {
-            return new FsgDecoder(src, start, length).run(dst, to, to + size);
+            FsgDecoder d = new FsgDecoder(src, start, length);
+            int end = d.run(dst, to, to + size);
+            return end < 0 ? null : new int[] {d.in, end};
         } catch (Broken e) {
-            return false;
+            return null;
         }
     }
 
@@ -68,7 +79,8 @@ final class FsgDecoder {
         return v;
     }
 
-    private boolean run(byte[] dst, int out, int end) {
+    /** The output position after the end code, or -1 when the stream is malformed. */
+    private int run(byte[] dst, int out, int end) {
         int first = out;
         dst[out++] = src[in++];
         long oldBack = 0;
@@ -76,7 +88,7 @@ final class FsgDecoder {
         while (true) {
             if (bit() == 0) {
                 if (out >= end || in >= srcEnd) {
-                    return false;
+                    return -1;
                 }
                 dst[out++] = src[in++];
                 lostBit = 1;
@@ -95,7 +107,7 @@ final class FsgDecoder {
                     back &= 0xff;
                     if (back == 0) {
                         if (out >= end) {
-                            return false;
+                            return -1;
                         }
                         dst[out++] = 0;
                         continue;
@@ -105,7 +117,7 @@ final class FsgDecoder {
                     length = b & 1;
                     back = b >> 1;
                     if (back == 0) {
-                        return true;
+                        return out;
                     }
                     length += 2;
                     oldBack = back;
@@ -133,7 +145,7 @@ final class FsgDecoder {
                 lostBit = 0;
             }
             if (length > end - out || back > out - first) {
-                return false;
+                return -1;
             }
             for (long k = 0; k < length; k++, out++) {
                 dst[out] = dst[(int) (out - back)];

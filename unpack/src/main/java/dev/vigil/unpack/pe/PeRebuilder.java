@@ -28,6 +28,16 @@ public final class PeRebuilder {
     /** The rebuilt file, or null when it cannot be built (too many sections, too large, data outside buffer). */
     public static byte[] rebuild(byte[] buffer, List<Part> parts, long imageBase, long entryPoint, long resourceRva,
                                  long resourceSize, long maxSize) {
+        return rebuild(buffer, parts, imageBase, entryPoint, resourceRva, resourceSize, maxSize, 0);
+    }
+
+    /**
+     * As {@link #rebuild(byte[], List, long, long, long, long, long)} with ClamAV's {@code cli_rebuildpe_align}
+     * rule when {@code align} is not 0: the section table shows RVAs and sizes rounded up to {@code align}, and each
+     * section's slot in the file is that rounded size, but only its own {@code rawSize} bytes are copied into it.
+     */
+    public static byte[] rebuild(byte[] buffer, List<Part> parts, long imageBase, long entryPoint, long resourceRva,
+                                 long resourceSize, long maxSize, long align) {
         int n = parts.size();
         if (n == 0) {
             return null;
@@ -42,7 +52,7 @@ public final class PeRebuilder {
         }
         long dataSize = 0;
         for (Part p : parts) {
-            dataSize += align(p.rawSize(), 0x200);
+            dataSize += align(shown(p.rawSize(), align), 0x200);
         }
         if (rawBase + dataSize > Math.min(maxSize, Inputs.HARD_CAP)) {
             return null;
@@ -83,9 +93,9 @@ public final class PeRebuilder {
         for (int i = 0; i < n; i++, header += 40) {
             Part p = parts.get(i);
             name(out, header, String.format(".clam%02d", i + 1));
-            Le.put32(out, header + 8, p.virtualSize());
-            Le.put32(out, header + 12, p.rva());
-            Le.put32(out, header + 16, p.rawSize());
+            Le.put32(out, header + 8, shown(p.virtualSize(), align));
+            Le.put32(out, header + 12, shown(p.rva(), align));
+            Le.put32(out, header + 16, shown(p.rawSize(), align));
             Le.put32(out, header + 20, raw);
             Le.put32(out, header + 0x24, 0xffffffffL);
             if (p.rawSize() > 0) {
@@ -94,11 +104,15 @@ public final class PeRebuilder {
                 }
                 System.arraycopy(buffer, (int) p.raw(), out, (int) raw, (int) p.rawSize());
             }
-            raw += align(p.rawSize(), 0x200);
-            image += align(p.virtualSize(), 0x1000);
+            raw += align(shown(p.rawSize(), align), 0x200);
+            image += align(shown(p.virtualSize(), align), 0x1000);
         }
         Le.put32(out, opt + 56, image);
         return out;
+    }
+
+    private static long shown(long v, long align) {
+        return align == 0 ? v : align(v, align);
     }
 
     private static void name(byte[] out, int at, String name) {

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DamagedTestFilesTest {
     private static final List<String> FILES = List.of("clam-upx.exe", "clam-yc.exe", "clam-wwpack.exe",
-            "clam-petite.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe",
+            "clam-petite.exe", "clam-aspack.exe", "clam-pespin.exe", "clam-mew.exe", "clam-upack.exe", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe",
             "clam.cab", "clam.exe.szdd", "clam.iso", "clamjol.iso", "clam.sis");
 
     @TempDir

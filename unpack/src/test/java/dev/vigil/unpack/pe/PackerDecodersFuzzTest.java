@@ -81,4 +81,55 @@ class PackerDecodersFuzzTest {
         Section spin = new Section("s", 0x600, 0x7a00, 0x2000, 0x8000);
         PespinUnpacker.unspin(file, List.of(text), spin, 0x2000 + stubAt, 1 << 24, null);
     }
+
+    /** MEW's stream chain over a fuzzed buffer: the record offset and both region sizes come from the fuzzer. */
+    @FuzzTest(maxDuration = "30s")
+    void mewChain(FuzzedDataProvider data) {
+        long dsize = data.consumeLong(0, 1 << 16);
+        int off = data.consumeInt(0, 64);
+        long lzma = data.consumeBoolean() ? data.consumeLong(1, 1 << 16) : 0;
+        byte[] packed = data.consumeRemainingAsBytes();
+        if (packed.length + dsize == 0) {
+            return;
+        }
+        byte[] buf = new byte[(int) (packed.length + dsize)];
+        System.arraycopy(packed, 0, buf, (int) dsize, packed.length);
+        MewUnpacker.unmew(buf, off, packed.length, dsize, 0x400000, 0x1000, lzma, 1 << 22);
+    }
+
+    /**
+     * MEW's LZMA stage, both modes: a block list with fuzzed lengths and output place, and a fuzzed stream, in a
+     * buffer with room for the model (random buffers would never hold one, and the decoder would not be reached).
+     */
+    @FuzzTest(maxDuration = "30s")
+    void mewLzma(FuzzedDataProvider data) {
+        boolean special = data.consumeBoolean();
+        long vma = 0x401000;
+        int outLength = data.consumeInt(0, 0x800);
+        int outAt = data.consumeInt(0x6f00, 0xa000);
+        byte[] stream = data.consumeRemainingAsBytes();
+        byte[] buf = new byte[0xb000 + stream.length];
+        int at = 0xa800;
+        if (special) {
+            Le.put32(buf, at, outLength);
+            at += 4;
+        }
+        Le.put32(buf, at, vma + 0x100);
+        Le.put32(buf, at + 4, outLength);
+        Le.put32(buf, at + 8, vma + outAt);
+        Le.put32(buf, at + 12, stream.length);
+        System.arraycopy(stream, 0, buf, at + 17, Math.min(stream.length, buf.length - at - 17));
+        MewLzma.decode(buf, 0xa800, vma, special);
+    }
+
+    /** Upack's stub walk and in-image LZMA over a fuzzed image and entry point, both layouts. */
+    @FuzzTest(maxDuration = "30s")
+    void upackImage(FuzzedDataProvider data) {
+        boolean three = data.consumeBoolean();
+        byte[] ep = data.consumeBytes(168);
+        long vma = data.consumeLong(0, 1L << 32);
+        int epOff = data.consumeInt(0, 0x400);
+        byte[] image = data.consumeRemainingAsBytes();
+        UpackUnpacker.unupack(three, image, ep, vma, epOff, 0x400000, 0x1000, 1 << 22);
+    }
 }
