@@ -2,10 +2,12 @@ package dev.vigil.cli;
 
 import dev.vigil.updates.FormatException;
 import dev.vigil.updates.checkpoint.Checkpoint;
+import dev.vigil.updates.http.WitnessClient;
+import dev.vigil.updates.http.WitnessQuorumException;
 import dev.vigil.updates.keys.KeyFiles;
+import dev.vigil.updates.note.Note;
 import dev.vigil.updates.log.LogWriter;
 import dev.vigil.updates.note.SignerKey;
-import dev.vigil.updates.release.Cosigning;
 import dev.vigil.updates.release.Publisher;
 import dev.vigil.updates.release.ReleaseManifest;
 import dev.vigil.updates.tiles.DirectoryTiles;
@@ -84,9 +86,9 @@ final class ReleaseCommand implements Callable<Integer> {
     }
 
     private int publish() throws IOException, FormatException {
-        List<Cosigning.Target> targets = new ArrayList<>();
+        List<WitnessClient> targets = new ArrayList<>();
         for (String w : witnesses) {
-            targets.add(WitnessEndpoints.target(w));
+            targets.add(WitnessEndpoints.client(w));
         }
         int needed = quorum == null ? targets.size() : quorum;
         if (needed < 0 || needed > targets.size()) {
@@ -123,18 +125,23 @@ final class ReleaseCommand implements Callable<Integer> {
             if (targets.isEmpty()) {
                 return 0;
             }
-            Cosigning.Result r = Cosigning.collect(p.checkpoint(), site, targets);
-            publisher.publishCosigned(r.cosigned());
-            io.out().print("cosigned by " + r.cosignatures() + " of " + targets.size() + " witness(es)\n");
-            for (String f : r.failures()) {
-                io.err().print("WARNING: witness " + f + "\n");
-            }
-            if (r.cosignatures() < needed) {
-                io.err().print("ERROR: only " + r.cosignatures() + " cosignature(s), " + needed + " needed; clients "
-                        + "will refuse this checkpoint until it is cosigned\n");
+            try {
+                Note cosigned = WitnessClient.cosignAndPublish(publisher, p.checkpoint(), targets, needed,
+                        cp.size() - 1, site);
+                long count = targets.stream().filter(w -> cosigned.signatures().stream().anyMatch(
+                        sig -> sig.name().equals(w.witnessKey().name()) && sig.keyId() == w.witnessKey().keyId())).count();
+                io.out().print("cosigned by " + count + " of " + targets.size() + " witness(es)\n");
+                return 0;
+            } catch (WitnessQuorumException e) {
+                for (String f : e.failures()) {
+                    io.err().print("WARNING: " + f + "\n");
+                }
+                io.err().print("ERROR: only " + e.cosigned() + " cosignature(s), " + needed + " needed; the "
+                        + "checkpoint is published without them and clients refuse it until it is cosigned\n");
                 return 1;
+            } finally {
+                targets.forEach(WitnessClient::close);
             }
-            return 0;
         }
     }
 

@@ -1,11 +1,13 @@
 package dev.vigil.updates.release;
 
+import dev.vigil.updates.http.HttpReleaseSource;
+
 import java.net.URI;
 import java.nio.file.Path;
 
 /**
- * Maps a mirror argument to a {@link ReleaseSource}: a directory path or a {@code file:} URI. HTTP(S) mirrors are
- * served by the {@code http} package's source.
+ * Maps a mirror argument to a {@link ReleaseSource}: an HTTP(S) URL ({@link HttpReleaseSource}), a {@code file:}
+ * URI or a directory path ({@link DirectoryReleaseSource}).
  */
 public final class ReleaseSources {
     private ReleaseSources() {
@@ -13,8 +15,8 @@ public final class ReleaseSources {
 
     /** Relative paths are resolved against {@code cwd}. */
     public static ReleaseSource open(String mirror, Path cwd) {
-        if (mirror.startsWith("http://") || mirror.startsWith("https://")) {
-            throw new IllegalArgumentException("HTTP mirrors are not supported by this build: " + mirror);
+        if (isHttp(mirror)) {
+            return new HttpReleaseSource(URI.create(mirror));
         }
         return new DirectoryReleaseSource(localPath(mirror, cwd));
     }

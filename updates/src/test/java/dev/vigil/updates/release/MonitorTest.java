@@ -24,74 +24,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Witness cosigning through the add-checkpoint logic, and the monitor's replay of a whole log. */
-class CosigningAndMonitorTest {
+/** The monitor's replay of a whole log: names added and removed, problems reported, consistency across runs. */
+class MonitorTest {
     @TempDir
     Path dir;
-
-    private static WitnessEndpoint endpoint(Witness w, String name) {
-        return new WitnessEndpoint() {
-            @Override
-            public Witness.Response addCheckpoint(byte[] body) throws IOException {
-                return w.addCheckpoint(body);
-            }
-
-            @Override
-            public String describe() {
-                return name;
-            }
-        };
-    }
-
-    private List<Cosigning.Target> targets(ReleaseFixture f) {
-        List<Cosigning.Target> out = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            out.add(new Cosigning.Target(endpoint(f.witnessServers[i], "w" + i), f.witnesses[i].verifier()));
-        }
-        return out;
-    }
-
-    @Test
-    void collectsCosignaturesAcrossReleasesAndChecksThem() throws Exception {
-        try (ReleaseFixture f = new ReleaseFixture(dir)) {
-            for (int v = 1; v <= 3; v++) {
-                ReleaseManifest m = f.manifest(v, Map.of("daily.ndb", "Sig" + v + ":0:*:41424344\n"));
-                Publisher.Published p = f.publisher.publish(m, f.files(m), f.logKey, List.of(f.releaseKeys[0], f.releaseKeys[1]));
-                f.last = m;
-                // The second and later rounds go through the 409 answer and a consistency proof from the tiles.
-                Cosigning.Result r = Cosigning.collect(p.checkpoint(), f.www, targets(f));
-                assertThat(r.failures()).isEmpty();
-                assertThat(r.cosignatures()).isEqualTo(3);
-                f.publisher.publishCosigned(r.cosigned());
-                SignedCheckpoint sc = SignedCheckpoint.open(r.cosigned().format(), ReleaseFixture.ORIGIN,
-                        f.logKey.verifier(), f.policy().witnessKeys());
-                assertThat(Policy.cosigners(sc, f.policy().witnessKeys())).hasSize(3);
-            }
-            assertThat(f.client("a").update()).get().extracting(rel -> rel.manifest().version()).isEqualTo(3L);
-
-            // A witness whose answer does not verify under the pinned key counts as a failure, not a cosignature.
-            ReleaseManifest m = f.manifest(4, Map.of("daily.ndb", "Sig4:0:*:41424344\n"));
-            Publisher.Published p = f.publisher.publish(m, f.files(m), f.logKey, List.of(f.releaseKeys[0]));
-            List<Cosigning.Target> wrongKey = List.of(new Cosigning.Target(endpoint(f.witnessServers[0], "w0"),
-                    f.witnesses[1].verifier()));
-            Cosigning.Result r = Cosigning.collect(p.checkpoint(), f.www, wrongKey);
-            assertThat(r.cosignatures()).isZero();
-            assertThat(r.failures()).singleElement().asString().contains("no valid cosignature by witness-1.vigil.test");
-            assertThat(r.cosigned().signatures()).hasSize(1); // the log's own signature only
-        }
-    }
-
-    @Test
-    void refusedCheckpointIsReportedWithTheWitnessAnswer() throws Exception {
-        try (ReleaseFixture f = new ReleaseFixture(dir)) {
-            f.publish(1);
-            // The log's checkpoint text signed by a key the witnesses do not trust for this origin.
-            Note real = Note.parse(f.www.read(LogWriter.CHECKPOINT, 1 << 16));
-            Note forged = dev.vigil.updates.note.Notes.sign(real.text(), f.releaseKeys[0]);
-            Cosigning.Result r = Cosigning.collect(forged, f.www, targets(f).subList(0, 1));
-            assertThat(r.failures()).singleElement().asString().startsWith("w0: witness answered 403");
-        }
-    }
 
     private Monitor.Config config(ReleaseFixture f) {
         ReleasePolicy p = f.policy();
