@@ -80,7 +80,8 @@ final class DaemonCommand implements Callable<Integer> {
                 return Main.USAGE_ERROR;
             }
             try {
-                updates = new DaemonUpdates(UpdateCommand.client(io, updateMirror, io.cwd().resolve(updatePolicy),
+                updates = new DaemonUpdates(UpdateCommand.client(UpdateSupport.source(updateMirror, io.cwd()),
+                        io.cwd().resolve(updatePolicy),
                         updateChannel, io.cwd().resolve(updateRoot), null), io.cwd().resolve(updateRoot),
                         dev.vigil.updates.release.PolicyFile.duration(updateInterval));
             } catch (IOException | dev.vigil.updates.FormatException | IllegalArgumentException e) {

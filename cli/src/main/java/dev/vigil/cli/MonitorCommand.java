@@ -10,6 +10,7 @@ import dev.vigil.updates.note.VerifierKey;
 import dev.vigil.updates.policy.Policy;
 import dev.vigil.updates.policy.Quorum;
 import dev.vigil.updates.release.ReleasePolicy;
+import dev.vigil.updates.release.ReleaseSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,6 +78,7 @@ final class MonitorCommand implements Callable<Integer> {
             return Main.USAGE_ERROR;
         }
         Path scratch = null;
+        ReleaseSource source = null;
         try {
             scratch = Files.createTempDirectory("vigil-monitor-");
             Checkpoint previous = null;
@@ -84,7 +86,8 @@ final class MonitorCommand implements Callable<Integer> {
             if (stateFile != null && Files.exists(stateFile)) {
                 previous = Checkpoint.parse(Files.readAllBytes(stateFile));
             }
-            Monitor monitor = new Monitor(config, UpdateSupport.source(mirror, io.cwd()), new SignatureNames(), scratch);
+            source = UpdateSupport.source(mirror, io.cwd());
+            Monitor monitor = new Monitor(config, source, new SignatureNames(), scratch);
             Monitor.Result r = monitor.run(previous, new Monitor.Listener() {
                 @Override
                 public void release(Monitor.ReleaseReport report) {
@@ -112,6 +115,7 @@ final class MonitorCommand implements Callable<Integer> {
             io.err().print("ERROR: monitor failed: " + e.getMessage() + "\n");
             return 1;
         } finally {
+            UpdateSupport.close(source);
             if (scratch != null) {
                 try (Stream<Path> s = Files.walk(scratch)) {
                     for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {

@@ -3,6 +3,7 @@ package dev.vigil.cli;
 import dev.vigil.updates.FormatException;
 import dev.vigil.updates.release.Release;
 import dev.vigil.updates.release.ReleasePolicy;
+import dev.vigil.updates.release.ReleaseSource;
 import dev.vigil.updates.release.TrustedState;
 import dev.vigil.updates.release.UpdateClient;
 import dev.vigil.updates.release.UpdateRefused;
@@ -73,14 +74,25 @@ final class UpdateCommand implements Callable<Integer> {
             io.err().print("ERROR: --mirror needs --policy FILE\n");
             return Main.USAGE_ERROR;
         }
+        ReleaseSource mirror = null;
         UpdateClient client;
         try {
-            client = client(io, source.mirror, io.cwd().resolve(policy), channel, rootDir,
+            mirror = UpdateSupport.source(source.mirror, io.cwd());
+            client = client(mirror, io.cwd().resolve(policy), channel, rootDir,
                     state == null ? null : io.cwd().resolve(state));
         } catch (IOException | FormatException | IllegalArgumentException e) {
+            UpdateSupport.close(mirror);
             io.err().print("ERROR: " + e.getMessage() + "\n");
             return 1;
         }
+        try {
+            return update(client);
+        } finally {
+            UpdateSupport.close(mirror);
+        }
+    }
+
+    private int update(UpdateClient client) {
         try {
             Optional<Release> r = client.update();
             if (r.isPresent()) {
@@ -105,10 +117,10 @@ final class UpdateCommand implements Callable<Integer> {
     }
 
     /** The client the command and the daemon use; {@code state} null means ROOT/state. */
-    static UpdateClient client(Io io, String mirror, Path policyFile, String channel, Path root, Path state)
+    static UpdateClient client(ReleaseSource mirror, Path policyFile, String channel, Path root, Path state)
             throws IOException, FormatException {
         ReleasePolicy p = UpdateSupport.policy(policyFile);
-        return new UpdateClient(p, channel, UpdateSupport.engineVersion(), UpdateSupport.source(mirror, io.cwd()),
+        return new UpdateClient(p, channel, UpdateSupport.engineVersion(), mirror,
                 state == null ? root.resolve("state") : state, root, Clock.systemUTC());
     }
 }

@@ -25,6 +25,17 @@ final class UpdateSupport {
         return ReleaseSources.open(mirror, cwd);
     }
 
+    /** HTTP sources hold a client; directories hold nothing. */
+    static void close(ReleaseSource source) {
+        if (source instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // nothing was written through it
+            }
+        }
+    }
+
     static ReleasePolicy policy(Path file) throws IOException, FormatException {
         byte[] text;
         try (InputStream in = Files.newInputStream(file)) {
