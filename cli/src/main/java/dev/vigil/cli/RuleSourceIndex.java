@@ -28,33 +28,9 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     /** "namespace:name" of the non-private rules, in declaration order. */
     private final List<String> declared = new ArrayList<>();
 
-    private final Map<String, List<String>> tags = new HashMap<>();
-    /** Per file name (as given to the compiler): the rules' line spans, in order. */
-    private final Map<String, List<RuleSpan>> spans = new HashMap<>();
-
-    private record RuleSpan(String name, int firstLine, int lastLine) {
-    }
-
-    /**
-     * The rule whose text covers {@code line} of {@code file} (named as the compiler was given it), or null: yara
-     * names that rule in a diagnostic ({@code error: rule "R" in FILE(LINE): ...}).
-     */
-    String ruleAt(String file, int line) {
-        for (RuleSpan r : spans.getOrDefault(file, List.of())) {
-            if (line >= r.firstLine() && line <= r.lastLine()) {
-                return r.name();
-            }
-        }
-        return null;
-    }
 
     List<String> declaredRules() {
         return declared;
-    }
-
-    /** The tags of rule "namespace:name", as declared (empty when unknown). */
-    List<String> tagsOf(String id) {
-        return tags.getOrDefault(id, List.of());
     }
 
     @Override
@@ -74,14 +50,14 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     private void addFile(Path file, String namespace, int depth) {
         try {
             new Scanner(Files.readString(file, StandardCharsets.ISO_8859_1), namespace,
-                    file.toAbsolutePath().getParent(), depth, file.toString()).run();
+                    file.toAbsolutePath().getParent(), depth).run();
         } catch (IOException | RuntimeException e) {
             // the compiler reports unreadable files; here they just contribute nothing
         }
     }
 
     void addSource(String src, String namespace, Path baseDir, int depth) {
-        new Scanner(src, namespace, baseDir, depth, "-").run();
+        new Scanner(src, namespace, baseDir, depth).run();
     }
 
     private static String key(String namespace, String rule, String identifier) {
@@ -98,39 +74,17 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
         private String previousWord = "";
         private String wordBeforePrevious = "";
         private String wordTwoBack = "";
-        private final String fileName;
         /** Brace depth inside the current rule's body; -1 outside a rule. */
         private int braces = -1;
-        private int ruleFirstLine;
 
-        Scanner(String s, String namespace, Path baseDir, int depth, String fileName) {
+        Scanner(String s, String namespace, Path baseDir, int depth) {
             this.s = s;
             this.namespace = namespace;
             this.baseDir = baseDir;
             this.depth = depth;
-            this.fileName = fileName;
         }
 
-        // Line numbers are asked for at increasing positions: counting on from the last answer keeps the scan linear.
-        private int linePos;
-        private int lineNumber = 1;
-
-        private int lineAt(int pos) {
-            if (pos < linePos) {
-                linePos = 0;
-                lineNumber = 1;
-            }
-            int stop = Math.min(pos, s.length());
-            for (; linePos < stop; linePos++) {
-                if (s.charAt(linePos) == '\n') {
-                    lineNumber++;
-                }
-            }
-            return lineNumber;
-        }
-
-        private void ruleEnds(int lastLine) {
-            spans.computeIfAbsent(fileName, f -> new ArrayList<>()).add(new RuleSpan(rule, ruleFirstLine, lastLine));
+        private void ruleEnds() {
             braces = -1;
         }
 
@@ -164,15 +118,14 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                     String word = s.substring(start, i);
                     if (previousWord.equals("rule")) {
                         if (braces >= 0) {
-                            ruleEnds(lineAt(start) - 1); // the previous rule never closed
+                            ruleEnds(); // the previous rule never closed
                         }
                         rule = word;
-                        ruleFirstLine = lineAt(start);
+                        skipTags();
                         braces = 0;
                         if (!wordBeforePrevious.equals("private") && !wordTwoBack.equals("private")) {
                             declared.add(namespace + ":" + word);
                         }
-                        tags.put(namespace + ":" + word, ruleTags());
                     } else if (word.startsWith("$")) {
                         stringDeclaration(word);
                     }
@@ -188,32 +141,23 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
                     if (braces >= 0 && c == '{') {
                         braces++;
                     } else if (braces > 0 && c == '}' && --braces == 0) {
-                        ruleEnds(lineAt(i));
+                        ruleEnds();
                     }
                     i++;
                 }
             }
             if (braces >= 0) {
-                ruleEnds(Integer.MAX_VALUE);
+                ruleEnds();
             }
         }
 
-        /** After {@code rule NAME}: the identifiers between ':' and '{', leaving the position at the '{'. */
-        private List<String> ruleTags() {
+        /** After {@code rule NAME}: skips the tags, leaving the position at the '{'. */
+        private void skipTags() {
             int j = skipBlanks(i);
-            if (j >= s.length() || s.charAt(j) != ':') {
-                return List.of();
+            if (j < s.length() && s.charAt(j) == ':') {
+                int brace = s.indexOf('{', j);
+                i = brace < 0 ? s.length() : brace;
             }
-            int brace = s.indexOf('{', j);
-            int end = brace < 0 ? s.length() : brace;
-            List<String> found = new ArrayList<>();
-            for (String t : s.substring(j + 1, end).trim().split("\\s+")) {
-                if (!t.isEmpty()) {
-                    found.add(t);
-                }
-            }
-            i = end;
-            return List.copyOf(found);
         }
 
         /** After {@code $id}: records it when {@code = {} follows, leaving the position after the hex string. */

@@ -18,10 +18,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,6 +78,9 @@ final class YaraRun {
         if (unsupported != null) {
             return refuse(unsupported);
         }
+        if (args.has(Opt.COMPILED_RULES)) {
+            return compiledRules(positional);
+        }
         YaraRules rules = compile(positional.subList(0, positional.size() - 1));
         if (rules == null) {
             return 1;
@@ -101,9 +102,6 @@ final class YaraRun {
 
     /** The options Vigil does not implement, with why, or null. */
     private String unsupported() {
-        if (args.has(Opt.COMPILED_RULES)) {
-            return "-C (--compiled-rules): Vigil does not read yarac's compiled rules; pass the rule sources instead";
-        }
         if (args.has(Opt.PRINT_MODULE_DATA)) {
             return "-D (--print-module-data) is not supported";
         }
@@ -120,6 +118,46 @@ final class YaraRun {
             return "--atom-quality-table is not supported: Vigil chooses atoms its own way";
         }
         return null;
+    }
+
+    /** yarac's file header: "YARA", the format version, the buffer count. */
+    private static final int YARAC_HEADER = 6;
+    private static final int YARAC_VERSION = 21;
+    private static final int YARAC_MAX_BUFFERS = 16;
+
+    /**
+     * -C: Vigil cannot load yarac's compiled rules (a dump of yara's own memory layout). Whatever yara would refuse
+     * (several rule files, an unreadable or foreign file) it refuses with yara's message; a genuine yara 4.5 file gets a
+     * clear refusal of its own. Exit status 1 either way, as yara's for a file it cannot load.
+     */
+    private int compiledRules(List<String> positional) {
+        if (positional.size() != 2) {
+            io.err().print("error: can't accept multiple rules files if one of them is in compiled form.\n");
+            return 1;
+        }
+        byte[] header;
+        Path file = io.cwd().resolve(positional.get(0));
+        try (var in = Files.isDirectory(file) ? java.io.InputStream.nullInputStream() : Files.newInputStream(file)) {
+            header = in.readNBytes(YARAC_HEADER); // a directory opens in C, and reads as nothing
+        } catch (IOException | RuntimeException e) {
+            io.err().print("could not open file\n");
+            return 1;
+        }
+        if (header.length < YARAC_HEADER || header[0] != 'Y' || header[1] != 'A' || header[2] != 'R'
+                || header[3] != 'A') {
+            io.err().print("invalid compiled rules file.\n");
+            return 1;
+        }
+        if (header[4] != YARAC_VERSION) {
+            io.err().print("rules were compiled with a different version of YARA\n");
+            return 1;
+        }
+        if ((header[5] & 0xff) > YARAC_MAX_BUFFERS) {
+            io.err().print("invalid compiled rules file.\n");
+            return 1;
+        }
+        return refuse("-C (--compiled-rules): Vigil does not read rules compiled by yarac; pass the rule sources "
+                + "instead");
     }
 
     private int refuse(String why) {
@@ -139,6 +177,9 @@ final class YaraRun {
             compiler.defineExternal(d.substring(0, eq), YaraExternals.typed(d.substring(eq + 1)));
         }
         compiler.strictEscape(args.has(Opt.STRICT_ESCAPE));
+        // yara compiles the files one by one and stops at the first it cannot open or that has errors; the
+        // compiler stops at the first source with errors, so only an unreadable file needs handling here
+        String stop = null; // what yara prints for the file it could not compile, which ends the list
         for (String arg : ruleArgs) {
             String namespace = "default";
             String file = arg;
@@ -156,7 +197,12 @@ final class YaraRun {
                     ruleSources.addSource(source, namespace, io.cwd(), 0);
                 } else {
                     Path path = io.cwd().resolve(file);
-                    if (!Files.isReadable(path) || Files.isDirectory(path)) {
+                    if (Files.isDirectory(path)) {
+                        // a directory opens in C; yara's lexer then fails to read it
+                        stop = file + "(1): error: input in flex scanner failed";
+                        break;
+                    }
+                    if (!Files.isReadable(path)) {
                         throw new IOException(file);
                     }
                     // diagnostics name the file as it was given, which the compiler takes from the path it gets
@@ -165,47 +211,51 @@ final class YaraRun {
                     ruleSources.addFile(given, namespace);
                 }
             } catch (IOException e) {
-                io.err().print("error: could not open file: " + file + "\n");
-                return null;
+                stop = "error: could not open file: " + file;
+                break;
             }
         }
         boolean quiet = args.has(Opt.NO_WARNINGS);
+        YaraRules rules;
         try {
-            YaraRules rules = compiler.compile();
-            List<Diagnostic> warnings = compiler.warnings();
-            if (!quiet) {
-                warnings.forEach(w -> io.err().print(diagnostic(w) + "\n"));
-                if (args.has(Opt.FAIL_ON_WARNINGS) && !warnings.isEmpty()) {
-                    return null;
-                }
-            }
-            return rules;
+            rules = compiler.compile();
         } catch (YaraCompileException e) {
-            if (!quiet) {
-                compiler.warnings().forEach(w -> io.err().print(diagnostic(w) + "\n"));
+            rules = null;
+        }
+        // errors and warnings as yara's compiler callback prints them: in the order found
+        for (Diagnostic d : compiler.diagnostics()) {
+            if (d.severity() == Diagnostic.Severity.ERROR || !quiet) {
+                io.err().print(d.format() + "\n");
             }
-            e.errors().forEach(d -> io.err().print(diagnostic(d) + "\n"));
+        }
+        if (rules == null) {
             return null;
         }
-    }
-
-    /**
-     * A diagnostic as yara prints it: inside a rule {@code error: rule "R" in FILE(LINE): MESSAGE}, elsewhere
-     * {@code FILE(LINE): error: MESSAGE}. {@link Diagnostic} does not name the rule; the sources tell which it is.
-     */
-    private String diagnostic(Diagnostic d) {
-        String plain = d.format();
-        String rule = ruleSources.ruleAt(d.file(), d.line());
-        if (rule == null || !plain.startsWith(d.file() + "(")) {
-            return plain;
+        if (stop != null) {
+            io.err().print(stop + "\n");
+            return null;
         }
-        String level = d.severity() == Diagnostic.Severity.ERROR ? "error" : "warning";
-        return level + ": rule \"" + rule + "\" in " + d.file() + "(" + d.line() + "): " + d.message();
+        if (!quiet && args.has(Opt.FAIL_ON_WARNINGS) && !compiler.warnings().isEmpty()) {
+            return null;
+        }
+        return rules;
     }
 
     /** Whether relative paths mean the same to this process as to the command (false only in in-process tests). */
     private boolean inProcessCwd() {
         return io.cwd().equals(Path.of("").toAbsolutePath());
+    }
+
+    private static final String TIMED_OUT = "scanning timed out";
+
+    /** Whether the scan hit the -a limit (the library says so in its warnings, as "scan stopped: MaxScanTime"). */
+    private static boolean timedOut(YaraScanResult r) {
+        for (String w : r.warnings()) {
+            if (w.equals("scan stopped: MaxScanTime") || w.equals("scan timed out while evaluating conditions")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private YaraScanOptions scanOptions() {
@@ -222,6 +272,11 @@ final class YaraRun {
             result = rules.scan(path, scanOptions());
         } catch (IOException e) {
             io.err().print("error scanning " + display + ": could not open file\n");
+            return 1;
+        }
+        if (timedOut(result)) {
+            // yara reports no rule of a scan that ran out of time
+            io.err().print("error scanning " + display + ": " + TIMED_OUT + "\n");
             return 1;
         }
         StringBuilder out = new StringBuilder();
@@ -289,7 +344,8 @@ final class YaraRun {
             if (Files.isDirectory(path) || !Files.isReadable(path)) {
                 throw new IOException(display);
             }
-            return new Outcome(display, rules.scan(path, scanOptions()), null);
+            YaraScanResult result = rules.scan(path, scanOptions());
+            return timedOut(result) ? new Outcome(display, null, TIMED_OUT) : new Outcome(display, result, null);
         } catch (IOException e) {
             return new Outcome(display, null, "could not open file");
         } catch (RuntimeException | StackOverflowError e) {
@@ -329,24 +385,17 @@ final class YaraRun {
         boolean negate = args.has(Opt.NEGATE);
         boolean countOnly = args.has(Opt.COUNT);
         long count = 0;
-        for (Object callback : callbacks(r)) {
-            if (callback instanceof RuleMatch m) {
-                if (!negate && !countOnly && shown(m.name(), m.tags())) {
-                    YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
-                    YaraOutput.stringLines(out, detail, m, ruleSources);
-                }
+        for (Callback c : callbacks(r)) {
+            RuleMatch m = c.rule();
+            // yara prints a non-matching rule under -n as fully as a matching one: tags, meta, and the matches its
+            // strings had
+            if (c.matching() != negate && !countOnly && shown(m.name(), m.tags())) {
+                YaraOutput.ruleLine(out, detail, m.namespace(), m.name(), m.tags(), m.metadata(), display);
+                YaraOutput.stringLines(out, detail, m, ruleSources);
+            }
+            if (c.matching()) {
                 count++;
                 totalMatches++;
-            } else if (negate && !countOnly) {
-                String id = (String) callback;
-                int colon = id.lastIndexOf(':');
-                String ns = colon < 0 ? "default" : id.substring(0, colon);
-                String name = id.substring(colon + 1);
-                // the result carries no tags or meta for a non-matching rule: tags come from the sources, meta stays empty
-                List<String> tags = ruleSources.tagsOf(id);
-                if (shown(name, tags)) {
-                    YaraOutput.ruleLine(out, detail, ns, name, tags, List.of(), display);
-                }
             }
             // yara's callback answers "abort" once -l is reached, after every rule it is told about from then on
             if (limit != 0 && totalMatches >= limit) {
@@ -356,30 +405,31 @@ final class YaraRun {
         return count;
     }
 
+    /** One call of yara's scan callback: a rule and whether it matched. */
+    private record Callback(RuleMatch rule, boolean matching) {
+    }
+
     /**
      * The rules in the order yara's callback hears of them: declaration order, matching and non-matching
      * interleaved. Only -l makes the interleaving visible; without it, matches then non-matches will do.
      */
-    private List<Object> callbacks(YaraScanResult r) {
-        List<Object> out = new ArrayList<>();
+    private List<Callback> callbacks(YaraScanResult r) {
+        List<Callback> out = new ArrayList<>();
         if (limit == 0) {
-            out.addAll(r.matches());
-            out.addAll(r.notMatching());
+            r.matches().forEach(m -> out.add(new Callback(m, true)));
+            r.notMatching().forEach(m -> out.add(new Callback(m, false)));
             return out;
         }
-        Map<String, RuleMatch> matching = new LinkedHashMap<>();
-        r.matches().forEach(m -> matching.put(m.namespace() + ":" + m.name(), m));
-        Set<String> notMatching = new LinkedHashSet<>(r.notMatching());
+        Map<String, Callback> byId = new LinkedHashMap<>();
+        r.matches().forEach(m -> byId.put(m.namespace() + ":" + m.name(), new Callback(m, true)));
+        r.notMatching().forEach(m -> byId.put(m.namespace() + ":" + m.name(), new Callback(m, false)));
         for (String id : ruleSources.declaredRules()) {
-            RuleMatch m = matching.remove(id);
-            if (m != null) {
-                out.add(m);
-            } else if (notMatching.remove(id)) {
-                out.add(id);
+            Callback c = byId.remove(id);
+            if (c != null) {
+                out.add(c);
             }
         }
-        out.addAll(matching.values()); // rules the source scan missed keep the result's order
-        out.addAll(notMatching);
+        out.addAll(byId.values()); // rules the source scan missed keep the result's order
         return out;
     }
 
@@ -418,8 +468,10 @@ final class YaraRun {
                     continue;
                 }
                 try {
+                    // yara reads only the first two bytes of the target to skip links to "." and "..", so it
+                    // skips every link whose target starts with ".." (such as "../file") as well
                     String to = Files.readSymbolicLink(p).toString();
-                    if (to.equals(".") || to.equals("..")) {
+                    if (to.equals(".") || to.startsWith("..")) {
                         continue;
                     }
                 } catch (IOException | RuntimeException e) {

@@ -144,14 +144,6 @@ class YaraComparisonTest {
     }
 
     @Test
-    void compiledRulesAreRefusedClearly() {
-        Oracle.Output o = YaraOracle.vigil(dir, List.of("-C", "rules.yarc", "files/a.txt"));
-        assertThat(o.exit()).isEqualTo(1);
-        assertThat(o.stdout()).isEmpty();
-        assertThat(o.stderr()).contains("-C").contains("compiled rules").endsWith(".\n");
-    }
-
-    @Test
     void unsupportedOptionsAreRefusedClearly() {
         for (String opt : List.of("-D", "-S", "--atom-quality-table=x", "-M")) {
             Oracle.Output o = YaraOracle.vigil(dir, List.of(opt, "main.yar", "files/a.txt"));

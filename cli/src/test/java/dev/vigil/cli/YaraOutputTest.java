@@ -195,33 +195,6 @@ class YaraOutputTest {
                 /* rule z */ rule f : private_tag { condition: true }
                 """, "ns", null, 0);
         assertThat(index.declaredRules()).containsExactly("ns:a", "ns:e", "ns:f");
-        assertThat(index.tagsOf("ns:f")).containsExactly("private_tag");
-        assertThat(index.tagsOf("ns:a")).isEmpty();
-    }
-
-    @Test
-    void indexKnowsWhichRuleCoversALine() throws Exception {
-        Path f = dir.resolve("spans.yar");
-        Files.writeString(f, """
-                import "pe"
-                rule one {
-                    strings: $h = { 7B 7D } $s = "}"
-                    condition: $h or $s
-                }
-
-                rule two : t { condition:
-                    true }
-                rule three { condition: (
-                """);
-        RuleSourceIndex index = new RuleSourceIndex();
-        index.addFile(f, "default");
-        assertThat(index.ruleAt(f.toString(), 1)).isNull();
-        assertThat(index.ruleAt(f.toString(), 2)).isEqualTo("one");
-        assertThat(index.ruleAt(f.toString(), 5)).isEqualTo("one");
-        assertThat(index.ruleAt(f.toString(), 6)).isNull();
-        assertThat(index.ruleAt(f.toString(), 8)).isEqualTo("two");
-        assertThat(index.ruleAt(f.toString(), 9)).isEqualTo("three");
-        assertThat(index.ruleAt(f.toString(), 10)).isEqualTo("three");
     }
 
     @Test

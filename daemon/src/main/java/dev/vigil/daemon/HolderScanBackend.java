@@ -19,6 +19,7 @@ import dev.vigil.unpack.Unpackers;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,14 +29,17 @@ import java.util.Optional;
  */
 public final class HolderScanBackend implements ScanBackend {
     private final DatabaseHolder holder;
+    /** The clamd sockets' scanner: its options, its container limits and its MaxThreads slots. */
+    private final Scanner scanner;
     private final ScanOptions options;
     /** Limits for looking inside containers (as the clamd sockets do), or null for the outer bytes only. */
     private final UnpackLimits unpackLimits;
 
-    public HolderScanBackend(DatabaseHolder holder, ScanOptions options, UnpackLimits unpackLimits) {
+    public HolderScanBackend(DatabaseHolder holder, Scanner scanner) {
         this.holder = holder;
-        this.options = options;
-        this.unpackLimits = unpackLimits;
+        this.scanner = scanner;
+        this.options = scanner.options();
+        this.unpackLimits = scanner.unpackLimits();
     }
 
     private static DatabaseInfo info(Database db) {
@@ -49,8 +53,18 @@ public final class HolderScanBackend implements ScanBackend {
         return db == null ? Optional.empty() : Optional.of(info(db));
     }
 
+    /** Waits for one of the scanner's MaxThreads slots, shared with the clamd sockets, then scans. */
     @Override
     public ScanOutcome scan(InputStream body, long maxBytes, boolean allMatch) throws IOException {
+        try {
+            return scanner.inSlot(() -> scanNow(body, maxBytes, allMatch));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a scan slot");
+        }
+    }
+
+    private ScanOutcome scanNow(InputStream body, long maxBytes, boolean allMatch) throws IOException {
         Database db = holder.current();
         if (db == null) {
             throw new NoDatabaseException();

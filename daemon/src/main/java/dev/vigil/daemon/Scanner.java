@@ -69,19 +69,37 @@ public final class Scanner {
      * The caller keeps ownership of {@code input}.
      */
     public ScanResult scan(Database db, ScanInput input, boolean allMatch) throws IOException, InterruptedException {
+        return inSlot(() -> scanNow(db, input, allMatch));
+    }
+
+    /** Work that runs while holding a scan slot. */
+    @FunctionalInterface
+    public interface SlotWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} in one of the {@code MaxThreads} slots, waiting for one first, so that scans of every front
+     * end (clamd sockets and the HTTP API) share the one limit.
+     */
+    public <T> T inSlot(SlotWork<T> work) throws IOException, InterruptedException {
         slots.acquire();
         try {
-            if (unpackLimits == null) {
-                return db.engine().scan(input, allMatch ? options.withAllMatch(true) : options);
-            }
-            DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), unpackLimits)
-                    .scan(input, "stream", new DeepScanOptions(allMatch || options.allMatch(), true, false, false));
-            List<Detection> detections = deep.detections().stream()
-                    .map(DeepDetection::detection).toList();
-            return new ScanResult(detections, deep.fileType(), input.size(), deep.bytesScanned(),
-                    deep.limitExceeded());
+            return work.run();
         } finally {
             slots.release();
         }
+    }
+
+    private ScanResult scanNow(Database db, ScanInput input, boolean allMatch) throws IOException {
+        if (unpackLimits == null) {
+            return db.engine().scan(input, allMatch ? options.withAllMatch(true) : options);
+        }
+        DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), unpackLimits)
+                .scan(input, "stream", new DeepScanOptions(allMatch || options.allMatch(), true, false, false));
+        List<Detection> detections = deep.detections().stream()
+                .map(DeepDetection::detection).toList();
+        return new ScanResult(detections, deep.fileType(), input.size(), deep.bytesScanned(),
+                deep.limitExceeded());
     }
 }

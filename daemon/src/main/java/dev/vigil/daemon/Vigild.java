@@ -34,7 +34,7 @@ public final class Vigild implements AutoCloseable {
 
     /** Starts the HTTP/JSON API beside the clamd sockets. */
     public HttpApiServer startHttp(HttpApiConfig httpConfig) throws IOException {
-        HttpApiServer s = new HttpApiServer(httpConfig, new HolderScanBackend(holder, scanner.options(), scanner.unpackLimits())).start();
+        HttpApiServer s = new HttpApiServer(httpConfig, new HolderScanBackend(holder, scanner)).start();
         http = s;
         log.info("HTTP API listening on " + s.baseUri());
         return s;

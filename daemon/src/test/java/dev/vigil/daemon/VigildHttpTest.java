@@ -77,4 +77,47 @@ class VigildHttpTest {
             assertThat(d.holder().reloadCount()).isEqualTo(2);
         }
     }
+
+    @Test
+    void httpScansWaitForTheSameMaxThreadsSlotsAsClamdScans(@TempDir Path work) throws Exception {
+        Path db = Fixtures.database(work.resolve("db"));
+        try (Vigild d = Fixtures.vigild(work.resolve("run"), db, "MaxThreads 1\n")) {
+            HttpApiServer http = d.startHttp(HttpApiConfig.builder().bindAddress(InetAddress.getLoopbackAddress())
+                    .port(0).build());
+            HttpClient client = HttpClient.newHttpClient();
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread occupant = Thread.ofPlatform().start(() -> {
+                try {
+                    d.scanner().inSlot(() -> {
+                        holding.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(holding.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> scan = client.sendAsync(
+                    HttpRequest.newBuilder(http.baseUri().resolve("/v1/scan")).timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.EICAR)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (d.scanner().queued() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(d.scanner().queued()).as("the HTTP scan queues behind the busy slot").isEqualTo(1);
+            assertThat(scan).isNotDone();
+            release.countDown();
+            occupant.join();
+            HttpResponse<String> done = scan.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(done.statusCode()).isEqualTo(200);
+            assertThat(done.body()).contains("Eicar-Test-Signature-NDB.UNOFFICIAL");
+        }
+    }
 }

@@ -27,6 +27,7 @@ public final class YaraCompiler {
     private final Map<String, Object> externals = new LinkedHashMap<>();
     private final List<RuleSetCompiler.Source> sources = new ArrayList<>();
     private final List<Diagnostic> warnings = new ArrayList<>();
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
     private boolean strictEscape;
 
     /**
@@ -65,9 +66,18 @@ public final class YaraCompiler {
         return List.copyOf(warnings);
     }
 
-    /** The compiled rules, or every error found. */
+    /** Errors and warnings of the last {@link #compile()}, in the order found (the order yara prints them in). */
+    public List<Diagnostic> diagnostics() {
+        return List.copyOf(diagnostics);
+    }
+
+    /**
+     * The compiled rules, or the errors found. As with yara's command line, sources after the first one with
+     * errors are not compiled.
+     */
     public YaraRules compile() throws YaraCompileException {
         warnings.clear();
+        diagnostics.clear();
         Map<StringDecl, CompiledString> compiled = new IdentityHashMap<>();
         RuleSetCompiler.Options options = RuleSetCompiler.Options.defaults().withStrictEscape(strictEscape).withStrings(decl -> {
             try {
@@ -80,6 +90,7 @@ public final class YaraCompiler {
         });
         RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, externals, options);
         warnings.addAll(r.warnings());
+        diagnostics.addAll(r.diagnostics());
         if (!r.ok()) {
             throw new YaraCompileException(r.errors());
         }

@@ -12,6 +12,14 @@ import java.util.List;
  */
 final class YaraPatterns implements ExternalPatterns {
     final YaraRules rules;
+    /** yara -f: strings that need one match only stop being verified after their first. */
+    final boolean fastMode;
+    /** Per string: whether fast mode may stop after its first match. */
+    final boolean[] oneMatchEnough;
+    /** Per string: the one offset a literal string is searched at ({@code $a at N}), or StringMatches.ANYWHERE. */
+    final long[] onlyAt;
+    /** Per rule: its meta as the report gives it, built once. */
+    final List<List<RuleMatch.Meta>> metadata;
     /** Atom index -> the string it belongs to, and the atom's index within that string. */
     final int[] atomString;
     final int[] atomLocal;
@@ -19,12 +27,19 @@ final class YaraPatterns implements ExternalPatterns {
     /** Strings without a usable atom, verified at every offset. */
     final int[] atomless;
     private final int maxBack;
-    private final String[] qualifiedNames;  // "namespace:rule", built once rather than per scan
     private final int maxForward;
 
-    YaraPatterns(YaraRules rules) {
+    YaraPatterns(YaraRules rules, boolean fastMode) {
         this.rules = rules;
+        this.fastMode = fastMode;
         CompiledString[] strings = rules.strings;
+        this.oneMatchEnough = new boolean[strings.length];
+        this.onlyAt = new long[strings.length];
+        for (int s = 0; s < strings.length; s++) {
+            oneMatchEnough[s] = !rules.program.needsAllMatches(s);
+            onlyAt[s] = strings[s].isLiteral() ? rules.program.fixedOffset(s)
+                    : dev.vigil.yara.strings.StringMatches.ANYWHERE;
+        }
         List<byte[]> all = new ArrayList<>();
         int[] owner = new int[16];
         int[] local = new int[16];
@@ -55,15 +70,14 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
         this.maxBack = back;
         var compiled = rules.program.rules();
-        this.qualifiedNames = new String[compiled.size()];
-        for (int i = 0; i < qualifiedNames.length; i++) {
-            qualifiedNames[i] = compiled.get(i).namespace() + ":" + compiled.get(i).name();
-        }
         this.maxForward = forward;
-    }
-
-    String qualifiedName(int rule) {
-        return qualifiedNames[rule];
+        List<List<RuleMatch.Meta>> metas = new ArrayList<>(compiled.size());
+        for (var r : compiled) {
+            List<RuleMatch.Meta> m = new ArrayList<>(r.metas().size());
+            r.metas().forEach(meta -> m.add(new RuleMatch.Meta(meta.key(), meta.value())));
+            metas.add(List.copyOf(m));
+        }
+        this.metadata = List.copyOf(metas);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class YaraRules {
     private final YaraPatterns patterns;
     private final int reportable;
     private volatile Engine engine;
+    private volatile Engine fastEngine;
 
     YaraRules(CompiledRuleSet program, CompiledString[] strings) {
         this.program = program;
@@ -33,7 +34,7 @@ public final class YaraRules {
             }
         }
         this.reportable = n;
-        this.patterns = new YaraPatterns(this);
+        this.patterns = new YaraPatterns(this, false);
     }
 
     /** Number of rules, private ones included. */
@@ -72,10 +73,15 @@ public final class YaraRules {
     }
 
     private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
-        Engine e = engine;
+        Engine e = options.fastMode() ? fastEngine : engine;
         if (e == null) {
-            e = Engine.builder().add(patterns).build();
-            engine = e;
+            // fast mode has its own engine: the patterns tell each scan's state which mode it is in
+            e = Engine.builder().add(options.fastMode() ? new YaraPatterns(this, true) : patterns).build();
+            if (options.fastMode()) {
+                fastEngine = e;
+            } else {
+                engine = e;
+            }
         }
         ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));
         ScanResult r = e.scan(input, new ScanOptions(true, limits));

@@ -38,6 +38,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private int[] touched = new int[64];  // strings that got a state, in first-hit order
     private int touchedCount;
     private final long deadline;
+    private final boolean fastMode;
+    private final boolean[] oneMatchEnough;
     private YaraScanResult report;
 
     YaraScanState(YaraPatterns patterns, long deadlineNanos) {
@@ -45,12 +47,21 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         this.strings = patterns.rules.strings;
         this.matches = new StringMatches[strings.length];
         this.deadline = deadlineNanos;
+        this.fastMode = patterns.fastMode;
+        this.oneMatchEnough = patterns.oneMatchEnough;
+    }
+
+    /** yara -f: a string whose condition needs one match is not verified again once it has one. */
+    private boolean done(int s) {
+        StringMatches m = matches[s];
+        return fastMode && m != null && oneMatchEnough[s] && m.count() > 0;
     }
 
     private StringMatches state(int s) {
         StringMatches m = matches[s];
         if (m == null) {
             m = new StringMatches();
+            m.onlyAt(patterns.onlyAt[s]);
             matches[s] = m;
             if (touchedCount == touched.length) {
                 touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
@@ -73,12 +84,18 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     @Override
     public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
         int s = patterns.atomString[atom];
+        if (done(s)) {
+            return;
+        }
         strings[s].verify(patterns.atomLocal[atom], buf, base, valid, size, pos, state(s));
     }
 
     @Override
     public void everyOffset(byte[] buf, long base, int valid, long size, int pos) {
         for (int s : patterns.atomless) {
+            if (done(s)) {
+                continue;
+            }
             strings[s].verify(-1, buf, base, valid, size, pos, state(s));
         }
     }
@@ -97,7 +114,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         List<CompiledRule> rules = patterns.rules.program.rules();
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
-        List<String> notMatching = new ArrayList<>();
+        List<RuleMatch> notMatching = new ArrayList<>();
         boolean tooMany = anyTooManyMatches();
         for (int i = 0; i < rules.size(); i++) {
             CompiledRule r = rules.get(i);
@@ -110,32 +127,29 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             if (r.isPrivate()) {
                 continue;
             }
+            RuleMatch m = new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i),
+                    stringMatches(r, context));
             if (!matched[i]) {
-                notMatching.add(patterns.qualifiedName(i));
+                notMatching.add(m);
                 continue;
             }
             detections.add(new Detection("YARA." + r.name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-            found.add(new RuleMatch(r.namespace(), r.name(), r.tags(), metadata(r), stringMatches(r, context)));
+            found.add(m);
         }
         report = new YaraScanResult(found, notMatching, warnings, ctx.console);
         return detections;
     }
 
-    private static List<RuleMatch.Meta> metadata(CompiledRule r) {
-        List<RuleMatch.Meta> out = new ArrayList<>(r.metas().size());
-        for (var m : r.metas()) {
-            out.add(new RuleMatch.Meta(m.key(), m.value()));
-        }
-        return out;
-    }
-
     private List<RuleMatch.StringMatch> stringMatches(CompiledRule r, EvaluationContext context) {
-        List<RuleMatch.StringMatch> out = new ArrayList<>();
+        List<RuleMatch.StringMatch> out = null;
         for (int k = 0; k < r.strings().size(); k++) {
             StringDecl decl = r.strings().get(k);
             StringMatches m = matches[r.stringIndexes()[k]];
-            if (m == null || decl.modifiers().isPrivate()) {
+            if (m == null || m.count() == 0 || decl.modifiers().isPrivate()) {
                 continue;
+            }
+            if (out == null) {
+                out = new ArrayList<>();
             }
             for (int i = 0; i < m.count(); i++) {
                 byte[] data;
@@ -148,7 +162,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                         decl.modifiers().xor() ? m.xorKey(i) : -1));
             }
         }
-        return out;
+        return out == null ? List.of() : out;
     }
 
     @Override

@@ -65,7 +65,8 @@ final class DeadlineInputStream extends InputStream {
         }
         checkExpired();
         // Ask for one byte more than the limit allows so that an oversized body is noticed, not cut silently.
-        int want = (int) Math.min(len, limit - count + 1);
+        long remaining = limit - count;
+        int want = remaining >= len ? len : (int) (remaining + 1);
         int n;
         try {
             n = in.read(b, off, want);

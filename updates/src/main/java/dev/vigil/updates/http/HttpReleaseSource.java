@@ -118,7 +118,7 @@ public final class HttpReleaseSource implements ReleaseSource, AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        client.shutdownNow(); // never waits: a hostile server must not hold up closing
     }
 
     @Override

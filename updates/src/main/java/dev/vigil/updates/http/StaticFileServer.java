@@ -20,9 +20,9 @@ import java.time.Duration;
 /**
  * Serves a directory read-only over HTTP: GET and HEAD of regular files only. Paths are the release directory's
  * (see {@link SafePaths}: no percent-encoding, no {@code .} or {@code ..}, no empty component), symbolic links are
- * not followed, directories and requests with a query are 404 (no listing). Meant for tests and for serving a release directory locally;
- * binds to 127.0.0.1 unless given another address. The bounded threads and per-exchange deadline are those of
- * {@link WitnessServer}.
+ * not followed, directories and requests with a query are 404 (no listing). Meant for tests and for serving a
+ * release directory locally; binds to 127.0.0.1 unless given another address. Threads are bounded and each
+ * exchange has a deadline, as in {@link WitnessServer}.
  */
 public final class StaticFileServer implements AutoCloseable {
     public static final int DEFAULT_THREADS = 4;

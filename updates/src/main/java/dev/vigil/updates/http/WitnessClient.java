@@ -63,10 +63,12 @@ public final class WitnessClient implements AutoCloseable {
         this.client = HttpSupport.client(timeout);
     }
 
+    /** The submission prefix, ending in a slash. */
     public URI uri() {
         return prefix;
     }
 
+    /** The pinned key whose cosignatures this client accepts. */
     public NoteVerifier witnessKey() {
         return witnessKey;
     }
@@ -74,7 +76,8 @@ public final class WitnessClient implements AutoCloseable {
     /**
      * Asks the witness to cosign {@code checkpoint} (a note signed by the log key).
      *
-     * @param oldSizeGuess the size this witness is believed to have cosigned last (0 when unknown: a 409 tells)
+     * @param oldSizeGuess the size this witness is believed to have cosigned last (0 when unknown; a wrong guess
+     *                     costs one more request, as the witness's 409 answer tells its size)
      * @param logTiles     the log's tiles, to compute the consistency proof from the witness's size
      * @return the witness's verified cosignature lines (at least one)
      * @throws IOException when the witness refuses, answers something invalid, or cannot be reached
@@ -88,7 +91,9 @@ public final class WitnessClient implements AutoCloseable {
             throw new IllegalArgumentException("not a checkpoint note: " + e.getMessage(), e);
         }
         byte[] note = checkpoint.format();
-        Answer answer = post(cp, note, oldSizeGuess, logTiles);
+        // A guess beyond this checkpoint would be a 400, not a 409 that tells the witness's size: start from 0.
+        long first = Long.compareUnsigned(oldSizeGuess, cp.size()) > 0 ? 0 : oldSizeGuess;
+        Answer answer = post(cp, note, first, logTiles);
         if (answer.status == 409) {
             long witnessSize = parseSizeBody(answer.body);
             if (Long.compareUnsigned(witnessSize, cp.size()) > 0) {
@@ -252,7 +257,7 @@ public final class WitnessClient implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        client.shutdownNow(); // never waits: a hostile server must not hold up closing
     }
 
     @Override

@@ -59,7 +59,7 @@ class HostileMirrorTest {
             WitnessClient.cosignAndPublish(site.publisher, site.publish(2).checkpoint(), List.of(c0, c1), 2, 1,
                     site.www);
         }
-        source = new HttpReleaseSource(mirror.uri(), TIMEOUT, Duration.ofMillis(1500));
+        source = new HttpReleaseSource(mirror.uri(), TIMEOUT, Duration.ofMillis(2500));
         client = site.client("c", source);
     }
 
@@ -175,7 +175,7 @@ class HostileMirrorTest {
             }
             out.close();
         });
-        assertThat(refused(Reason.BAD_LOG_DATA)).hasMessageContaining("was not received within PT1.5S");
+        assertThat(refused(Reason.BAD_LOG_DATA)).hasMessageContaining("was not received within PT2.5S");
     }
 
     @Test

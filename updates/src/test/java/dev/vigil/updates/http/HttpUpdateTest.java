@@ -1,6 +1,9 @@
 package dev.vigil.updates.http;
 
+import dev.vigil.updates.checkpoint.Checkpoint;
+import dev.vigil.updates.checkpoint.SignedCheckpoint;
 import dev.vigil.updates.log.LogWriter;
+import dev.vigil.updates.merkle.MerkleTree;
 import dev.vigil.updates.note.Note;
 import dev.vigil.updates.note.NoteSignature;
 import dev.vigil.updates.note.SignatureType;
@@ -8,16 +11,22 @@ import dev.vigil.updates.note.SignerKey;
 import dev.vigil.updates.release.Publisher;
 import dev.vigil.updates.release.Release;
 import dev.vigil.updates.release.UpdateClient;
+import dev.vigil.updates.tiles.TileReader;
+import dev.vigil.updates.witness.DirectoryWitnessState;
 import dev.vigil.updates.witness.Witness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +101,18 @@ class HttpUpdateTest {
             assertThat(lines).singleElement().extracting(NoteSignature::name).isEqualTo("witness-0.vigil.test");
             // The witness is now at 3: the same checkpoint again is an equal-size request with no proof.
             assertThat(client.addCheckpoint(site.publishedCheckpoint(), 3, site.www)).hasSize(1);
+            // A guess beyond the checkpoint (or a negative one, read as unsigned) starts from 0 and is corrected.
+            site.publish(4);
+            assertThat(client.addCheckpoint(site.publishedCheckpoint(), 9, site.www)).hasSize(1);
+            site.publish(5);
+            assertThat(client.addCheckpoint(site.publishedCheckpoint(), -1, site.www)).hasSize(1);
+            // A witness ahead of the checkpoint (it saw size 5; this is size 3) is reported, not retried forever.
+            byte[] root3 = new MerkleTree(new TileReader(site.www, 3)).root(3);
+            Note older = SignedCheckpoint.sign(new Checkpoint(Site.ORIGIN, 3, root3), site.logKey);
+            assertThatThrownBy(() -> client.addCheckpoint(older, 5, site.www))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("has already cosigned size 5 of " + Site.ORIGIN
+                            + ", larger than this checkpoint's 3");
         }
     }
 
@@ -99,15 +120,15 @@ class HttpUpdateTest {
     void fewerCosignaturesThanTheQuorumPublishNothing(@TempDir Path tmp) throws Exception {
         SignerKey stranger = SignerKey.fromSeed("witness-0.vigil.test", SignatureType.COSIGNATURE_V1, Site.seed(99));
         try (Site site = new Site(tmp)) {
-            Witness unknownLog = new Witness(stranger, java.util.Map.of(), new dev.vigil.updates.witness
-                    .DirectoryWitnessState(tmp.resolve("other")), java.time.Clock.systemUTC());
+            Witness unknownLog = new Witness(stranger, Map.of(), new DirectoryWitnessState(tmp.resolve("other")),
+                    Clock.systemUTC());
+            Witness impostorWitness = new Witness(stranger, Map.of(Site.ORIGIN, List.of(site.logKey.verifier())),
+                    new DirectoryWitnessState(tmp.resolve("impostor")), Clock.systemUTC());
             try (WitnessServer good = WitnessServer.start(site.witness(1));
                  WitnessServer refusing = WitnessServer.start(unknownLog);
-                 WitnessServer impostor = WitnessServer.start(new Witness(stranger, java.util.Map.of(Site.ORIGIN,
-                         List.of(site.logKey.verifier())), new dev.vigil.updates.witness.DirectoryWitnessState(
-                         tmp.resolve("impostor")), java.time.Clock.systemUTC()))) {
+                 WitnessServer impostor = WitnessServer.start(impostorWitness)) {
                 WitnessServer down = WitnessServer.start(site.witness(2));
-                java.net.URI downUri = down.uri();
+                URI downUri = down.uri();
                 down.close();
                 Publisher.Published p = site.publish(1);
                 byte[] before = site.www.read(LogWriter.CHECKPOINT, 1 << 16);

@@ -47,7 +47,8 @@ class StaticFileServerTest {
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(post.statusCode()).isEqualTo(405);
             HttpResponse<Void> head = http.send(HttpRequest.newBuilder(server.uri().resolve("checkpoint"))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
             assertThat(head.statusCode()).isEqualTo(200);
 
             // Raw request paths the client library would normalise: dot segments and encoded slashes.

@@ -13,9 +13,18 @@ public final class CompiledRuleSet {
     private final int stringCount;
     /** For each rule, the index of the global rules of its namespace, evaluated for the namespace gate. */
     private final int[][] namespaceGlobals;
+    private final java.util.BitSet needsAllMatches;
+    private final java.util.Map<Integer, Long> fixedOffsets;
 
     CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
-                    int[][] namespaceGlobals) {
+                    int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets) {
+        this.fixedOffsets = new java.util.HashMap<>();
+        fixedOffsets.forEach((k, v) -> {
+            if (v != dev.vigil.yara.strings.StringMatches.ANYWHERE) {
+                this.fixedOffsets.put(k, v);
+            }
+        });
+        this.needsAllMatches = (java.util.BitSet) needsAllMatches.clone();
         this.rules = List.copyOf(rules);
         this.conditions = conditions;
         this.moduleNames = moduleNames;
@@ -30,6 +39,24 @@ public final class CompiledRuleSet {
     /** Total number of strings over all rules; global string indexes run from 0 to this, exclusive. */
     public int stringCount() {
         return stringCount;
+    }
+
+    /**
+     * Whether a condition reads more of string {@code globalIndex} than whether it matched ({@code #}, {@code @},
+     * {@code !}, {@code at}, {@code in}, {@code of}, {@code for..of}). The others need one match only: yara's fast mode
+     * ({@code -f}) stops searching them after their first.
+     */
+    public boolean needsAllMatches(int globalIndex) {
+        return needsAllMatches.get(globalIndex);
+    }
+
+    /**
+     * The one offset at which a condition asks for string {@code globalIndex} ({@code $a at 100}, and no other use),
+     * or {@link dev.vigil.yara.strings.StringMatches#ANYWHERE}. yara searches a literal string there only, which
+     * {@code -s} shows.
+     */
+    public long fixedOffset(int globalIndex) {
+        return fixedOffsets.getOrDefault(globalIndex, dev.vigil.yara.strings.StringMatches.ANYWHERE);
     }
 
     /** Modules some rule imports, i.e. those {@link ScanContext#module} may be asked for. */

@@ -52,6 +52,17 @@ final class ConditionCompiler {
     private final String namespace;
     private final int[] stringIndexes;
     private final BitSet referenced = new BitSet();
+    /** Strings the condition reads beyond "found or not" (#, @, !, at, in, of, for..of): yara -f must keep all their matches. */
+    private final BitSet needsAllMatches = new BitSet();
+    /**
+     * yara's fixed-offset strings: one referenced only as {@code $a at C} with one constant C is searched at C alone.
+     * Per local string: C (UNDEF until an "at" sets it), and whether some other use cleared the property.
+     */
+    private final long[] fixedOffsets;
+    private final BitSet notFixed = new BitSet();
+
+    /** How a condition uses a string: plain {@code $a}, {@code $a at X}, or anything else. */
+    private enum Use { FOUND, AT, OTHER }
     private final List<List<LoopVar>> loops = new ArrayList<>();
     private int nextSlot;
     private boolean inForOf;
@@ -62,6 +73,8 @@ final class ConditionCompiler {
         this.rule = rule;
         this.namespace = namespace;
         this.stringIndexes = stringIndexes;
+        this.fixedOffsets = new long[rule.strings().size()];
+        java.util.Arrays.fill(fixedOffsets, UNDEF);
     }
 
     IntNode compileCondition() {
@@ -72,8 +85,47 @@ final class ConditionCompiler {
             if (!referenced.get(i) && !id.startsWith("$_")) {
                 throw new CompileError("unreferenced string \"" + id + "\"", rule.file(), rule.endLine());
             }
+            if (!referenced.get(i)) {
+                notFixed.set(i);
+            }
         }
         return cond;
+    }
+
+    /** Local indexes of the strings whose every match counts; the others need one match only (yara's fast mode). */
+    BitSet needsAllMatches() {
+        return (BitSet) needsAllMatches.clone();
+    }
+
+    /**
+     * The offset local string {@code i} is searched at alone (UNDEF, which no offset equals, in yara's corner case of
+     * an anonymous {@code $ at} with a non-constant offset), or {@link StringMatches#ANYWHERE}. Only literal strings
+     * honour it, which the caller knows.
+     */
+    long fixedOffset(int i) {
+        return notFixed.get(i) ? dev.vigil.yara.strings.StringMatches.ANYWHERE : fixedOffsets[i];
+    }
+
+    /** Records {@code $a at C} (C UNDEF when not a constant) for local string {@code local}, or for all on -1. */
+    private void noteAt(int local, long at) {
+        if (local >= 0) {
+            if (fixedOffsets[local] == UNDEF) {
+                fixedOffsets[local] = at;
+            }
+            if (fixedOffsets[local] == UNDEF || fixedOffsets[local] != at) {
+                notFixed.set(local);
+            }
+            return;
+        }
+        // yara's anonymous form lacks the UNDEF test
+        for (int i = 0; i < fixedOffsets.length; i++) {
+            if (fixedOffsets[i] == UNDEF) {
+                fixedOffsets[i] = at;
+            }
+            if (fixedOffsets[i] != at) {
+                notFixed.set(i);
+            }
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -252,9 +304,25 @@ final class ConditionCompiler {
 
     /** Local index of the string named {@code id} ("$a"), -1 for "$" inside for-of. */
     private int stringLocal(String id) {
+        return stringLocal(id, Use.OTHER);
+    }
+
+    /**
+     * @param use a plain {@code $a} only asks whether the string matched; any other use needs every match, and an
+     *            anonymous {@code $} in such a use needs them for all the rule's strings, as yara marks them. Any use
+     *            but {@code at} (recorded by the caller) ends a fixed offset.
+     */
+    private int stringLocal(String id, Use use) {
+        boolean foundOnly = use == Use.FOUND;
         if (id.equals("$")) {
             if (!inForOf) {
                 throw error("wrong use of anonymous string");
+            }
+            if (!foundOnly) {
+                needsAllMatches.set(0, rule.strings().size());
+            }
+            if (use != Use.AT) {
+                notFixed.set(0, rule.strings().size());
             }
             return -1;
         }
@@ -262,6 +330,12 @@ final class ConditionCompiler {
         for (int i = 0; i < strings.size(); i++) {
             if (strings.get(i).identifier().equals(id)) {
                 referenced.set(i);
+                if (!foundOnly) {
+                    needsAllMatches.set(i);
+                }
+                if (use != Use.AT) {
+                    notFixed.set(i);
+                }
                 return i;
             }
         }
@@ -279,12 +353,13 @@ final class ConditionCompiler {
     }
 
     private X stringMatch(Ast.StringMatch m) {
-        int local = stringLocal(m.identifier());
+        int local = stringLocal(m.identifier(), m.at() != null ? Use.AT : m.in() == null ? Use.FOUND : Use.OTHER);
         int global = local < 0 ? -1 : stringIndexes[local];
         if (m.at() != null) {
             X at = compile(m.at());
             line = m.line();
             requireType(at, T.INT, "at");
+            noteAt(local, at.constant());
             IntNode a = intNode(at);
             return X.of(T.BOOL, (IntNode) f -> {
                 long pos = a.eval(f);
@@ -409,6 +484,8 @@ final class ConditionCompiler {
                 for (int i = 0; i < rule.strings().size(); i++) {
                     if (rule.strings().get(i).identifier().startsWith(prefix)) {
                         referenced.set(i);
+                        needsAllMatches.set(i);
+                        notFixed.set(i);
                         out.add(stringIndexes[i]);
                         any = true;
                     }

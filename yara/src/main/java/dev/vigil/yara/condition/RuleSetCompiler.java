@@ -55,8 +55,12 @@ public final class RuleSetCompiler {
         List<String> check(dev.vigil.yara.syntax.StringDecl decl);
     }
 
-    /** The rules ({@code null} when any error was found), errors and warnings in source order. */
-    public record Result(CompiledRuleSet rules, List<Diagnostic> errors, List<Diagnostic> warnings) {
+    /**
+     * The rules ({@code null} when any error was found), errors and warnings in source order, and both together in
+     * the order they were found (the order yara prints them in).
+     */
+    public record Result(CompiledRuleSet rules, List<Diagnostic> errors, List<Diagnostic> warnings,
+                         List<Diagnostic> diagnostics) {
         public boolean ok() {
             return errors.isEmpty();
         }
@@ -78,8 +82,9 @@ public final class RuleSetCompiler {
                     try {
                         state.add(item, source.namespace());
                     } catch (CompileError e) {
-                        CompileError named = item instanceof Ast.Rule r ? e.inRule(r.name()) : e;
-                        state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, named.file(), named.line(),
+                        // yara names the rule in its errors once the rule's name is accepted
+                        CompileError named = item instanceof Ast.Rule r && state.nameAccepted ? e.inRule(r.name()) : e;
+                        state.error(new Diagnostic(Diagnostic.Severity.ERROR, named.file(), named.line(),
                                 named.getMessage(), named.rule()));
                     }
                 }).onString((rule, decl) -> {
@@ -88,15 +93,19 @@ public final class RuleSetCompiler {
                     }
                 }).parse(source.content(), source.fileName());
             } catch (CompileError e) {
-                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, e.file(), e.line(), e.getMessage(),
+                state.error(new Diagnostic(Diagnostic.Severity.ERROR, e.file(), e.line(), e.getMessage(),
                         e.rule()));
             } catch (StackOverflowError e) {
-                state.errors.add(new Diagnostic(Diagnostic.Severity.ERROR, source.fileName(), 0,
+                state.error(new Diagnostic(Diagnostic.Severity.ERROR, source.fileName(), 0,
                         "expression nested too deeply"));
+            }
+            if (!state.errors.isEmpty()) {
+                break; // as yara's command line: the sources after the first one with errors are not read
             }
         }
         if (!state.errors.isEmpty()) {
-            return new Result(null, List.copyOf(state.errors), List.copyOf(state.warnings));
+            return new Result(null, List.copyOf(state.errors), List.copyOf(state.warnings),
+                    List.copyOf(state.diagnostics));
         }
         int[][] gates = new int[state.rules.size()][];
         for (int i = 0; i < gates.length; i++) {
@@ -104,8 +113,9 @@ public final class RuleSetCompiler {
             gates[i] = g.stream().mapToInt(Integer::intValue).toArray();
         }
         CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
-                state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates);
-        return new Result(set, List.of(), List.copyOf(state.warnings));
+                state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates, state.needsAllMatches,
+                state.fixedOffsets);
+        return new Result(set, List.of(), List.copyOf(state.warnings), List.copyOf(state.diagnostics));
     }
 
     /** Compilation state shared by all sources. */
@@ -114,6 +124,7 @@ public final class RuleSetCompiler {
         final Options options;
         final List<Diagnostic> errors = new ArrayList<>();
         final List<Diagnostic> warnings = new ArrayList<>();
+        final List<Diagnostic> diagnostics = new ArrayList<>();
         final List<CompiledRule> rules = new ArrayList<>();
         final List<Nodes.IntNode> conditions = new ArrayList<>();
         /** namespace -> rule name -> rule index. */
@@ -123,6 +134,12 @@ public final class RuleSetCompiler {
         final Map<String, List<Integer>> globalsByNamespace = new HashMap<>();
         final Map<String, Integer> moduleSlots = new LinkedHashMap<>();
         int stringCount;
+        /** Whether the rule being added got past the checks of its name. */
+        boolean nameAccepted;
+        /** Global indexes of strings whose every match counts (see {@link CompiledRuleSet#needsAllMatches}). */
+        final java.util.BitSet needsAllMatches = new java.util.BitSet();
+        /** Global string index -> the offset a literal one is searched at alone, when not ANYWHERE. */
+        final Map<Integer, Long> fixedOffsets = new HashMap<>();
 
         State(Map<String, Object> externals, Options options) {
             this.externals = externals == null ? Map.of() : Map.copyOf(externals);
@@ -143,6 +160,7 @@ public final class RuleSetCompiler {
         }
 
         private void addRule(Ast.Rule rule, String namespace) {
+            nameAccepted = false;
             Map<String, Integer> names = rulesByNamespace.computeIfAbsent(namespace, k -> new HashMap<>());
             if (names.containsKey(rule.name()) || externals.containsKey(rule.name())) {
                 throw new CompileError("duplicated identifier \"" + rule.name() + "\"", rule.file(), rule.line());
@@ -153,6 +171,7 @@ public final class RuleSetCompiler {
                             + "\" matches previously used wildcard rule set", rule.file(), rule.line());
                 }
             }
+            nameAccepted = true;
             int[] indexes = new int[rule.strings().size()];
             for (int i = 0; i < indexes.length; i++) {
                 indexes[i] = stringCount + i;
@@ -162,6 +181,10 @@ public final class RuleSetCompiler {
             names.put(rule.name(), rules.size());
             ConditionCompiler cc = new ConditionCompiler(this, rule, namespace, indexes);
             Nodes.IntNode condition = cc.compileCondition();
+            cc.needsAllMatches().stream().forEach(i -> needsAllMatches.set(indexes[i]));
+            for (int i = 0; i < indexes.length; i++) {
+                fixedOffsets.put(indexes[i], cc.fixedOffset(i));
+            }
             stringCount += indexes.length;
             if (rule.isGlobal()) {
                 globalsByNamespace.computeIfAbsent(namespace, k -> new ArrayList<>()).add(rules.size());
@@ -172,7 +195,14 @@ public final class RuleSetCompiler {
         }
 
         void warn(String file, int line, String message, String rule) {
-            warnings.add(new Diagnostic(Diagnostic.Severity.WARNING, file, line, message, rule));
+            Diagnostic d = new Diagnostic(Diagnostic.Severity.WARNING, file, line, message, rule);
+            warnings.add(d);
+            diagnostics.add(d);
+        }
+
+        void error(Diagnostic d) {
+            errors.add(d);
+            diagnostics.add(d);
         }
     }
 }

@@ -33,4 +33,12 @@ public interface CompiledString {
      * @param out   this string's matches in this scan
      */
     void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out);
+
+    /**
+     * Whether this is one plain byte sequence (with modifiers), which YARA calls a literal string: only those
+     * can be searched at the one offset that {@code $a at N} asks for.
+     */
+    default boolean isLiteral() {
+        return false;
+    }
 }

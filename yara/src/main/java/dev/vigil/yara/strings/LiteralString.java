@@ -136,6 +136,11 @@ final class LiteralString implements CompiledString {
     }
 
     @Override
+    public boolean isLiteral() {
+        return true;
+    }
+
+    @Override
     public String identifier() {
         return identifier;
     }

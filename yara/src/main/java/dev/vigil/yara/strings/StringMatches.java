@@ -18,6 +18,9 @@ public final class StringMatches implements MatchView {
     private byte[] keys = new byte[8];
     private int count;
     private boolean tooMany;
+    /** The one offset this string may match at ({@link #onlyAt}), or {@link #ANYWHERE}. */
+    private long onlyAt = ANYWHERE;
+    public static final long ANYWHERE = Long.MIN_VALUE;
 
     /** First absolute start offset a pattern matcher has not tried yet: for atom-less strings, and per atom. */
     long nextStart;
@@ -71,6 +74,14 @@ public final class StringMatches implements MatchView {
         return keys[i] & 0xFF;
     }
 
+    /**
+     * Accepts matches at this offset only, as YARA searches a literal string that conditions only ask for at one
+     * constant offset ({@code $a at 100}); {@link #ANYWHERE} lifts it. Kept across {@link #reset()}.
+     */
+    public void onlyAt(long offset) {
+        onlyAt = offset;
+    }
+
     /** True once the string reached {@link #MAX_MATCHES}; YARA warns "too many matches" then. */
     public boolean tooManyMatches() {
         return tooMany;
@@ -82,7 +93,7 @@ public final class StringMatches implements MatchView {
      * @param replace greedy regexes: a second match at the same offset replaces the length
      */
     public void add(long offset, int length, int xorKey, boolean replace) {
-        if (tooMany) {
+        if (tooMany || (onlyAt != ANYWHERE && offset != onlyAt)) {
             return;
         }
         int i = count - 1;

@@ -1,0 +1,315 @@
+package dev.vigil.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code vigil yara} against {@code yara} 4.5.2 for the options whose effect is subtle: fast mode ({@code -f}) on
+ * generated rules, the fixed-offset search of {@code $a at N}, {@code -n} with {@code -m -s -g}, compile errors and
+ * warnings over several rule files (order, file and line, where yara stops), {@code -w}, {@code -z}, {@code -l},
+ * several {@code -t} and {@code -i}, {@code -N} and yara's symlink rules, and {@code -C}. stdout, stderr and exit
+ * status must be identical; directory scans use {@code -p 1} (yara prints in finishing order otherwise).
+ */
+class YaraOptionsComparisonTest {
+    private static final int GENERATED = 6;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void writeTree() throws Exception {
+        write("fast.yar", """
+                rule plain { strings: $a = "ab" $b = { 61 62 63 } $c = /b+c/ $x = "xyz" xor $w = "ab" wide ascii
+                             $n = "AB" nocase condition: $a and $b and $c and ($x or $w or $n) }
+                rule counted { strings: $a = "ab" condition: #a > 1 }
+                rule offset { strings: $a = "ab" $b = "bc" condition: @a[1] == 0 and $b }
+                rule ranged { strings: $a = "ab" condition: $a in (2..100) }
+                rule of_them { strings: $a = "ab" $b = "bc" condition: any of them }
+                rule count_in_loop { strings: $a = "ab" $b = "bc" condition: for any of ($a) : (# > 1) and $b }
+                rule found_in_loop { strings: $a = "ab" $b = "bc" condition: for any of ($a) : ($) and $b }
+                rule length { strings: $a = /ab+/ condition: !a[1] == 2 }
+                rule both { strings: $a = "ab" condition: $a and #a > 0 }
+                rule anonymous { strings: $ = "ab" $ = "bc" condition: all of them }
+                """);
+        write("fixed.yar", """
+                rule unreferenced { strings: $_a = "ab" $b = "bc" condition: $b }
+                rule two_offsets { strings: $a = "ab" condition: $a at 4 or $a at 8 }
+                rule one_offset { strings: $a = "ab" condition: $a at 4 or $a at 4 }
+                rule computed { strings: $a = "ab" condition: $a at (filesize - filesize + 4) }
+                rule anonymous_at { strings: $a = "ab" $_c = "c" condition: for any of ($a) : ($ at 4) }
+                rule hex_jump { strings: $a = { 61 [1-3] 63 } condition: $a at 4 }
+                rule hex_plain { strings: $a = { 61 62 } condition: $a at 8 }
+                rule regex { strings: $a = /b+c/ condition: $a at 9 }
+                rule regex_plain { strings: $a = /abc/ condition: $a at 0 }
+                rule wide_at { strings: $a = "ab" wide condition: $a at 33 }
+                """);
+        Files.write(dir.resolve("fast.bin"), ("abc abc abbbc ab AB xyz " + xor("xyz", 5) + " a\0b\0 ab a\0b\0 ab a\0b\0 ab")
+                .getBytes(StandardCharsets.ISO_8859_1));
+        write("negate.yar", """
+                rule partial : T1 { meta: a = "x" n = 3 strings: $a = "alpha" $b = "zzz" condition: $a and $b }
+                rule whole : T2 T3 { meta: b = true strings: $a = "alpha" condition: $a }
+                rule twice { strings: $a = "alpha" $h = { 62 65 } condition: #a > 1 and $h }
+                """);
+        write("bad.yar", """
+                rule ok1 { condition: true }
+                rule bad1 { condition: nothing_here }
+                rule bad2 { strings: $a = "x" condition: #b > 0 }
+                rule ok2 { strings: $a = { ?? ?? } condition: $a }
+                rule bad3 { condition: ok1 and undefined_rule }
+                rule dup { condition: true }
+                rule dup { condition: true }
+                """);
+        write("mixed.yar", """
+                rule s1 { strings: $a = /a.*b/ condition: $a }
+                rule s2 { strings: $a = "a" condition: $a }
+                rule bad { condition: 1 + "x" }
+                rule s3 { strings: $a = { 00 ?? 00 } condition: $a }
+                rule syn { condition: and }
+                rule after { condition: true }
+                """);
+        write("warns.yar", """
+                rule s1 { strings: $a = /a.*b/ condition: $a }
+                rule s2 { strings: $a = "a" condition: $a }
+                rule s3 { strings: $a = { 00 ?? 00 } condition: $a }
+                rule s4 { strings: $a = "ab" condition: $a and 2 of them }
+                rule s5 { condition: 0 }
+                rule s6 { strings: $a = "abc" condition: #a > 0 and 1 }
+                """);
+        write("warns_then_error.yar", """
+                rule s1 { strings: $a = "a" condition: $a }
+                rule s7 { strings: $a = "abc" condition: "x" }
+                """);
+        write("good.yar", "rule good { condition: true }\n");
+        write("after_rule.yar", "rule a { condition: true } xyz\n");
+        write("open_condition.yar", "rule a {\n  strings: $a = \"x\"\n  condition: $a and\n}\n");
+        write("wildcard.yar", """
+                rule abc1 { condition: true }
+                rule x { condition: any of (abc*) }
+                rule abc2 { condition: true }
+                """);
+        write("duplicates.yar", "rule c { condition: true }\nrule c2 : t t { meta: a = 1 a = 2 condition: true }\n");
+        write("unknown_module.yar", "import \"nope\"\nrule z { condition: true }\n");
+        write("missing_include.yar", "include \"nofile.yar\"\nrule z { condition: true }\n");
+        write("external_name.yar", "rule a { condition: true }\n");
+        write("tags.yar", """
+                rule r1 : A B { strings: $a = "alpha" condition: $a }
+                rule r2 : B { strings: $a = "alpha" condition: $a }
+                rule r3 : C { condition: true }
+                rule r4 { condition: filesize > 100 }
+                private rule r5 : A { condition: true }
+                global rule g : A { condition: true }
+                """);
+        write("endless.yar", """
+                rule endless { condition: for all i in (0..10000000000) : (i >= 0) }
+                rule quick { condition: true }
+                """);
+        write("f.txt", "alpha alpha beta\n");
+        write("tree/a.txt", "alpha alpha beta\n");
+        write("tree/sub/b.txt", "alpha\n");
+        byte[] big = new byte[3000];
+        new Random(7).nextBytes(big);
+        Files.write(dir.resolve("tree/big.bin"), big);
+        Files.writeString(dir.resolve("tree/big.bin"), "alpha", StandardCharsets.ISO_8859_1,
+                java.nio.file.StandardOpenOption.APPEND);
+        // yara skips links whose target starts with "..", follows the others unless -N, and ignores dangling ones
+        Files.createSymbolicLink(dir.resolve("tree/up_link"), Path.of("../f.txt"));
+        Files.createSymbolicLink(dir.resolve("tree/file_link"), Path.of("a.txt"));
+        Files.createSymbolicLink(dir.resolve("tree/dir_link"), Path.of("sub"));
+        Files.createSymbolicLink(dir.resolve("tree/dangling"), Path.of("nowhere"));
+        Files.write(dir.resolve("short.yarc"), "YARA\0".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("other_version.yarc"), "YARA\u0014\u0001".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("many_buffers.yarc"), "YARA\u0015\u0011".getBytes(StandardCharsets.ISO_8859_1));
+        for (int seed = 0; seed < GENERATED; seed++) {
+            generate(seed);
+        }
+    }
+
+    /**
+     * Rules whose strings (text, nocase, wide, xor, base64, fullword, hex with wildcards, jumps and alternatives,
+     * regexes) are used each in one of the ways that decide fast mode and fixed offsets, and data full of their
+     * matches.
+     */
+    private static void generate(int seed) throws Exception {
+        Random r = new Random(seed);
+        String[] strings = {"\"ab\"", "\"abc\" nocase", "\"ab\" wide ascii", "\"ab\" xor(1-3)", "{ 61 62 }",
+                "{ 61 ?? 63 }", "{ 61 [0-2] 63 }", "/ab+c?/", "/a.c/", "\"bc\" fullword", "\"abc\" base64",
+                "{ 62 ( 63 | 62 ) }"};
+        String[] uses = {"$ID", "#ID > 1", "@ID[1] >= 0", "$ID at K", "$ID in (0..K)", "!ID[1] > 0", "any of ($*)"};
+        int[] offsets = {0, 3, 4, 7, 12};
+        StringBuilder rules = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            int n = 1 + r.nextInt(3);
+            StringBuilder decl = new StringBuilder();
+            List<String> conditions = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                decl.append(" $s").append(j).append(" = ").append(strings[r.nextInt(strings.length)]);
+                conditions.add(uses[r.nextInt(uses.length)].replace("ID", "s" + j)
+                        .replace("K", Integer.toString(offsets[r.nextInt(offsets.length)])));
+            }
+            rules.append("rule r").append(i).append(" { strings:").append(decl).append(" condition: ")
+                    .append(String.join(r.nextBoolean() ? " or " : " and ", conditions)).append(" }\n");
+        }
+        write("gen" + seed + ".yar", rules.toString());
+        String[] pieces = {"ab", "abc", "ABC", "a\0b\0", xor("ab", 2), "abbc", "bc ", " ", "YWJj", "xabcx", "bb"};
+        var data = new ByteArrayOutputStream();
+        for (int i = 0; i < 60; i++) {
+            data.writeBytes(pieces[r.nextInt(pieces.length)].getBytes(StandardCharsets.ISO_8859_1));
+        }
+        Files.write(dir.resolve("gen" + seed + ".bin"), data.toByteArray());
+    }
+
+    private static String xor(String s, int key) {
+        StringBuilder b = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            b.append((char) (c ^ key));
+        }
+        return b.toString();
+    }
+
+    private static void write(String name, String content) throws Exception {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content, StandardCharsets.ISO_8859_1);
+    }
+
+    static Stream<List<String>> commandLines() {
+        List<List<String>> all = new ArrayList<>(List.of(
+                // -f: a string only asked for as "$a" stops at its first match; #, @, !, at, in, of keep all
+                List.of("-s", "@/fast.yar", "fast.bin"),
+                List.of("-f", "-s", "@/fast.yar", "fast.bin"),
+                List.of("-f", "-sL", "@/fast.yar", "fast.bin"),
+                List.of("-f", "-c", "@/fast.yar", "fast.bin"),
+                List.of("-f", "-n", "-s", "@/fast.yar", "fast.bin"),
+                // literal strings used only as "$a at N" are searched at N alone
+                List.of("-s", "@/fixed.yar", "fast.bin"),
+                List.of("-f", "-s", "@/fixed.yar", "fast.bin"),
+                // -n prints non-matching rules fully: tags, meta, and the matches their strings had
+                List.of("-n", "-m", "-s", "-g", "@/negate.yar", "f.txt"),
+                List.of("-n", "-s", "-L", "-e", "@/negate.yar", "f.txt"),
+                List.of("-n", "-c", "@/negate.yar", "f.txt"),
+                // compile errors and warnings: yara's order, each file and line, and the first bad file ends it
+                List.of("@/bad.yar", "f.txt"),
+                List.of("@/mixed.yar", "f.txt"),
+                List.of("-w", "@/mixed.yar", "f.txt"),
+                List.of("@/warns.yar", "f.txt"),
+                List.of("-w", "@/warns.yar", "f.txt"),
+                List.of("--fail-on-warnings", "@/warns.yar", "f.txt"),
+                List.of("-w", "--fail-on-warnings", "@/warns.yar", "f.txt"),
+                List.of("@/warns_then_error.yar", "@/bad.yar", "f.txt"),
+                List.of("@/bad.yar", "@/warns.yar", "f.txt"),
+                List.of("@/warns.yar", "@/bad.yar", "f.txt"),
+                List.of("@/good.yar", "missing.yar", "f.txt"),
+                List.of("@/warns.yar", "missing.yar", "f.txt"),
+                List.of("@/bad.yar", "missing.yar", "f.txt"),
+                List.of("missing.yar", "@/bad.yar", "f.txt"),
+                List.of("tree", "f.txt"),
+                List.of("@/warns.yar", "tree", "f.txt"),
+                List.of("--fail-on-warnings", "@/negate.yar", "missing.yar", "f.txt"),
+                List.of("@/after_rule.yar", "f.txt"),
+                List.of("@/open_condition.yar", "f.txt"),
+                List.of("@/wildcard.yar", "f.txt"),
+                List.of("@/duplicates.yar", "f.txt"),
+                List.of("@/unknown_module.yar", "f.txt"),
+                List.of("@/missing_include.yar", "f.txt"),
+                List.of("-d", "a=1", "@/external_name.yar", "f.txt"),
+                // -z applies to directory scans only
+                List.of("-p", "1", "-r", "-z", "100", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-z", "18", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-z", "-1", "@/tags.yar", "tree"),
+                List.of("-z", "3", "@/tags.yar", "f.txt"),
+                // -l counts matching rules over all files, in declaration order
+                List.of("-p", "1", "-r", "-l", "1", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-l", "3", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-l", "5", "-n", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-l", "2", "-c", "@/tags.yar", "tree"),
+                List.of("-l", "1", "-c", "@/tags.yar", "f.txt"),
+                // several -t and -i; -i decides over -t
+                List.of("-p", "1", "-r", "-t", "A", "-t", "C", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-n", "-t", "B", "-t", "A", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-i", "r1", "-i", "r3", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-i", "r3", "-i", "nope", "-t", "A", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-g", "-s", "-t", "A", "-t", "B", "@/tags.yar", "tree"),
+                // symlinks: followed unless -N, but never those whose target starts with ".."
+                List.of("-p", "1", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-N", "@/tags.yar", "tree"),
+                List.of("-p", "1", "-r", "-N", "@/tags.yar", "tree"),
+                // -a: a scan out of time reports no rule, only the error
+                List.of("-a", "1", "@/endless.yar", "f.txt"),
+                List.of("-a", "1", "-c", "@/endless.yar", "f.txt"),
+                // -C: what yara refuses, Vigil refuses with yara's words
+                List.of("-C", "tags.yar", "f.txt"),
+                List.of("-C", "missing.yarc", "f.txt"),
+                List.of("-C", "tree", "f.txt"),
+                List.of("-C", "short.yarc", "f.txt"),
+                List.of("-C", "other_version.yarc", "f.txt"),
+                List.of("-C", "many_buffers.yarc", "f.txt"),
+                List.of("-C", "a.yarc", "b.yar", "f.txt")));
+        for (int seed = 0; seed < GENERATED; seed++) {
+            all.add(List.of("-w", "-s", "@/gen" + seed + ".yar", "gen" + seed + ".bin"));
+            all.add(List.of("-w", "-f", "-s", "@/gen" + seed + ".yar", "gen" + seed + ".bin"));
+            all.add(List.of("-w", "-f", "-n", "-sL", "@/gen" + seed + ".yar", "gen" + seed + ".bin"));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandLines")
+    void sameAsYara(List<String> given) throws Exception {
+        YaraOracle.assumeYara();
+        // rule files by absolute path ("@/"): diagnostics name them as given, and the in-process run's working
+        // directory is not the process's
+        List<String> args = given.stream().map(a -> a.replace("@/", dir + "/")).toList();
+        Oracle.Output expected = YaraOracle.yara(dir, args);
+        Oracle.Output actual = YaraOracle.vigil(dir, args);
+        assertThat(actual.stdout()).as("stdout").isEqualTo(expected.stdout());
+        assertThat(actual.stderr()).as("stderr").isEqualTo(expected.stderr());
+        assertThat(actual.exit()).as("exit status").isEqualTo(expected.exit());
+    }
+
+    /** Fast mode must change something on these inputs, or the -f cases above would prove nothing. */
+    @Test
+    void fastModeChangesTheOutput() throws Exception {
+        YaraOracle.assumeYara();
+        String rules = dir.resolve("fast.yar").toString();
+        Oracle.Output all = YaraOracle.yara(dir, List.of("-s", rules, "fast.bin"));
+        Oracle.Output fast = YaraOracle.yara(dir, List.of("-f", "-s", rules, "fast.bin"));
+        assertThat(fast.stdout()).isNotEqualTo(all.stdout());
+    }
+
+    /**
+     * The one deliberate difference: a genuine yarac 4.5.2 file, which yara loads, is refused with a clear message
+     * (Vigil cannot read yara's memory dump format).
+     */
+    @Test
+    void genuineCompiledRulesAreRefusedClearly() throws Exception {
+        YaraOracle.assumeYara();
+        Path yarac = Path.of("/usr/bin/yarac");
+        Oracle.assumeAvailable(Files.isExecutable(yarac), "yarac");
+        Process p = new ProcessBuilder(yarac.toString(), "tags.yar", "tags.yarc").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        Oracle.Output yara = YaraOracle.yara(dir, List.of("-C", "tags.yarc", "f.txt"));
+        assertThat(yara.exit()).isZero();
+        Oracle.Output vigil = YaraOracle.vigil(dir, List.of("-C", "tags.yarc", "f.txt"));
+        assertThat(vigil.exit()).isEqualTo(1);
+        assertThat(vigil.stdout()).isEmpty();
+        assertThat(vigil.stderr()).isEqualTo("error: -C (--compiled-rules): Vigil does not read rules compiled by "
+                + "yarac; pass the rule sources instead.\n");
+    }
+}
