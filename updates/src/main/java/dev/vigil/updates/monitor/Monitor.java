@@ -123,6 +123,7 @@ public final class Monitor {
         if (!config.witnessKeys().isEmpty()) {
             Set<NoteVerifier> cs = Policy.cosigners(sc, config.witnessKeys());
             cs.forEach(w -> cosigners.add(w.name()));
+            cosigners.sort(null);
             if (!config.witnessQuorum().satisfiedBy(cs)) {
                 l.problem("checkpoint " + sc.checkpoint() + " is cosigned by " + cs.size()
                         + " pinned witness(es); the quorum is not met");
