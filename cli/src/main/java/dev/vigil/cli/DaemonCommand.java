@@ -35,6 +35,25 @@ final class DaemonCommand implements Callable<Integer> {
             description = "Require 'Authorization: Bearer TOKEN' on the HTTP API, TOKEN being FILE's first line.")
     Path httpTokenFile;
 
+    @Option(names = "--update-mirror", paramLabel = "URL|DIR",
+            description = "Keep the database updated from this transparent-update mirror (needs --update-policy and "
+                    + "--update-root; DatabaseDirectory must be ROOT/current).")
+    String updateMirror;
+
+    @Option(names = "--update-policy", paramLabel = "FILE", description = "The update trust policy (docs/transparency.md).")
+    Path updatePolicy;
+
+    @Option(names = "--update-root", paramLabel = "DIR", description = "Where releases are installed (as vigil update --root).")
+    Path updateRoot;
+
+    @Option(names = "--update-channel", defaultValue = "stable", paramLabel = "CHANNEL",
+            description = "The release channel (default: ${DEFAULT-VALUE}).")
+    String updateChannel;
+
+    @Option(names = "--update-interval", defaultValue = "1h", paramLabel = "DURATION",
+            description = "Time between update checks: 90s, 30m, 1h, 1d or ISO-8601 (default: ${DEFAULT-VALUE}).")
+    String updateInterval;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -54,7 +73,25 @@ final class DaemonCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        return Vigild.run(io.cwd().resolve(config), foreground, io.err(), httpConfig);
+        DaemonUpdates updates = null;
+        if (updateMirror != null || updatePolicy != null || updateRoot != null) {
+            if (updateMirror == null || updatePolicy == null || updateRoot == null) {
+                io.err().print("ERROR: --update-mirror, --update-policy and --update-root go together\n");
+                return Main.USAGE_ERROR;
+            }
+            try {
+                updates = new DaemonUpdates(UpdateCommand.client(UpdateSupport.source(updateMirror, io.cwd()),
+                        io.cwd().resolve(updatePolicy),
+                        updateChannel, io.cwd().resolve(updateRoot), null), io.cwd().resolve(updateRoot),
+                        dev.vigil.updates.release.PolicyFile.duration(updateInterval));
+            } catch (IOException | dev.vigil.updates.FormatException | IllegalArgumentException e) {
+                io.err().print("ERROR: " + e.getMessage() + "\n");
+                return 1;
+            }
+            updates.first(io.err()); // the first database may come from the mirror
+        }
+        return Vigild.run(io.cwd().resolve(config), foreground, io.err(), httpConfig,
+                updates == null ? null : updates::start);
     }
 
     private HttpApiConfig httpConfig() throws IOException {

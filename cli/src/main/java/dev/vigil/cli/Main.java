@@ -57,6 +57,13 @@ public final class Main {
         cl.addSubcommand(new CommandLine(new YaraCommand(io)));
         cl.addSubcommand(new CommandLine(new CompileCommand(io)));
         cl.addSubcommand(new CommandLine(new DaemonCommand(io)));
+        cl.addSubcommand(new CommandLine(new KeysCommand(io))
+                .addSubcommand(new CommandLine(new KeysCommand.Generate(io)))
+                .addSubcommand(new CommandLine(new KeysCommand.Verifier(io))));
+        cl.addSubcommand(new CommandLine(new ReleaseCommand(io)));
+        cl.addSubcommand(new CommandLine(new UpdateCommand(io)));
+        cl.addSubcommand(new CommandLine(new MonitorCommand(io)));
+        cl.addSubcommand(new CommandLine(new WitnessCommand(io)));
         cl.setOverwrittenOptionsAllowed(true); // clamscan lets a flag be repeated; the last value wins
         cl.setOut(new PrintWriter(io.out(), true));
         cl.setErr(new PrintWriter(io.err(), true));

@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 /** The top-level {@code vigil} command; the work is done by its subcommands. */
 @Command(name = "vigil", usageHelpAutoWidth = true,
         description = "Vigil: an open anti-malware scanner that reads ClamAV signature databases.",
-        footer = {"", "Run 'vigil scan --help' for the scanner's options, 'vigil yara --help' for yara's."})
+        footer = {"", "Run 'vigil scan --help' for the scanner's options, 'vigil yara --help' for yara's.",
+                "Transparent signature updates: vigil keys | release | witness | update | monitor (docs/transparency.md)."})
 final class VigilCommand implements Callable<Integer> {
     private final Io io;
 

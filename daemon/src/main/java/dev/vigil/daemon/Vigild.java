@@ -119,6 +119,15 @@ public final class Vigild implements AutoCloseable {
 
     /** As {@link #run(Path, boolean, PrintStream)}, also serving the HTTP/JSON API when {@code http} is not null. */
     public static int run(Path configFile, boolean foreground, PrintStream err, HttpApiConfig http) {
+        return run(configFile, foreground, err, http, null);
+    }
+
+    /**
+     * As {@link #run(Path, boolean, PrintStream, HttpApiConfig)}, with a companion started once the daemon serves and
+     * closed when it stops (the signature updater). A companion that throws stops the daemon with status 1.
+     */
+    public static int run(Path configFile, boolean foreground, PrintStream err, HttpApiConfig http,
+                          java.util.function.Function<Vigild, AutoCloseable> companion) {
         ClamdConfig config;
         try {
             config = ClamdConfigParser.parse(configFile);
@@ -159,19 +168,37 @@ public final class Vigild implements AutoCloseable {
                         return 1;
                     }
                 }
-                d.installSignals();
-                Thread hook = new Thread(d::close, "vigild-shutdown"); // SIGTERM/SIGINT: stop and clean up
-                Runtime.getRuntime().addShutdownHook(hook);
-                d.server.awaitShutdown();
+                AutoCloseable extra;
                 try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException alreadyExiting) {
-                    // the JVM is exiting because of a signal; the hook has done its work
+                    extra = companion == null ? null : companion.apply(d);
+                } catch (RuntimeException e) {
+                    log.error(e.getMessage());
+                    return 1;
+                }
+                try (AutoCloseable ignored = extra) {
+                    serve(d);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (Exception e) {
+                    log.warning("Stopping the companion failed: " + e.getMessage());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return 0;
+        }
+    }
+
+    /** Serves until SHUTDOWN or a signal. */
+    private static void serve(Vigild d) throws InterruptedException {
+        d.installSignals();
+        Thread hook = new Thread(d::close, "vigild-shutdown"); // SIGTERM/SIGINT: stop and clean up
+        Runtime.getRuntime().addShutdownHook(hook);
+        d.server.awaitShutdown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyExiting) {
+            // the JVM is exiting because of a signal; the hook has done its work
         }
     }
 

@@ -13,12 +13,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /** Copies artifact bytes while checking them against the manifest, reading never more than the declared size + 1. */
-final class ArtifactFiles {
+public final class ArtifactFiles {
     private ArtifactFiles() {
     }
 
     /** What went wrong with a copy; the caller turns it into its own error type. */
-    static final class Mismatch extends Exception {
+    public static final class Mismatch extends Exception {
         final boolean tooLarge;
 
         Mismatch(String message, boolean tooLarge) {
@@ -30,7 +30,7 @@ final class ArtifactFiles {
     /**
      * Streams {@code in} to {@code out}, stopping one byte past the declared size, and checks size and SHA-256.
      */
-    static void copyChecked(InputStream in, OutputStream out, ReleaseManifest.Artifact a) throws IOException, Mismatch {
+    public static void copyChecked(InputStream in, OutputStream out, ReleaseManifest.Artifact a) throws IOException, Mismatch {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");

@@ -83,8 +83,8 @@ public final class Publisher {
         www.put(LogWriter.CHECKPOINT, cosignedCheckpoint.format());
     }
 
-    /** Refuses a release that would not chain: clients would refuse it anyway, better to fail at the source. */
-    private void checkFollows(ReleaseManifest m) throws IOException {
+    /** The channel's newest logged manifest, or null: what the next release must name as {@code previous}. */
+    public ReleaseManifest lastRelease(String channel) throws IOException {
         for (long i = log.size() - 1; i >= 0; i--) {
             ReleaseManifest prev;
             try {
@@ -92,9 +92,17 @@ public final class Publisher {
             } catch (FormatException e) {
                 throw new IOException("log entry " + i + " is not a signed manifest", e);
             }
-            if (!prev.channel().equals(m.channel())) {
-                continue;
+            if (prev.channel().equals(channel)) {
+                return prev;
             }
+        }
+        return null;
+    }
+
+    /** Refuses a release that would not chain: clients would refuse it anyway, better to fail at the source. */
+    private void checkFollows(ReleaseManifest m) throws IOException {
+        ReleaseManifest prev = lastRelease(m.channel());
+        if (prev != null) {
             if (m.version() <= prev.version() || !Arrays.equals(m.previous(), prev.hash())) {
                 throw new IllegalArgumentException("manifest must have a version above " + prev.version()
                         + " and name the previous manifest's hash");
