@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -175,16 +176,27 @@ public final class UpdateClient {
     }
 
     /**
-     * The quorum must be met by cosignatures no older than the maximum age, so one witness that keeps signing cannot
-     * make a frozen view look fresh on behalf of the others.
+     * How far a cosignature's timestamp may lie ahead of this client's clock (clocks of witnesses and clients drift).
+     * A cosignature dated later than that vouches for nothing: accepted, it would keep a frozen view looking fresh
+     * until that date.
+     */
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+
+    /**
+     * The quorum must be met by cosignatures no older than the maximum age and not dated in the future, so one
+     * witness that keeps signing cannot make a frozen view look fresh on behalf of the others, and a witness with a
+     * wrong (or malicious) clock cannot make one look fresh for days.
      */
     private void checkFresh(SignedCheckpoint sc, Set<NoteVerifier> cosigners) throws UpdateRefused {
         if (witnessKeys.isEmpty()) {
             return; // no witnesses configured: nothing vouches for freshness, by the policy's choice
         }
-        Instant oldest = clock.instant().minus(policy.maxCheckpointAge());
+        Instant now = clock.instant();
+        Instant oldest = now.minus(policy.maxCheckpointAge());
+        Instant latest = now.plus(MAX_CLOCK_SKEW);
         Set<NoteVerifier> fresh = new HashSet<>();
         long newest = -1;
+        long future = -1;
         for (NoteSignature s : sc.note().verified()) {
             for (NoteVerifier w : cosigners) {
                 if (w.name().equals(s.name()) && w.keyId() == s.keyId()) {
@@ -194,16 +206,23 @@ public final class UpdateClient {
                     } catch (FormatException e) {
                         continue; // only timestamped cosignatures vouch for freshness
                     }
+                    Instant signed = Instant.ofEpochSecond(ts);
+                    if (signed.isAfter(latest)) {
+                        future = Math.max(future, ts);
+                        continue;
+                    }
                     newest = Math.max(newest, ts);
-                    if (!Instant.ofEpochSecond(ts).isBefore(oldest)) {
+                    if (!signed.isBefore(oldest)) {
                         fresh.add(w);
                     }
                 }
             }
         }
         if (!policy.witnessQuorum().satisfiedBy(fresh)) {
-            throw new UpdateRefused(Reason.STALE_CHECKPOINT, (newest < 0 ? "no timestamped cosignature"
+            throw new UpdateRefused(Reason.STALE_CHECKPOINT, (newest < 0 ? "no usable timestamped cosignature"
                     : "newest witness cosignature is from " + Instant.ofEpochSecond(newest))
+                    + (future < 0 ? "" : "; ignored cosignature(s) dated in the future, up to "
+                    + Instant.ofEpochSecond(future) + " (clock " + now + ", allowed skew " + MAX_CLOCK_SKEW + ")")
                     + "; the witness quorum is not met by cosignatures newer than " + oldest
                     + " (maximum age " + policy.maxCheckpointAge() + ")");
         }

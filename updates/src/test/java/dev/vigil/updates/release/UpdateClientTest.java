@@ -299,6 +299,20 @@ class UpdateClientTest {
     }
 
     @Test
+    void futureDatedCosignatures() throws Exception {
+        try (ReleaseFixture f = installedV1()) {
+            f.clock.advance(Duration.ofDays(2));
+            f.publish(2); // witnesses whose clocks run two days ahead
+            f.clock.advance(Duration.ofDays(-2));
+            UpdateRefused e = refused("cosignatures dated in the future", f.client("a"), "a",
+                    Reason.STALE_CHECKPOINT);
+            assertThat(e.getMessage()).contains("dated in the future");
+            f.clock.advance(Duration.ofDays(2).minus(UpdateClient.MAX_CLOCK_SKEW));
+            assertThat(f.client("a").update()).isPresent(); // within the allowed skew they count
+        }
+    }
+
+    @Test
     void truncatedTile() throws Exception {
         try (ReleaseFixture f = installedV1()) {
             f.publish(2);
