@@ -4,6 +4,7 @@ import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.autoit.AutoItUnpacker;
 import dev.vigil.unpack.cab.CabSfxUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
+import dev.vigil.unpack.chm.ChmUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldOverlayUnpacker;
@@ -32,6 +33,7 @@ public final class ExecutableUnpackers {
     public static List<Unpacker> all() {
         return List.of(new InstallShieldOverlayUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
                 new AspackUnpacker(), new PespinUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new CabSfxUnpacker(),
+                new ChmUnpacker(),
                 new SzddUnpacker(), new IsoUnpacker(), new SisUnpacker(), new NsisUnpacker(), new AutoItUnpacker(),
                 new InstallShieldMsiUnpacker());
     }

@@ -31,11 +31,19 @@ final class HuffmanTable {
         return empty;
     }
 
-    /** Builds the code from {@code lengths[0..symbols)}; throws when the lengths do not form a complete code. */
+    /**
+     * Builds the code from {@code lengths[0..symbols)} (unsigned). Lengths over 16 never get a code, as in
+     * libmspack; throws when the others do not form a complete code, unless every length is zero.
+     */
     void build(byte[] lengths) throws LzxException {
         Arrays.fill(count, 0);
+        boolean anyLength = false;
         for (int s = 0; s < symbols; s++) {
-            count[lengths[s]]++;
+            int len = lengths[s] & 0xff;
+            anyLength |= len != 0;
+            if (len <= MAX_LENGTH) {
+                count[len]++;
+            }
         }
         count[0] = 0;
         long left = 1;
@@ -45,13 +53,14 @@ final class HuffmanTable {
                 throw new LzxException("over-subscribed Huffman code");
             }
         }
-        empty = left == 1L << MAX_LENGTH;
-        if (empty) {
-            return;
-        }
+        empty = !anyLength;
         if (left != 0) {
+            if (empty) {
+                return;
+            }
             throw new LzxException("incomplete Huffman code");
         }
+        empty = false;
         int code = 0;
         int index = 0;
         for (int len = 1; len <= MAX_LENGTH; len++) {
@@ -63,8 +72,9 @@ final class HuffmanTable {
         int[] next = new int[MAX_LENGTH + 1];
         System.arraycopy(firstIndex, 0, next, 0, next.length);
         for (int s = 0; s < symbols; s++) {
-            if (lengths[s] != 0) {
-                sorted[next[lengths[s]]++] = s;
+            int len = lengths[s] & 0xff;
+            if (len != 0 && len <= MAX_LENGTH) {
+                sorted[next[len]++] = s;
             }
         }
         Arrays.fill(fast, -1);
