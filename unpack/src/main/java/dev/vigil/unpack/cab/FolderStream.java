@@ -194,6 +194,9 @@ final class FolderStream {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
             while (payloadLeft == 0) {
                 if (index >= folder.blocks()) {
                     return -1;

@@ -212,6 +212,9 @@ final class ChmContent {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
             if (remaining <= 0 || lzx == null) {
                 return -1;
             }
