@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The files an InstallShield setup appends to its PE: the stored ones, and those inside its {@code ISc(} cabinet
  * volumes. Debian's test setups carry ClamAV's test executable both ways; the bytes extracted must be that file.
  */
-class InstallShieldOverlayTest {
+public class InstallShieldOverlayTest {
     private static final Path TESTFILES = Path.of("/usr/share/clamav-testfiles");
 
     @Test
@@ -164,7 +164,7 @@ class InstallShieldOverlayTest {
     }
 
     /** The smallest PE whose overlay ClamAV's rule finds: two sections, the second ending the image. */
-    static byte[] minimalPe() {
+    public static byte[] minimalPe() {
         byte[] pe = new byte[0x600];
         pe[0] = 'M';
         pe[1] = 'Z';
