@@ -59,7 +59,7 @@ public final class LzxInputStream extends InputStream {
     private final int windowSize;
     private final int mainSymbols;
     private final int resetInterval;
-    private long length;
+    private final long length;
     private final byte[] e8 = new byte[FRAME];
 
     private final byte[] mainLengths = new byte[MAIN_SYMBOLS + LENGTHS_SLACK];
@@ -114,13 +114,6 @@ public final class LzxInputStream extends InputStream {
         this.resetInterval = resetInterval;
         this.length = outputLength;
         resetState();
-    }
-
-    /** Sets the output length once it is known (cabinets learn it with their last block). */
-    public void setOutputLength(long outputLength) {
-        if (outputLength > 0) {
-            length = outputLength;
-        }
     }
 
     /** Bytes handed out so far. */
