@@ -17,14 +17,15 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Microsoft cabinet files (own code; no maintained Java library reads them): stored and MSZIP folders. Files are
+ * Microsoft cabinet files (own code; no maintained Java library reads them): stored, MSZIP and LZX folders. Files are
  * extracted folder by folder in offset order from a decompressing stream, so memory stays at one file plus one
  * block; files that overlap restart their folder, and all decompression of one cabinet shares a budget of MaxScanSize
- * bytes, which defeats overlapping-file bombs. LZX and Quantum folders are reported as unsupported after the rest is
+ * bytes, which defeats overlapping-file bombs. Quantum folders are reported as unsupported after the rest is
  * scanned.
  */
 public final class CabUnpacker implements Unpacker {
     static final int HEADER = 36;
+    static final int LZX = 3;
     private static final int FLAG_PREV = 1;
     private static final int FLAG_NEXT = 2;
     private static final int FLAG_RESERVE = 4;
@@ -69,7 +70,7 @@ public final class CabUnpacker implements Unpacker {
                 continue;
             }
             int method = folder.compression() & 0x0f;
-            if (method != 0 && method != 1) {
+            if (method != 0 && method != 1 && method != LZX) {
                 unsupported.add(method == 2 ? "Quantum" : method == 3 ? "LZX" : "method " + method);
                 continue;
             }
@@ -86,7 +87,12 @@ public final class CabUnpacker implements Unpacker {
                     continue;
                 }
                 if (stream == null || stream.position() > e.offset()) {
-                    stream = new FolderStream(input, folder, cab.dataReserve(), budget, spent);
+                    try {
+                        stream = new FolderStream(input, folder, cab.dataReserve(), budget, spent);
+                    } catch (UnpackException bad) {
+                        sink.error("cabinet folder " + f + ": " + bad.getMessage());
+                        break;
+                    }
                 }
                 byte[] data;
                 try {
@@ -100,6 +106,9 @@ public final class CabUnpacker implements Unpacker {
                 if (!sink.child(new Child(e.name(), "CL_TYPE_MSCAB", e.size()), new ByteArrayInputStream(data))) {
                     return;
                 }
+            }
+            if (stream != null && stream.failure() != null) {
+                sink.error("cabinet folder " + f + ": " + stream.failure());
             }
         }
         if (!unsupported.isEmpty()) {

@@ -4,8 +4,10 @@ import dev.vigil.unpack.Unpacker;
 import dev.vigil.unpack.autoit.AutoItUnpacker;
 import dev.vigil.unpack.cab.CabSfxUnpacker;
 import dev.vigil.unpack.cab.CabUnpacker;
+import dev.vigil.unpack.chm.ChmUnpacker;
 import dev.vigil.unpack.iso.IsoUnpacker;
 import dev.vigil.unpack.ishield.InstallShieldMsiUnpacker;
+import dev.vigil.unpack.ishield.InstallShieldOverlayUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.AspackUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
@@ -27,12 +29,13 @@ public final class ExecutableUnpackers {
     }
 
     /**
-     * All of them, in the order ClamAV tries them on one file: a packed PE is unpacked before embedded PE files are
-     * searched for in it.
+     * All of them, in the order ClamAV tries them on one file: files appended by InstallShield first (ClamAV reads
+     * the overlay before unpacking), and a packed PE is unpacked before embedded PE files are searched for in it.
      */
     public static List<Unpacker> all() {
-        return List.of(new MewUnpacker(), new UpackUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
+        return List.of(new InstallShieldOverlayUnpacker(), new MewUnpacker(), new UpackUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
                 new AspackUnpacker(), new PespinUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new CabSfxUnpacker(),
+                new ChmUnpacker(),
                 new SzddUnpacker(), new IsoUnpacker(), new SisUnpacker(), new NsisUnpacker(), new AutoItUnpacker(),
                 new InstallShieldMsiUnpacker());
     }

@@ -27,12 +27,11 @@ class ExecutableConformanceTest {
     private static final Set<String> SUPPORTED = Set.of("clam.exe", "clam-upx.exe", "clam-fsg.exe", "clam.cab",
             "clam.exe.szdd", "clam.iso", "clamjol.iso", "clam.sis", "clam-nsis.exe", "clam.ea05.exe", "clam.ea06.exe",
             "clam_ISmsi_ext.exe", "clam-yc.exe", "clam-wwpack.exe", "clam-petite.exe",
-            "clam-aspack.exe", "clam-pespin.exe", "clam-mew.exe", "clam-upack.exe", "clam-v2.rar", "clam-v3.rar");
+            "clam-aspack.exe", "clam-pespin.exe", "clam-mew.exe", "clam-upack.exe", "clam-v2.rar", "clam-v3.rar",
+            "clam_IScab_ext.exe", "clam_IScab_int.exe", "clam.chm");
     private static final List<String> NOT_YET = List.of(
-            "clam_IScab_ext.exe", "clam_IScab_int.exe",
             // the MSI inside needs the OLE2 unpacker (another package), which this test does not run
-            "clam_ISmsi_int.exe",
-            "clam.chm");
+            "clam_ISmsi_int.exe");
 
     @TempDir
     Path dir;
