@@ -218,6 +218,22 @@ class RarTest {
         assertThat(r.infected()).isTrue();
     }
 
+    /** Found by fuzzing: a failed entry of a solid archive used to leave the reader waiting until MaxScanTime. */
+    @Test
+    @Timeout(10)
+    void rar4SolidEntryWithBadCrcEndsTheArchiveAtOnce() {
+        byte[] rar = new RarWriter.Rar4(0x08).stored("a", payload()).file("b", payload(), 0x10, 5000)
+                .stored("c", payload()).end().bytes();
+        int second = indexOf(rar, "b".getBytes(StandardCharsets.US_ASCII)) + 1 + 100;
+        rar[second] ^= 1;
+        DeepScanResult r = scan(rar);
+        assertThat(r.infected()).isTrue();
+        assertThat(r.limits()).isEmpty();
+        assertThat(r.errors()).extracting(DeepScanResult.UnpackError::message)
+                .anySatisfy(m -> assertThat(m).contains("b: ", "CrcErrorException"))
+                .anySatisfy(m -> assertThat(m).contains("solid RAR: entries after b"));
+    }
+
     @Test
     void manyEntriesStopAtMaxFiles() {
         UnpackLimits few = new UnpackLimits(400L << 20, 100L << 20, 17, 50, 40L << 20, Duration.ofSeconds(60));

@@ -106,8 +106,10 @@ final class Rar4Extractor {
         guard.cancelled = false;
         Pipe pipe = new Pipe(guard);
         Thread worker = Thread.ofPlatform().daemon().name("vigil-unrar").unstarted(() -> {
-            try (OutputStream out = pipe.producer()) {
+            OutputStream out = pipe.producer();
+            try {
                 archive.extractFile(h, out);
+                out.close(); // the end marker, only after a complete extraction
             } catch (Throwable e) {
                 // Everything junrar throws, errors included, goes to the consumer as this entry's failure.
                 pipe.fail(e);
@@ -194,6 +196,9 @@ final class Rar4Extractor {
         private final BlockingQueue<byte[]> chunks = new ArrayBlockingQueue<>(4);
         private final Guard entryGuard;
         private volatile Throwable failure;
+        /** The end marker was taken: nothing more will come. */
+        private boolean ended;
+        /** ... and the extraction was complete. */
         private boolean finished;
         private byte[] current = new byte[0];
         private int offset;
@@ -264,7 +269,16 @@ final class Rar4Extractor {
 
         void fail(Throwable e) {
             failure = e;
-            chunks.offer(END);
+            try {
+                // The consumer may still be reading the chunks before it: wait for room, unless told to stop.
+                while (!chunks.offer(END, 50, TimeUnit.MILLISECONDS)) {
+                    if (entryGuard.cancelled || entryGuard.expired()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         Throwable failure() {
@@ -304,7 +318,7 @@ final class Rar4Extractor {
                 return 0;
             }
             while (offset == current.length) {
-                if (finished) {
+                if (ended) {
                     return -1;
                 }
                 byte[] next;
@@ -321,6 +335,7 @@ final class Rar4Extractor {
                     continue;
                 }
                 if (next == END) {
+                    ended = true;
                     finished = failure == null;
                     if (failure != null) {
                         Throwable f = failure;
