@@ -158,7 +158,7 @@ class RarTest {
         byte[] rar5 = new RarWriter.Rar5().main(0).stored("a", payload()).stored("b", payload()).end().bytes();
         byte[] rar4 = new RarWriter.Rar4(0).stored("a", payload()).stored("b", payload()).end().bytes();
         for (byte[] whole : List.of(rar5, rar4)) {
-            for (int n = 0; n <= whole.length; n += 7) {
+            for (int n = 0; n <= whole.length; n += 11) {
                 DeepScanResult r = scan(Arrays.copyOf(whole, n));
                 assertThat(r.objectsScanned()).isBetween(1, 3);
             }
@@ -218,20 +218,30 @@ class RarTest {
         assertThat(r.infected()).isTrue();
     }
 
-    /** Found by fuzzing: a failed entry of a solid archive used to leave the reader waiting until MaxScanTime. */
+    /**
+     * Found by fuzzing: an entry that junrar fails to decode in a solid archive used to leave the reader waiting
+     * until MaxScanTime. ("Compressed" here is stored data labelled method 0x33, which junrar cannot decode.)
+     */
     @Test
     @Timeout(10)
-    void rar4SolidEntryWithBadCrcEndsTheArchiveAtOnce() {
-        byte[] rar = new RarWriter.Rar4(0x08).stored("a", payload()).file("b", payload(), 0x10, 5000)
+    void rar4SolidEntryThatFailsEndsTheArchiveAtOnce() {
+        byte[] rar = new RarWriter.Rar4(0x08).stored("a", payload()).file("b", payload(), 0x10, 5000, 0x33)
                 .stored("c", payload()).end().bytes();
-        int second = indexOf(rar, "b".getBytes(StandardCharsets.US_ASCII)) + 1 + 100;
-        rar[second] ^= 1;
         DeepScanResult r = scan(rar);
         assertThat(r.infected()).isTrue();
         assertThat(r.limits()).isEmpty();
         assertThat(r.errors()).extracting(DeepScanResult.UnpackError::message)
-                .anySatisfy(m -> assertThat(m).contains("b: ", "CrcErrorException"))
+                .anySatisfy(m -> assertThat(m).startsWith("b: "))
                 .anySatisfy(m -> assertThat(m).contains("solid RAR: entries after b"));
+    }
+
+    @Test
+    void rar4StoredCrcMismatchIsReportedAfterTheScan() {
+        byte[] rar = new RarWriter.Rar4(0).stored("payload.bin", payload()).end().bytes();
+        rar[indexOf(rar, TestData.EICAR) + TestData.EICAR.length + 10] ^= 1;
+        DeepScanResult r = scan(rar);
+        assertThat(r.objectsScanned()).isEqualTo(2);
+        assertThat(r.errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("CRC32 mismatch"));
     }
 
     @Test

@@ -39,6 +39,9 @@ final class Rar4Extractor {
     static final long MAX_DICTIONARY = 64L << 20;
     private static final String TYPE = "CL_TYPE_RAR";
     private static final int CHUNK = 64 << 10;
+    /** RAR 1.5-4.x method byte of stored entries. */
+    private static final int STORED = 0x30;
+    private static final int FIRST_CHUNK = 1 << 10;
     /** How long a worker that was told to stop may take to notice before the archive is abandoned. */
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -87,6 +90,16 @@ final class Rar4Extractor {
                             + " not scannable");
                     continue;
                 }
+                if (h.isBrokenHeader()) {
+                    sink.error(name + ": RAR header CRC mismatch; entry not extracted");
+                    continue;
+                }
+                if (h.getUnpMethod() == STORED) {
+                    if (!unstore(input, blocks.end(), h, name, sink)) {
+                        return;
+                    }
+                    continue;
+                }
                 Outcome outcome = extractEntry(archive, h, name, sink, guard, solid || h.isSolid());
                 if (outcome == Outcome.STOP) {
                     return;
@@ -97,6 +110,28 @@ final class Rar4Extractor {
                 }
             }
         }
+    }
+
+    /**
+     * A stored entry is copied from the archive by Vigil: junrar would allocate a fresh 4 MiB window for each
+     * non-solid entry, stored ones included, which makes an archive of thousands of tiny entries cost gigabytes of
+     * allocation. Its CRC is checked after the scan, as for RAR5.
+     */
+    private static boolean unstore(ScanInput input, long end, FileHeader h, String name, ChildSink sink)
+            throws IOException {
+        long start = h.getDataStartOffset(false);
+        long available = Math.max(0, Math.min(h.getFullPackSize(), Math.min(end, input.size()) - start));
+        if (available < h.getFullPackSize()) {
+            sink.error(name + ": RAR entry truncated (" + available + " of " + h.getFullPackSize() + " bytes)");
+        }
+        java.util.zip.CheckedInputStream data = new java.util.zip.CheckedInputStream(
+                Inputs.stream(input, start, available), new java.util.zip.CRC32());
+        boolean goOn = sink.child(new Child(name, TYPE, h.getFullUnpackSize()), data);
+        if (goOn && available == h.getFullPackSize() && data.read() < 0
+                && data.getChecksum().getValue() != (h.getFileCRC() & 0xffffffffL)) {
+            sink.error(name + ": RAR data CRC32 mismatch");
+        }
+        return goOn;
     }
 
     private enum Outcome { DONE, BROKEN, STOP }
@@ -209,7 +244,9 @@ final class Rar4Extractor {
 
         OutputStream producer() {
             return new OutputStream() {
-                private byte[] buf = new byte[CHUNK];
+                // Starts small and doubles up to CHUNK: archives of thousands of tiny entries must not cost a
+                // full chunk each.
+                private byte[] buf = new byte[FIRST_CHUNK];
                 private int n;
 
                 @Override
@@ -245,8 +282,9 @@ final class Rar4Extractor {
                 }
 
                 private void flushChunk() throws IOException {
+                    int next = n == buf.length ? Math.min(CHUNK, buf.length * 2) : buf.length;
                     put(n == buf.length ? buf : java.util.Arrays.copyOf(buf, n));
-                    buf = new byte[CHUNK];
+                    buf = new byte[next];
                     n = 0;
                 }
             };

@@ -163,6 +163,11 @@ public final class RarWriter {
 
         /** A stored file block with extra {@code fileFlags} (0x04 encrypted, 0x01/0x02 split) and a declared size. */
         public Rar4 file(String name, byte[] data, int fileFlags, long declaredSize) {
+            return file(name, data, fileFlags, declaredSize, 0x30);
+        }
+
+        /** As above with a method byte: 0x31-0x35 make junrar decode {@code data} as compressed (garbage here). */
+        public Rar4 file(String name, byte[] data, int fileFlags, long declaredSize, int method) {
             byte[] n = name.getBytes(StandardCharsets.ISO_8859_1);
             ByteArrayOutputStream f = new ByteArrayOutputStream();
             u32(f, data.length); // packed size
@@ -173,7 +178,7 @@ public final class RarWriter {
             u32(f, c.getValue());
             u32(f, 0x5a000000L); // DOS time
             f.write(29); // version to extract
-            f.write(0x30); // store
+            f.write(method);
             u16(f, n.length);
             u32(f, 0x81a4);
             f.writeBytes(n);
