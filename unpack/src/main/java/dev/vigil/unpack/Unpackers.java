@@ -4,6 +4,7 @@ import dev.vigil.unpack.archive.ArchiveStreamUnpacker;
 import dev.vigil.unpack.archive.ArjUnpacker;
 import dev.vigil.unpack.archive.CompressedStreamUnpacker;
 import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
+import dev.vigil.unpack.archive.RarUnpacker;
 import dev.vigil.unpack.archive.SevenZipUnpacker;
 import dev.vigil.unpack.archive.ZipUnpacker;
 import dev.vigil.unpack.documents.DocumentUnpackers;
@@ -18,7 +19,8 @@ public final class Unpackers {
 
     /**
      * Archive and compression formats that clamscan 1.4 unpacks too (zip, gzip, bzip2, xz, tar, cpio, 7z, arj), so
-     * that verdicts stay the same as clamscan's.
+     * that verdicts stay the same as clamscan's; and rar, which clamscan unpacks where its non-free libclamunrar is
+     * installed (Debian's clamscan has none: a deliberate difference, see docs/unpack.md).
      */
     public static List<Unpacker> archives() {
         return List.of(
@@ -30,7 +32,8 @@ public final class Unpackers {
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.TAR),
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.CPIO),
                 new SevenZipUnpacker(),
-                new ArjUnpacker());
+                new ArjUnpacker(),
+                new RarUnpacker());
     }
 
     /**

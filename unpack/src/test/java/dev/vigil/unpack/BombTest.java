@@ -1,6 +1,7 @@
 package dev.vigil.unpack;
 
 import dev.vigil.engine.Engine;
+import dev.vigil.unpack.archive.RarWriter;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -173,6 +174,50 @@ class BombTest {
         byte[] bomb = java.util.Arrays.copyOf(channel.array(), (int) channel.size());
         DeepScanResult r = run("7z, 120 MiB + 1 MiB entries", bomb);
         assertThat(r.limits()).extracting(DeepScanResult.LimitHit::limit).contains("MaxFileSize");
+    }
+
+    /**
+     * RAR bombs with stored entries only (no rar compressor is installed to build a highly compressible RAR4; the
+     * limits are the same code paths): nesting, a hundred thousand entries for each reader, and a RAR5 entry whose
+     * declared sizes lie.
+     */
+    @Test
+    void rarNestedStopsAtMaxRecursion() throws Exception {
+        byte[] data = TestData.EICAR;
+        for (int i = 0; i < 100; i++) {
+            data = i % 2 == 0 ? new RarWriter.Rar5().main(0).stored("level" + i + ".rar", data).end().bytes()
+                    : new RarWriter.Rar4(0).stored("level" + i + ".rar", data).end().bytes();
+        }
+        DeepScanResult r = run("rar (RAR5/RAR4 alternating) nested 100 deep", data);
+        assertThat(r.limitExceeded()).isEqualTo("MaxRecursion");
+        assertThat(r.objectsScanned()).isEqualTo(UnpackLimits.DEFAULT.maxRecursion());
+    }
+
+    @Test
+    void rarWithAHundredThousandTinyEntriesStopsAtMaxFiles() throws Exception {
+        RarWriter.Rar5 rar5 = new RarWriter.Rar5().main(0);
+        RarWriter.Rar4 rar4 = new RarWriter.Rar4(0);
+        for (int i = 0; i < 100_000; i++) {
+            String name = Integer.toString(i, 36);
+            rar5.stored(name, new byte[] {'x'});
+            rar4.stored(name, new byte[] {'x'});
+        }
+        for (var e : Map.of("RAR5 (own reader)", rar5.end().bytes(), "RAR4 (junrar)", rar4.end().bytes())
+                .entrySet()) {
+            DeepScanResult r = run(e.getKey() + " with 100,000 tiny stored entries", e.getValue());
+            assertThat(r.limits()).extracting(DeepScanResult.LimitHit::limit).contains("MaxFiles");
+            assertThat(r.objectsScanned()).isEqualTo(UnpackLimits.DEFAULT.maxFiles() + 1);
+        }
+    }
+
+    @Test
+    void rar5SizesThatLie() throws Exception {
+        // Unpacked size declared as 2^62 for a 1 MiB stored entry: never used to size anything.
+        byte[] rar = new RarWriter.Rar5().main(0).file("big.bin", new byte[(int) MIB], 0, 0, 1L << 62, null, false)
+                .end().bytes();
+        DeepScanResult r = run("RAR5, sizes that lie (2^62 declared for 1 MiB)", rar);
+        assertThat(r.objectsScanned()).isEqualTo(2);
+        assertThat(r.bytesScanned()).isLessThan(4 * MIB);
     }
 
     @Test

@@ -54,6 +54,21 @@ final class Clamscan {
         return out.lines().toList();
     }
 
+    /** Runs clamscan with {@code args} and returns what it prints on stdout and stderr together. */
+    static String runWithStderr(List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(BINARY.toString());
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("clamscan did not finish");
+        }
+        return out;
+    }
+
     /**
      * Verdicts per scanned path from {@code --no-summary} output: the detection names (in order) or an empty list
      * for OK.
