@@ -14,6 +14,7 @@ import dev.vigil.yara.modules.StructValue;
 import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.MatchView;
+import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StringMatches;
 import dev.vigil.yara.syntax.StringDecl;
 
@@ -33,6 +34,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private static final MatchView NONE = new StringMatches();
 
     private final YaraPatterns patterns;
+    private final ScanScratch scratch = new ScanScratch();
     private final CompiledString[] strings;
     private final StringMatches[] matches;
     private int[] touched = new int[64];  // strings that got a state, in first-hit order
@@ -60,7 +62,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private StringMatches state(int s) {
         StringMatches m = matches[s];
         if (m == null) {
-            m = new StringMatches();
+            m = new StringMatches(scratch);
             m.onlyAt(patterns.onlyAt[s]);
             matches[s] = m;
             if (touchedCount == touched.length) {

@@ -311,6 +311,7 @@ final class Scan implements EvaluationContext {
         int shift3 = ix.shift3;
         int shift4 = ix.shift4;
         boolean has1 = ix.has1;
+        int[] start1 = ix.start1;
         windowBuf = buf;
         windowBase = base;
         boolean every = matchExternal && c.externalEveryOffset;
@@ -351,8 +352,13 @@ final class Scan implements EvaluationContext {
                 }
             }
             if (has1) {
+                // one-byte atoms are usually few: most bytes have an empty record range, skip the call for those
                 int v = w & 0xff;
-                candidates(ix.start1[v], ix.start1[v + 1], base + p);
+                int first = start1[v];
+                int last = start1[v + 1];
+                if (first != last) {
+                    candidates(first, last, base + p);
+                }
             }
             if (stopMatching) {
                 return;

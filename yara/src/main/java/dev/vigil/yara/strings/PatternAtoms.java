@@ -226,7 +226,8 @@ final class PatternAtoms {
             }
             // Each doubling of the expansion doubles the expected hits; a byte of quality (about 20) divides them by
             // far more, so a few points per doubling weighs the two.
-            int score = AtomQuality.quality(first, 0, len) - 4 * (32 - Integer.numberOfLeadingZeros(expansion - 1));
+            int score = AtomQuality.quality(first, 0, len) - 4 * (32 - Integer.numberOfLeadingZeros(expansion - 1))
+                    - paddingPenalty(first, len);
             if (bestFrom < 0 || score > bestScore) {
                 bestFrom = from;
                 bestLen = len;
@@ -238,6 +239,21 @@ final class PatternAtoms {
         }
         return Choice.window(nodes.subList(bestFrom, bestFrom + bestLen), (int) Math.min((long) min + bestFrom, INF),
                 (int) Math.min((long) max + bestFrom, INF), bestScore, bestFrom);
+    }
+
+    /**
+     * Extra weight against windows made mostly of 00 or FF bytes beyond YARA's quality: small little-endian integers
+     * ({@code 01 00 00 00}), padding and -1 fill are among the most frequent 4-byte values in executables, far more
+     * than the quality's per-byte discount says (one such window hit every ~130 bytes of a binary corpus).
+     */
+    private static int paddingPenalty(byte[] window, int len) {
+        int filler = 0;
+        for (int i = 0; i < len; i++) {
+            if (window[i] == 0 || window[i] == (byte) 0xFF) {
+                filler++;
+            }
+        }
+        return filler >= 2 ? 8 * (filler - 1) : 0;
     }
 
     private static int lowest(long[] set) {

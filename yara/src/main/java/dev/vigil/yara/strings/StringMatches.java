@@ -42,6 +42,15 @@ public final class StringMatches implements MatchView {
         }
         return jumpScratch;
     }
+
+    public StringMatches() {
+    }
+
+    /** Matches whose matchers use the scan's shared scratch. */
+    public StringMatches(ScanScratch shared) {
+        this.jumpScratch = shared.jump;
+    }
+
     ChainState chain;
 
     public void reset() {
