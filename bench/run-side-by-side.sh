@@ -226,7 +226,7 @@ MD=$TARGET/side-by-side-$STAMP.md
   echo "| CPU time user+sys, corpus run (s) | $(fmt "${M[clam.cpu]}") | $(fmt "${M[vigil.cpu]}") | $(ratio "${M[vigil.cpu]}" "${M[clam.cpu]}") |"
   echo "| scan throughput by CPU time (MB/s) | $(fmt "${M[clam.cputp]}") | $(fmt "${M[vigil.cputp]}") | $(ratio "${M[vigil.cputp]}" "${M[clam.cputp]}") |"
   echo "| files detected | ${M[clam.found]} | ${M[vigil.found]} | |"
-  if [ "${M[vigil.ok]}" = yes ] && [ "${M[clam.ok]}" = yes ]; then
+  if [ "${M[vigil.ok]}" = yes ] && [ "${M[clam.ok]}" = yes ] && [ "$LOAD_ONLY" = 0 ]; then
     found_paths() { sed -n 's/: .* FOUND$//p' "$RUNS/$1-scan-$REPS.out" | sort; }
     comm -3 <(found_paths clam) <(found_paths vigil) > "$RUNS/found-diff.txt"
     echo "| files detected by one engine only | $(wc -l < "$RUNS/found-diff.txt") (see found-diff.txt) | | |"
