@@ -16,7 +16,9 @@
 # does too (UTF-16 text is decoded under that switch). The corpus holds no PE files (see CorpusBuilder).
 #
 # Usage: bench/run-side-by-side.sh [--reps N] [--size-mb N] [--seed N] [--hashes N] [--bodies N]
-#                                  [--cpu N|none] [--vigil bench|cli] [--skip-vigil] [--skip-clamscan]
+#                                  [--cpu N|none] [--vigil bench|cli] [--skip-vigil] [--skip-clamscan] [--load-only]
+# --vigil cli measures the product: the text databases with java -jar cli/target/vigil.jar, the engine image through
+# the ./vigil launcher itself (its JVM options and, on JDK 25+, its AOT cache). --load-only skips the corpus runs.
 set -euo pipefail
 
 REPS=3
@@ -28,6 +30,7 @@ CPU=auto
 VIGIL_MODE=bench
 SKIP_VIGIL=0
 SKIP_CLAM=0
+LOAD_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) REPS=$2; shift 2 ;;
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --vigil) VIGIL_MODE=$2; shift 2 ;;
     --skip-vigil) SKIP_VIGIL=1; shift ;;
     --skip-clamscan) SKIP_CLAM=1; shift ;;
+    --load-only) LOAD_ONLY=1; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -129,6 +133,14 @@ else
   VIGIL_CMD=("$JAVA_BIN" $VIGIL_JAVA_OPTS -cp "$JAR" dev.vigil.bench.ScanMain -d "$DB")
 fi
 
+if [ "$VIGIL_MODE" = cli ]; then
+  # The launcher as a user runs it; one run first, so that a first-use step (its AOT cache) is not measured.
+  IMG_CMD=("$ROOT/vigil" scan --no-summary -d "$IMAGE")
+  [ "$SKIP_VIGIL" = 1 ] || "${IMG_CMD[@]}" "$EMPTY" > /dev/null 2>&1 || true
+else
+  IMG_CMD=("$JAVA_BIN" $VIGIL_JAVA_OPTS -cp "$JAR" dev.vigil.bench.ScanMain -d "$IMAGE")
+fi
+
 RUNS=$TARGET/side-by-side-runs
 rm -rf "$RUNS"; mkdir -p "$RUNS"
 # measure NAME CMD...: runs CMD pinned, records "wall user sys maxrss_kb rc" in $RUNS/NAME.time
@@ -143,17 +155,16 @@ echo "== corpus: $CORPUS_FILES files, $CORPUS_BYTES bytes; database: $DB; CPU: $
 for i in $(seq 1 "$REPS"); do
   if [ "$SKIP_CLAM" = 0 ]; then
     measure "clam-load-$i" "$CLAMSCAN" -d "$DB" "${CLAM_OPTS[@]}" "$EMPTY"
-    measure "clam-scan-$i" "$CLAMSCAN" -d "$DB" "${CLAM_OPTS[@]}" -i -r "$CORPUS"
-    echo "   run $i clamscan: load $(cut -d' ' -f1 "$RUNS/clam-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/clam-scan-$i.time") s"
+    [ "$LOAD_ONLY" = 1 ] || measure "clam-scan-$i" "$CLAMSCAN" -d "$DB" "${CLAM_OPTS[@]}" -i -r "$CORPUS"
+    echo "   run $i clamscan: load $(cut -d' ' -f1 "$RUNS/clam-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/clam-scan-$i.time" 2>/dev/null) s"
   fi
   if [ "$SKIP_VIGIL" = 0 ]; then
     measure "vigil-load-$i" "${VIGIL_CMD[@]}" "$EMPTY"
-    measure "vigil-scan-$i" "${VIGIL_CMD[@]}" -r "$CORPUS"
-    echo "   run $i vigil:    load $(cut -d' ' -f1 "$RUNS/vigil-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vigil-scan-$i.time") s"
-    IMG_CMD=("$JAVA_BIN" $VIGIL_JAVA_OPTS -cp "$JAR" dev.vigil.bench.ScanMain -d "$IMAGE")
+    [ "$LOAD_ONLY" = 1 ] || measure "vigil-scan-$i" "${VIGIL_CMD[@]}" -r "$CORPUS"
+    echo "   run $i vigil:    load $(cut -d' ' -f1 "$RUNS/vigil-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vigil-scan-$i.time" 2>/dev/null) s"
     measure "vimg-load-$i" "${IMG_CMD[@]}" "$EMPTY"
-    measure "vimg-scan-$i" "${IMG_CMD[@]}" -r "$CORPUS"
-    echo "   run $i vigil, engine image: load $(cut -d' ' -f1 "$RUNS/vimg-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vimg-scan-$i.time") s"
+    [ "$LOAD_ONLY" = 1 ] || measure "vimg-scan-$i" "${IMG_CMD[@]}" -r "$CORPUS"
+    echo "   run $i vigil, engine image: load $(cut -d' ' -f1 "$RUNS/vimg-load-$i.time") s, scan $(cut -d' ' -f1 "$RUNS/vimg-scan-$i.time" 2>/dev/null) s"
   fi
 done
 
@@ -174,7 +185,7 @@ for e in clam vigil vimg; do
   M[$e.loadcpu]=$(cpu_values "$e-load" | median)
   M[$e.found]=$(grep -c ' FOUND$' "$RUNS/$e-scan-$REPS.out" 2>/dev/null || true)
   M[$e.ok]=yes
-  if [ ! -f "$RUNS/$e-scan-1.time" ] || failed "$e-scan" || failed "$e-load"; then M[$e.ok]=no; fi
+  if [ ! -f "$RUNS/$e-load-1.time" ] || failed "$e-scan" || failed "$e-load"; then M[$e.ok]=no; fi
 done
 
 fmt() { awk -v v="$1" -v p="${2:-2}" 'BEGIN {if (v == "nan" || v == "") print "n/a"; else printf "%.*f", p, v}'; }
@@ -215,7 +226,7 @@ MD=$TARGET/side-by-side-$STAMP.md
   echo "| CPU time user+sys, corpus run (s) | $(fmt "${M[clam.cpu]}") | $(fmt "${M[vigil.cpu]}") | $(ratio "${M[vigil.cpu]}" "${M[clam.cpu]}") |"
   echo "| scan throughput by CPU time (MB/s) | $(fmt "${M[clam.cputp]}") | $(fmt "${M[vigil.cputp]}") | $(ratio "${M[vigil.cputp]}" "${M[clam.cputp]}") |"
   echo "| files detected | ${M[clam.found]} | ${M[vigil.found]} | |"
-  if [ "${M[vigil.ok]}" = yes ] && [ "${M[clam.ok]}" = yes ]; then
+  if [ "${M[vigil.ok]}" = yes ] && [ "${M[clam.ok]}" = yes ] && [ "$LOAD_ONLY" = 0 ]; then
     found_paths() { sed -n 's/: .* FOUND$//p' "$RUNS/$1-scan-$REPS.out" | sort; }
     comm -3 <(found_paths clam) <(found_paths vigil) > "$RUNS/found-diff.txt"
     echo "| files detected by one engine only | $(wc -l < "$RUNS/found-diff.txt") (see found-diff.txt) | | |"
@@ -232,6 +243,7 @@ MD=$TARGET/side-by-side-$STAMP.md
     echo "| peak RSS, corpus run (MiB) | $(fmt "${M[clam.rssmb]}" 0) | $(fmt "${M[vimg.rssmb]}" 0) | $(ratio "${M[vimg.rssmb]}" "${M[clam.rssmb]}") |"
     echo "| scan throughput by CPU time (MB/s) | $(fmt "${M[clam.cputp]}") | $(fmt "${M[vimg.cputp]}") | $(ratio "${M[vimg.cputp]}" "${M[clam.cputp]}") |"
     echo "| files detected | ${M[clam.found]} | ${M[vimg.found]} | |"
+    echo "| Vigil command | | \`${IMG_CMD[*]:0:3}\` | |"
     echo "| image size (MB) | | $(awk -v n="$(stat -c %s "$IMAGE")" 'BEGIN {printf "%.1f", n / 1e6}') | |"
   fi
   echo

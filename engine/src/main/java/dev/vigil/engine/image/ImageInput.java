@@ -29,6 +29,8 @@ import java.util.zip.CRC32C;
 public final class ImageInput {
     /** Nesting of alternations inside patterns; the compilers never produce more. */
     private static final int MAX_PATTERN_DEPTH = 64;
+    /** Most body signatures match anywhere; one shared (immutable) instance serves them all. */
+    private static final OffsetSpec ANY_OFFSET = new OffsetSpec.Any();
 
     private final InputStream source;
     private final CRC32C crc = new CRC32C();
@@ -36,6 +38,8 @@ public final class ImageInput {
     private long unread;
     /** Content bytes not yet consumed by the reads below (what lengths are checked against). */
     private long remaining;
+    /** Decoded objects of {@link ImageDecoder#shareable} codecs, by codec, position and text. */
+    private final java.util.Map<String, Object> decoded = new java.util.HashMap<>();
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
 
     /** @param size the number of bytes {@code source} holds, trailer included */
@@ -124,11 +128,28 @@ public final class ImageInput {
         return new String(copyBytes(n), StandardCharsets.UTF_8);
     }
 
+    /** Reads what {@link ImageOutput#writeStrings} wrote (null elements included). */
     public List<String> readStrings() throws IOException {
-        int n = readCount(4);
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(readString());
+        int[] lengths = readInts();
+        byte[] blob = readBytes();
+        if (lengths == null || blob == null) {
+            throw new ImageFormatException("engine image is corrupt: missing string list");
+        }
+        List<String> out = new ArrayList<>(lengths.length);
+        int at = 0;
+        for (int n : lengths) {
+            if (n == -1) {
+                out.add(null);
+                continue;
+            }
+            if (n < 0 || n > blob.length - at) {
+                throw new ImageFormatException("engine image is corrupt: string list");
+            }
+            out.add(new String(blob, at, n, StandardCharsets.UTF_8));
+            at += n;
+        }
+        if (at != blob.length) {
+            throw new ImageFormatException("engine image is corrupt: string list");
         }
         return out;
     }
@@ -209,9 +230,14 @@ public final class ImageInput {
 
     public OffsetSpec readOffset() throws IOException {
         int tag = readByte();
+        // the common case stays small enough for the JIT to inline; the others are rare
+        return tag == 1 ? ANY_OFFSET : readOtherOffset(tag);
+    }
+
+    private OffsetSpec readOtherOffset(int tag) throws IOException {
         return switch (tag) {
             case 0 -> null;
-            case 1 -> new OffsetSpec.Any();
+            case 1 -> ANY_OFFSET;
             case 2 -> new OffsetSpec.Absolute(readLong(), readLong());
             case 3 -> new OffsetSpec.FromEnd(readLong(), readLong());
             case 4 -> new OffsetSpec.EntryPoint(readLong(), readLong());
@@ -292,6 +318,21 @@ public final class ImageInput {
         if (codec == null || text == null) {
             throw new ImageFormatException("engine image is corrupt: missing codec or text");
         }
+        if (!decoder.shareable(codec)) {
+            return decode(decoder, codec, text, subsignature, target);
+        }
+        // Logical expressions repeat a few shapes (0&1, 0|1, ...) across thousands of signatures: parse each once.
+        String key = codec + '\n' + subsignature + '\n' + target + '\n' + text;
+        Object shared = decoded.get(key);
+        if (shared == null) {
+            shared = decode(decoder, codec, text, subsignature, target);
+            decoded.put(key, shared);
+        }
+        return shared;
+    }
+
+    private static Object decode(ImageDecoder decoder, String codec, String text, int subsignature, int target)
+            throws IOException {
         try {
             return decoder.decode(codec, text, subsignature, target);
         } catch (RuntimeException e) {

@@ -71,11 +71,22 @@ public final class ImageOutput {
         writeBytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A list as one column of lengths (-1 for null) and one blob of UTF-8 bytes, so it is read in bulk. */
     public void writeStrings(List<String> list) throws IOException {
-        writeInt(list.size());
-        for (String s : list) {
-            writeString(s);
+        int[] lengths = new int[list.size()];
+        java.io.ByteArrayOutputStream blob = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < lengths.length; i++) {
+            String s = list.get(i);
+            if (s == null) {
+                lengths[i] = -1;
+            } else {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                lengths[i] = b.length;
+                blob.write(b);
+            }
         }
+        writeInts(lengths);
+        writeBytes(blob.toByteArray());
     }
 
     public void writeBytes(byte[] a) throws IOException {

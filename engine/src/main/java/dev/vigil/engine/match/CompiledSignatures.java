@@ -173,9 +173,7 @@ public final class CompiledSignatures {
             out.writeOffset(o);
         }
         out.writeInt(partProgram.length);
-        for (PartProgram pp : partProgram) {
-            pp.writeTo(out);
-        }
+        PartProgram.writeAll(out, partProgram);
         out.writeInts(partPattern);
         out.writeInts(partIndex);
         out.writeLongs(partGapMin);
@@ -246,10 +244,7 @@ public final class CompiledSignatures {
             patOffset[i] = in.readOffset();
         }
         int parts = in.readCount(16);
-        this.partProgram = new PartProgram[parts];
-        for (int i = 0; i < parts; i++) {
-            partProgram[i] = PartProgram.readFrom(in);
-        }
+        this.partProgram = PartProgram.readAll(in, parts);
         this.partPattern = ints(in, parts);
         this.partIndex = ints(in, parts);
         this.partGapMin = longs(in, parts);
@@ -269,26 +264,7 @@ public final class CompiledSignatures {
         int lsigCount = in.readCount(16);
         this.lsigs = new LogicalSignature[lsigCount];
         for (int l = 0; l < lsigCount; l++) {
-            String name = in.readString();
-            TargetDescription target = in.readTarget();
-            Object expression = in.readEncodable(decoder, -1, target.target());
-            int subCount = in.readCount(1);
-            List<SubSignature> subs = new ArrayList<>(subCount);
-            for (int k = 0; k < subCount; k++) {
-                if (in.readBoolean()) {
-                    if (!(in.readEncodable(decoder, k, target.target()) instanceof SubSignature.Post post)) {
-                        throw corrupt("subsignature decoder returned the wrong kind");
-                    }
-                    subs.add(post);
-                } else {
-                    subs.add(Compiler.COMPILED_CONTENT);
-                }
-            }
-            if (!(expression instanceof LogicExpression e) || name == null
-                    || e.maxSubsignature() >= subCount) {
-                throw corrupt("logical signature " + l);
-            }
-            lsigs[l] = new LogicalSignature(name, target, e, subs);
+            lsigs[l] = readLogicalSignature(in, decoder, l);
         }
         this.lsigSlotBase = ints(in, lsigCount);
         this.slotLsig = ints(in);
@@ -301,6 +277,30 @@ public final class CompiledSignatures {
         this.firstExternalRecord = Integer.MAX_VALUE;
         this.externalEveryOffset = false;
         checkConsistency();
+    }
+
+    /** One logical signature; a method of its own so that the JIT compiles it apart from the constructor's loops. */
+    private static LogicalSignature readLogicalSignature(ImageInput in, ImageDecoder decoder, int l)
+            throws IOException {
+        String name = in.readString();
+        TargetDescription target = in.readTarget();
+        Object expression = in.readEncodable(decoder, -1, target.target());
+        int subCount = in.readCount(1);
+        List<SubSignature> subs = new ArrayList<>(subCount);
+        for (int k = 0; k < subCount; k++) {
+            if (in.readBoolean()) {
+                if (!(in.readEncodable(decoder, k, target.target()) instanceof SubSignature.Post post)) {
+                    throw corrupt("subsignature decoder returned the wrong kind");
+                }
+                subs.add(post);
+            } else {
+                subs.add(Compiler.COMPILED_CONTENT);
+            }
+        }
+        if (!(expression instanceof LogicExpression e) || name == null || e.maxSubsignature() >= subCount) {
+            throw corrupt("logical signature " + l);
+        }
+        return new LogicalSignature(name, target, e, subs);
     }
 
     private static int[] ints(ImageInput in) throws IOException {

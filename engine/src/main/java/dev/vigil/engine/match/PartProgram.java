@@ -63,27 +63,136 @@ final class PartProgram {
         this.aheadReach = aheadReach;
     }
 
-    void writeTo(ImageOutput out) throws IOException {
-        out.writeInt(minLength);
-        out.writeInt(maxLength);
-        out.writeInts(straight);
-        out.writeInts(prog);
-        out.writeInts(aux);
+    /**
+     * Writes all programs as one table: their scalar fields as four columns, then each kind of array (straight code,
+     * NFA, auxiliary data, byte sets) as a column of lengths (-1 for none) and one concatenation. A reader then pulls
+     * eight bulk arrays instead of a million small ones.
+     */
+    static void writeAll(ImageOutput out, PartProgram[] programs) throws IOException {
+        int n = programs.length;
+        int[] minLengths = new int[n];
+        int[] maxLengths = new int[n];
+        int[] behind = new int[n];
+        int[] ahead = new int[n];
+        for (int i = 0; i < n; i++) {
+            minLengths[i] = programs[i].minLength;
+            maxLengths[i] = programs[i].maxLength;
+            behind[i] = programs[i].behindReach;
+            ahead[i] = programs[i].aheadReach;
+        }
+        out.writeInts(minLengths);
+        out.writeInts(maxLengths);
+        out.writeInts(behind);
+        out.writeInts(ahead);
+        writeIntColumn(out, programs, p -> p.straight);
+        writeIntColumn(out, programs, p -> p.prog);
+        writeIntColumn(out, programs, p -> p.aux);
+        int[] setLengths = new int[n];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            setLengths[i] = programs[i].sets.length;
+            total += setLengths[i];
+        }
+        long[] sets = new long[Math.toIntExact(total)];
+        int at = 0;
+        for (PartProgram p : programs) {
+            System.arraycopy(p.sets, 0, sets, at, p.sets.length);
+            at += p.sets.length;
+        }
+        out.writeInts(setLengths);
         out.writeLongs(sets);
-        out.writeInt(behindReach);
-        out.writeInt(aheadReach);
     }
 
-    /** Reads a program and checks that every byte-set code, jump and auxiliary reference stays inside it. */
-    static PartProgram readFrom(ImageInput in) throws IOException {
-        int minLength = in.readInt();
-        int maxLength = in.readInt();
-        int[] straight = in.readInts();
-        int[] prog = in.readInts();
-        int[] aux = in.readInts();
+    private static void writeIntColumn(ImageOutput out, PartProgram[] programs,
+                                       java.util.function.Function<PartProgram, int[]> field) throws IOException {
+        int[] lengths = new int[programs.length];
+        long total = 0;
+        for (int i = 0; i < programs.length; i++) {
+            int[] a = field.apply(programs[i]);
+            lengths[i] = a == null ? -1 : a.length;
+            total += a == null ? 0 : a.length;
+        }
+        int[] all = new int[Math.toIntExact(total)];
+        int at = 0;
+        for (PartProgram p : programs) {
+            int[] a = field.apply(p);
+            if (a != null) {
+                System.arraycopy(a, 0, all, at, a.length);
+                at += a.length;
+            }
+        }
+        out.writeInts(lengths);
+        out.writeInts(all);
+    }
+
+    /** Reads what {@link #writeAll} wrote and checks every program as {@link #check} does. */
+    static PartProgram[] readAll(ImageInput in, int count) throws IOException {
+        int[] minLengths = column(in, count);
+        int[] maxLengths = column(in, count);
+        int[] behind = column(in, count);
+        int[] ahead = column(in, count);
+        int[][] straight = slices(in, count);
+        int[][] prog = slices(in, count);
+        int[][] aux = slices(in, count);
+        int[] setLengths = column(in, count);
         long[] sets = in.readLongs();
-        int behindReach = in.readInt();
-        int aheadReach = in.readInt();
+        if (sets == null) {
+            throw corrupt("program table");
+        }
+        PartProgram[] out = new PartProgram[count];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int n = setLengths[i];
+            if (n < 0 || n > sets.length - at) {
+                throw corrupt("program table");
+            }
+            long[] s = n == 0 ? NO_SETS : Arrays.copyOfRange(sets, at, at + n);
+            at += n;
+            out[i] = check(minLengths[i], maxLengths[i], straight[i], prog[i], aux[i], s, behind[i], ahead[i]);
+        }
+        if (at != sets.length) {
+            throw corrupt("program table");
+        }
+        return out;
+    }
+
+    private static int[] column(ImageInput in, int count) throws IOException {
+        int[] a = in.readInts();
+        if (a == null || a.length != count) {
+            throw corrupt("program table");
+        }
+        return a;
+    }
+
+    /** A column of lengths (-1 for none) and the concatenation it cuts into one array per program. */
+    private static int[][] slices(ImageInput in, int count) throws IOException {
+        int[] lengths = column(in, count);
+        int[] all = in.readInts();
+        if (all == null) {
+            throw corrupt("program table");
+        }
+        int[][] out = new int[count][];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int n = lengths[i];
+            if (n == -1) {
+                continue;
+            }
+            if (n < 0 || n > all.length - at) {
+                throw corrupt("program table");
+            }
+            out[i] = Arrays.copyOfRange(all, at, at + n);
+            at += n;
+        }
+        if (at != all.length) {
+            throw corrupt("program table");
+        }
+        return out;
+    }
+
+    /** A program read from an image, once every byte-set code, jump and auxiliary reference is inside it. */
+    private static PartProgram check(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets,
+                                     int behindReach, int aheadReach) throws ImageFormatException {
         if (sets == null || sets.length % 4 != 0 || (straight == null) == (prog == null)
                 || (prog != null && (aux == null || prog.length % 3 != 0 || prog.length == 0))
                 || minLength < 0 || behindReach < 0 || aheadReach < 0) {
