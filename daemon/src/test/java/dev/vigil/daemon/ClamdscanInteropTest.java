@@ -70,6 +70,9 @@ class ClamdscanInteropTest {
                 .isEqualTo(expected.output());
         assertThat(actual.exit()).isEqualTo(expected.exit());
         assertThat(expected.output()).isNotBlank();
+        if (!"--version".equals(mode)) {
+            assertThat(expected.output()).as("clamd scanned the files").contains("eicar.com: Eicar-Test-Signature");
+        }
     }
 
     private Run clamdscan(String conf, String mode) throws IOException, InterruptedException {
