@@ -27,6 +27,19 @@ interface NativeClient {
      * The client, or a skipped test when this JDK (below 22) or this vigild cannot pass descriptors; with
      * -Dvigil.requireOracles=true on a JDK 22 or later, the test fails instead.
      */
+    /** The FFM client, or null below Java 22. */
+    static NativeClient load() {
+        if (Runtime.version().feature() < 22) {
+            return null;
+        }
+        try {
+            return (NativeClient) Class.forName("dev.vigil.daemon.FfmNativeClient").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
     static NativeClient require(Vigild vigild) {
         boolean mustRun = Boolean.getBoolean("vigil.requireOracles") && Runtime.version().feature() >= 22;
         NativeClient c = null;
