@@ -119,6 +119,46 @@ class FildesTest {
         awaitNoConnections();
     }
 
+    /**
+     * A JVM without native access and without sun.nio.ch (no launcher flags, no jar manifest) falls back to the
+     * Java 21 behaviour: one warning in the log, and FILDES answered as clamd answers when no descriptor came.
+     */
+    @Test
+    void withoutNativeAccessFildesAnswersWithoutADescriptor(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("v.sock");
+        Path log = dir.resolve("v.log");
+        Path db = Fixtures.database(dir.resolve("db"));
+        Path conf = dir.resolve("clamd.conf");
+        Files.writeString(conf, "LocalSocket " + socket + "\nDatabaseDirectory " + db + "\nLogFile " + log + "\n");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Vigild.class.getName(),
+                "-c", conf.toString(), "--foreground").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("v.out").toFile()).start();
+        try {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(socket) && p.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            var unix = java.net.UnixDomainSocketAddress.of(socket);
+            for (int i = 0; i < 3; i++) {
+                String reply = Fixtures.show(c("eicar", false, send("zFILDES\0"), withFile("\0", "eicar.com"))
+                        .run(client, unix, files, WAIT));
+                assertThat(reply).isEqualTo("No file descriptor received. ERROR\\0");
+            }
+            assertThat(Fixtures.show(Fixtures.exchange(unix, Fixtures.ascii("zPING\0"), WAIT))).isEqualTo("PONG\\0");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        String text = Files.readString(log);
+        assertThat(text.split("descriptor passing unavailable", -1)).as(text).hasSize(2);
+        assertThat(text).contains("needs --enable-native-access");
+        assertThat(Files.readString(dir.resolve("v.out"))).doesNotContain("restricted method");
+    }
+
     private void awaitNoConnections() throws InterruptedException {
         long end = System.nanoTime() + WAIT.toNanos();
         while (vigild.server().openConnections() > 0 && System.nanoTime() < end) {
