@@ -365,12 +365,13 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             reply(name, "Not a regular file", "ERROR");
             return true;
         }
+        String logName = fileName(fd, name);
         ScanResult r;
         try (ScanInput input = descriptors.input(fd, size)) {
             server.stats().bytesScanned.addAndGet(size);
             r = server.scanner().scan(server.holder().current(), input, false);
         } catch (IOException | RuntimeException | StackOverflowError e) {
-            server.log().error(name + ": " + e);
+            server.log().error(logName + ": " + e);
             reply(name, "Can't read file", "ERROR");
             return true;
         }
@@ -378,12 +379,24 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
         if (names.isEmpty()) {
             single(name, "OK");
             if (server.config().logClean()) {
-                server.log().info(name + ": OK");
+                server.log().info(logName + ": OK");
             }
         } else {
-            virus(name, names.get(0));
+            // as clamd: the reply names the descriptor, the log the file behind it
+            server.stats().found(names.get(0));
+            server.log().info(logName + ": " + names.get(0) + " FOUND");
+            sendLine(name + ": " + names.get(0) + " FOUND");
         }
         return true;
+    }
+
+    /** The path of a received descriptor's file, for the log (read before the scan closes the descriptor). */
+    private static String fileName(int fd, String fallback) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return fallback;
+        }
     }
 
     /** INSTREAM: returns false when the connection must end (limit exceeded, client gone). */
