@@ -29,6 +29,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     /** clamd's command buffer: PATH_MAX + 8. */
     static final int COMMAND_BUFFER = 4096 + 8;
     private static final int IO_BUFFER = 64 * 1024;
+    private static final int YIELDS_BEFORE_WAIT = 3;
 
     private final ClamdServer server;
     private final SocketChannel channel;
@@ -229,6 +230,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
 
     /** {@link #fill} through recvmsg, which keeps a descriptor that comes with the bytes. */
     private boolean fillWithDescriptors(long deadline) throws IOException {
+        int retries = 0;
         while (true) {
             int n = descriptors.read(in);
             if (timedOut) {
@@ -237,6 +239,11 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             if (n != 0) {
                 freshPacket = n > 0;
                 return n > 0;
+            }
+            if (retries++ < YIELDS_BEFORE_WAIT) {
+                // the rest of a stream usually follows within microseconds: cheaper than handing the wait off
+                Thread.yield();
+                continue;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
