@@ -1,6 +1,7 @@
 package dev.vigil.daemon;
 
 import dev.vigil.engine.ScanResult;
+import dev.vigil.engine.io.ScanInput;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,10 +29,14 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     /** clamd's command buffer: PATH_MAX + 8. */
     static final int COMMAND_BUFFER = 4096 + 8;
     private static final int IO_BUFFER = 64 * 1024;
+    private static final int YIELDS_BEFORE_WAIT = 3;
 
     private final ClamdServer server;
     private final SocketChannel channel;
     private final String peer;
+    private final boolean local;
+    /** On a Unix socket with descriptor passing: every read goes through it (see {@link #fildes()}). */
+    private DescriptorPassing.Receiver descriptors;
     private final ByteBuffer in = ByteBuffer.allocate(IO_BUFFER);
 
     /** While blocked in a read: when the read must have returned (System.nanoTime), else 0. */
@@ -48,10 +53,11 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     /** Whether the buffer start came with the latest read: clamd only takes an unprefixed command from a new packet. */
     private boolean freshPacket;
 
-    ClamdConnection(ClamdServer server, SocketChannel channel, String peer) {
+    ClamdConnection(ClamdServer server, SocketChannel channel, String peer, boolean local) {
         this.server = server;
         this.channel = channel;
         this.peer = peer;
+        this.local = local;
         in.flip(); // empty, ready for reading out
     }
 
@@ -63,6 +69,9 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     public void run() {
         try {
             commandDeadline = System.nanoTime() + seconds(server.config().commandReadTimeoutSeconds());
+            if (local) {
+                descriptors = server.descriptors().open(channel);
+            }
             while (true) {
                 Command c = nextCommand();
                 if (c == null) {
@@ -89,6 +98,9 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
         } catch (RuntimeException e) {
             server.log().error("Client " + peer + ": internal error: " + e);
         } finally {
+            if (descriptors != null) {
+                descriptors.close(); // and any descriptor nobody claimed
+            }
             server.closed(this);
         }
     }
@@ -132,6 +144,16 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
                     in.position(nl >= 0 ? nl + 1 : end);
                     freshPacket = false;
                     return new Command(text, true, (byte) '\n');
+                }
+            }
+            if (descriptors != null) {
+                int unclaimed = descriptors.takeDescriptor();
+                if (unclaimed >= 0) {
+                    // clamd: a descriptor that came with commands none of which was FILDES ends the connection
+                    descriptors.closeDescriptor(unclaimed);
+                    server.log().warning("Client " + peer + ": ancillary data sent without FILDES");
+                    replyError("PROTOCOL ERROR: ancillary data sent without FILDES.");
+                    return null;
                 }
             }
             if (eof) {
@@ -183,6 +205,9 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             if (!in.hasRemaining()) {
                 return true; // full buffer: the caller decides
             }
+            if (descriptors != null) {
+                return fillWithDescriptors(deadline);
+            }
             readDeadline = deadline;
             if (System.nanoTime() - deadline > 0) {
                 throw new TimedOut();
@@ -200,6 +225,40 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             return n >= 0;
         } finally {
             in.flip();
+        }
+    }
+
+    /** {@link #fill} through recvmsg, which keeps a descriptor that comes with the bytes. */
+    private boolean fillWithDescriptors(long deadline) throws IOException {
+        int retries = 0;
+        while (true) {
+            int n = descriptors.read(in);
+            if (timedOut) {
+                throw new TimedOut();
+            }
+            if (n != 0) {
+                freshPacket = n > 0;
+                return n > 0;
+            }
+            if (retries++ < YIELDS_BEFORE_WAIT) {
+                // the rest of a stream usually follows within microseconds: cheaper than handing the wait off
+                Thread.yield();
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                timedOut = true;
+                throw new TimedOut();
+            }
+            readDeadline = deadline; // the reaper's shutdownInput wakes the wait as it wakes a read
+            try {
+                descriptors.awaitReadable(left / 1_000_000 + 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted");
+            } finally {
+                readDeadline = 0;
+            }
         }
     }
 
@@ -258,8 +317,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
                 return false;
             }
             case FILDES -> {
-                fildes();
-                return false;
+                return fildes() && session;
             }
             case INSTREAM -> {
                 return instream() && session;
@@ -276,18 +334,76 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     }
 
     /**
-     * FILDES: clamd takes one more byte, which carries the descriptor as SCM_RIGHTS ancillary data. Java cannot
-     * receive ancillary data without native code, so vigild consumes that byte (the kernel closes any descriptor
-     * that came with it) and answers as clamd answers when no descriptor arrived.
+     * FILDES: clamd takes one more byte, which carries the descriptor as SCM_RIGHTS ancillary data, and scans the
+     * descriptor that came with the latest read; the reply names it {@code fd[N]}, N being the daemon's number for
+     * it. Without descriptor passing ({@link DescriptorPassing#NONE}, or TCP) the byte is consumed (the kernel
+     * closes a descriptor that came with it) and the answer is clamd's for a missing descriptor. Returns false when
+     * the connection must end.
      */
-    private void fildes() throws IOException {
+    private boolean fildes() throws IOException, InterruptedException {
+        if (!in.hasRemaining() && descriptors != null) {
+            int early = descriptors.takeDescriptor();
+            if (early >= 0) {
+                // clamd: the descriptor came with the command itself, before the byte meant to carry it
+                descriptors.closeDescriptor(early);
+                server.log().warning("Client " + peer + ": ancillary data sent without FILDES");
+                replyError("PROTOCOL ERROR: ancillary data sent without FILDES.");
+                replyError("Error processing command.");
+                return false;
+            }
+        }
         if (!in.hasRemaining() && !eof && !fill(commandDeadline)) {
             eof = true;
         }
-        if (in.hasRemaining()) {
-            in.get();
+        if (!in.hasRemaining()) {
+            return false; // the client left before the byte that carries the descriptor: clamd says nothing
         }
-        replyError("No file descriptor received.");
+        in.get();
+        int fd = descriptors == null ? -1 : descriptors.takeDescriptor();
+        if (fd < 0) {
+            replyError("No file descriptor received.");
+            return false;
+        }
+        String name = "fd[" + fd + "]";
+        long size = descriptors.regularFileSize(fd);
+        if (size < 0) {
+            descriptors.closeDescriptor(fd);
+            server.log().info(name + ": Not a regular file. ERROR");
+            reply(name, "Not a regular file", "ERROR");
+            return true;
+        }
+        String logName = fileName(fd, name);
+        ScanResult r;
+        try (ScanInput input = descriptors.input(fd, size)) {
+            server.stats().bytesScanned.addAndGet(size);
+            r = server.scanner().scan(server.holder().current(), input, false);
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            server.log().error(logName + ": " + e);
+            reply(name, "Can't read file", "ERROR");
+            return true;
+        }
+        List<String> names = PathScan.detectionNames(r, server.config().alertExceedsMax(), false);
+        if (names.isEmpty()) {
+            single(name, "OK");
+            if (server.config().logClean()) {
+                server.log().info(logName + ": OK");
+            }
+        } else {
+            // as clamd: the reply names the descriptor, the log the file behind it
+            server.stats().found(names.get(0));
+            server.log().info(logName + ": " + names.get(0) + " FOUND");
+            sendLine(name + ": " + names.get(0) + " FOUND");
+        }
+        return true;
+    }
+
+    /** The path of a received descriptor's file, for the log (read before the scan closes the descriptor). */
+    private static String fileName(int fd, String fallback) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return fallback;
+        }
     }
 
     /** INSTREAM: returns false when the connection must end (limit exceeded, client gone). */

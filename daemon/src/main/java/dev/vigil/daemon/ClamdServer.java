@@ -49,6 +49,7 @@ public final class ClamdServer implements AutoCloseable {
     private final AtomicInteger multiscans = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final DescriptorPassing descriptors;
     private Thread reaper;
     private Path unixSocket;
     private int tcpPort = -1;
@@ -60,6 +61,7 @@ public final class ClamdServer implements AutoCloseable {
         this.log = log;
         // clamd raises MaxQueue to twice MaxThreads when it is lower
         this.connectionSlots = new Semaphore(Math.max(config.maxQueue(), 2 * config.maxThreads()));
+        this.descriptors = config.localSocket() == null ? DescriptorPassing.NONE : DescriptorPassing.load(log);
     }
 
     /**
@@ -187,7 +189,7 @@ public final class ClamdServer implements AutoCloseable {
                 continue;
             }
             String peer = local ? "local" : peerName(ch);
-            ClamdConnection c = new ClamdConnection(this, ch, peer);
+            ClamdConnection c = new ClamdConnection(this, ch, peer, local);
             connections.add(c);
             stats.connections.incrementAndGet();
             try {
@@ -324,6 +326,15 @@ public final class ClamdServer implements AutoCloseable {
 
     public DaemonStats stats() {
         return stats;
+    }
+
+    DescriptorPassing descriptors() {
+        return descriptors;
+    }
+
+    /** Whether FILDES can receive descriptors on this server's Unix socket. */
+    public boolean descriptorPassing() {
+        return descriptors != DescriptorPassing.NONE;
     }
 
     ClamdConfig config() {

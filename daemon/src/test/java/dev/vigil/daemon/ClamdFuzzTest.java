@@ -81,4 +81,44 @@ class ClamdFuzzTest {
                     Duration.ofSeconds(5)))).isEqualTo("PONG\\0");
         }
     }
+
+    /**
+     * Byte streams over the Unix socket, whose reads go through recvmsg: the first byte picks where the stream is
+     * cut and what the second part carries as SCM_RIGHTS (a file, a directory or a pipe), so that descriptors
+     * arrive in every state of the protocol. The daemon must answer PING afterwards.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void unixClientBytesWithDescriptor(byte[] data) throws Exception {
+        NativeClient client = NativeClient.load();
+        String text = new String(data, StandardCharsets.ISO_8859_1);
+        if (client == null || !daemon.server().descriptorPassing() || data.length < 2 || text.contains("SHUTDOWN")
+                || text.contains("QUIT") || text.contains("SCAN")) {
+            return;
+        }
+        int choice = data[0] & 0xff;
+        int cut = 1 + (choice >> 2) % (data.length - 1);
+        byte[] first = java.util.Arrays.copyOfRange(data, 1, cut);
+        byte[] second = cut < data.length ? java.util.Arrays.copyOfRange(data, cut, data.length) : new byte[]{0};
+        try (var ch = Fixtures.open(Fixtures.unix(daemon))) {
+            ch.write(java.nio.ByteBuffer.wrap(first));
+            int[] fds = switch (choice & 3) {
+                case 0 -> client.pipe();
+                case 1 -> new int[]{client.openDirectory(work)};
+                default -> new int[]{client.openFile(work.resolve("db/test.ndb"))};
+            };
+            try {
+                client.sendWithDescriptor(ch, second, fds[0]);
+            } finally {
+                for (int fd : fds) {
+                    client.close(fd);
+                }
+            }
+            ch.shutdownOutput();
+            Fixtures.readToEnd(ch, Duration.ofSeconds(5));
+        } catch (IOException resetIsFine) {
+            // the daemon may close a connection it stopped reading
+        }
+        assertThat(Fixtures.show(Fixtures.exchange(Fixtures.unix(daemon), Fixtures.ascii("zPING\0"),
+                Duration.ofSeconds(5)))).isEqualTo("PONG\\0");
+    }
 }

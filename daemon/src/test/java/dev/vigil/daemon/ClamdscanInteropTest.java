@@ -55,8 +55,11 @@ class ClamdscanInteropTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"tcp,", "tcp,--stream", "tcp,--multiscan", "tcp,--allmatch", "unix,", "unix,--stream",
-            "unix,--multiscan", "unix,--allmatch", "unix,--version"})
+            "unix,--multiscan", "unix,--allmatch", "unix,--version", "unix,--fdpass", "unix,--fdpass --multiscan"})
     void sameAsWithClamd(String transport, String mode) throws Exception {
+        if (mode != null && mode.contains("--fdpass")) {
+            NativeClient.require(vigild); // skips below Java 22
+        }
         String clamdConf = transport.equals("tcp") ? "TCPSocket " + clamd.port + "\nTCPAddr 127.0.0.1\n"
                 : "LocalSocket " + clamd.socket + "\n";
         String vigildConf = transport.equals("tcp") ? "TCPSocket " + vigild.server().tcpPort()
@@ -67,6 +70,9 @@ class ClamdscanInteropTest {
                 .isEqualTo(expected.output());
         assertThat(actual.exit()).isEqualTo(expected.exit());
         assertThat(expected.output()).isNotBlank();
+        if (!"--version".equals(mode)) {
+            assertThat(expected.output()).as("clamd scanned the files").contains("eicar.com: Eicar-Test-Signature");
+        }
     }
 
     private Run clamdscan(String conf, String mode) throws IOException, InterruptedException {
@@ -75,7 +81,7 @@ class ClamdscanInteropTest {
         List<String> cmd = new ArrayList<>(List.of(Fixtures.CLAMDSCAN.toString(), "--config-file=" + confFile,
                 "--no-summary"));
         if (mode != null) {
-            cmd.add(mode);
+            cmd.addAll(List.of(mode.split(" ")));
         }
         if (!"--version".equals(mode)) {
             for (String f : List.of("eicar.com", "clean.txt", "hashed.bin", "empty", "clean", "infected", "missing")) {

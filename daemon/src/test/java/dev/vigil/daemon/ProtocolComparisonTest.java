@@ -117,6 +117,50 @@ class ProtocolComparisonTest {
         return s.stream();
     }
 
+    /** FILDES with descriptors, over the Unix socket only (the only transport that carries them). */
+    Stream<FdConversation> fildesConversations() {
+        return Stream.of(
+                fd("fildes eicar", FdConversation.send("zFILDES\0"), FdConversation.withFile("\0", "eicar.com")),
+                fd("fildes clean", FdConversation.send("zFILDES\0"), FdConversation.withFile("x", "clean.txt")),
+                fd("fildes hashed n", FdConversation.send("nFILDES\n"), FdConversation.withFile("\0", "hashed.bin")),
+                fd("fildes empty file", FdConversation.send("zFILDES\0"), FdConversation.withFile("\0", "empty")),
+                fd("fildes old style", FdConversation.send("FILDES\n"), FdConversation.withFile("\0", "eicar.com")),
+                fd("fildes directory", FdConversation.send("zFILDES\0"), FdConversation.withDirectory("\0",
+                        "clean")),
+                fd("fildes pipe", FdConversation.send("zFILDES\0"), FdConversation.withPipe("\0")),
+                fd("fildes descriptor on the command", FdConversation.withFile("zFILDES\0", "eicar.com"),
+                        FdConversation.send("\0")),
+                fd("fildes descriptor on command and byte", FdConversation.withFile("zFILDES\0\0", "eicar.com")),
+                fd("fildes then close", FdConversation.send("zFILDES\0"), FdConversation.shutdownOutput()),
+                fd("fildes then idle", FdConversation.send("zFILDES\0")),
+                fd("ancillary data with ping", FdConversation.withFile("zPING\0", "clean.txt")),
+                fd("ancillary data alone", FdConversation.withFile("\0", "clean.txt")),
+                new FdConversation("fildes in session", List.of(FdConversation.send("zIDSESSION\0zFILDES\0"),
+                        FdConversation.withFile("\0", "eicar.com"), FdConversation.send("zFILDES\0"),
+                        FdConversation.withFile("\0", "clean.txt"), FdConversation.send("zFILDES\0"),
+                        FdConversation.withPipe("\0"), FdConversation.send("zPING\0zEND\0")), true),
+                new FdConversation("fildes in session without descriptor", List.of(
+                        FdConversation.send("zIDSESSION\0zPING\0"), FdConversation.send("zFILDES\0x"),
+                        FdConversation.send("zPING\0zEND\0")), true),
+                new FdConversation("ancillary data in session", List.of(FdConversation.send("zIDSESSION\0zPING\0"),
+                        FdConversation.withFile("zPING\0", "clean.txt"), FdConversation.send("zEND\0")), true));
+    }
+
+    private static FdConversation fd(String name, FdConversation.Step... steps) {
+        return new FdConversation(name, List.of(steps), false);
+    }
+
+    @ParameterizedTest(name = "unix: {0}")
+    @MethodSource("fildesConversations")
+    void fildes(FdConversation c) throws Exception {
+        NativeClient client = NativeClient.require(vigild);
+        String expected = normalise(c.run(client, clamd.unix(), files, WAIT), c.unordered());
+        String actual = normalise(c.run(client, Fixtures.unix(vigild), files, WAIT), c.unordered());
+        assertThat(actual).as(c.name()).isEqualTo(expected);
+        assertThat(expected).as("the scenario produced an answer or a deliberate silence")
+                .doesNotContain("<no end>");
+    }
+
     private static Scenario sc(String name, String request) {
         return new Scenario(name, ascii(request), false);
     }
@@ -155,7 +199,9 @@ class ProtocolComparisonTest {
     }
 
     private static String normalise(byte[] reply, boolean unordered) {
-        String text = Fixtures.show(reply).replaceAll("ClamAV [^|/\\\\]+", "ClamAV <version>");
+        // FILDES replies name the descriptor by the daemon's own number for it
+        String text = Fixtures.show(reply).replaceAll("ClamAV [^|/\\\\]+", "ClamAV <version>")
+                .replaceAll("fd\\[[0-9]+\\]", "fd[N]");
         if (!unordered) {
             return text;
         }
