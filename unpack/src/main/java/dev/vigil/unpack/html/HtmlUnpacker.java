@@ -35,12 +35,13 @@ public final class HtmlUnpacker implements Unpacker {
         Emitter out = new Emitter(sink, TYPE);
         HtmlViews views;
         try {
-            views = HtmlNormalizer.normalize(input, (int) Math.min(Integer.MAX_VALUE - 16, out.maxObject()));
+            views = HtmlNormalizer.normalize(input, sink.limits().maxHtmlNormalize(), sink.limits().maxHtmlNoTags(),
+                    (int) Math.min(Integer.MAX_VALUE - 16, out.maxObject()));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         if (views == null) {
-            out.limit("MaxHTMLNormalize", "HTML larger than the normalisation limit");
+            // over MaxHTMLNormalize: ClamAV skips the file silently (no Heuristics.Limits.Exceeded alert)
             return;
         }
         try {
