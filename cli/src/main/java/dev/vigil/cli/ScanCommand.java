@@ -91,16 +91,17 @@ final class ScanCommand implements Callable<Integer> {
             description = "Text files larger than SIZE get no normalised scan. Default: 20M.")
     long maxScriptNormalize = ScanLimits.DEFAULT.maxScriptNormalize();
 
-    @Option(names = "--max-ziptypercg", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Zip files larger than SIZE are not searched for embedded files. Default: 1M.")
-    long maxZipTypeRcg = UnpackLimits.DEFAULT.maxZipTypeRcg();
+    // clamscan 1.4 never looks for embedded files in a zip, whatever its size: this limit changes nothing there either
+    @Option(names = "--max-ziptypercg", paramLabel = "SIZE", converter = SizeConverter.class, hidden = true)
+    long maxZipTypeRcg;
 
     @Option(names = "--pcre-max-filesize", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "PCRE subsignatures do not search data larger than SIZE (0 = no limit). Default: 100M.")
     long pcreMaxFileSize = ScanLimits.DEFAULT.pcreMaxFileSize();
 
-    // clamscan's limits for what Vigil does not do (partitions, icon signatures, HWP3) or does differently (PCRE's
-    // internal match counters): accepted so that clamscan command lines run, and documented as without effect.
+    // clamscan's limits for what Vigil does not do (partitions, icon signatures, HWP3) or cannot do (PCRE's internal
+    // match counters, which Java's regex engine lacks): accepted so that clamscan command lines run; docs/cli.md
+    // lists them as without effect.
     @Option(names = {"--max-partitions", "--max-iconspe", "--max-rechwp3", "--pcre-match-limit",
             "--pcre-recmatch-limit"}, paramLabel = "N", hidden = true)
     List<Long> limitsWithoutEffect = new ArrayList<>();
@@ -200,7 +201,6 @@ final class ScanCommand implements Callable<Integer> {
                         .withNormalizeLimits(maxHtmlNormalize, maxHtmlNoTags, maxScriptNormalize)
                         .withPcreMaxFileSize(pcreMaxFileSize), alertExceedsMax,
                 maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads,
-                List.copyOf(yaraRules), maxRecursion, maxFiles, maxEmbeddedPe, maxZipTypeRcg, scanArchive,
-                alertEncrypted);
+                List.copyOf(yaraRules), maxRecursion, maxFiles, maxEmbeddedPe, scanArchive, alertEncrypted);
     }
 }

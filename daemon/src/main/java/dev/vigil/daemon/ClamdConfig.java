@@ -15,8 +15,7 @@ import java.util.List;
  * @param tcpAddrs        addresses to bind the TCP port to (vigild binds 127.0.0.1 when none is given, clamd all)
  * @param localSocket     Unix socket path, or null for none
  * @param localSocketMode octal permission string for the Unix socket (e.g. "660"), or null to keep the umask's
- * @param contentLimits   MaxEmbeddedPE, MaxHTMLNormalize, MaxHTMLNoTags, MaxScriptNormalize, MaxZipTypeRcg and
- *                        PCREMaxFileSize (plain bounds, as in clamd: 0 lets nothing through, but for PCREMaxFileSize)
+ * @param contentLimits   MaxEmbeddedPE, MaxHTMLNormalize, MaxHTMLNoTags, MaxScriptNormalize and PCREMaxFileSize
  * @param warnings        what the parser reported without refusing the file: unknown and unsupported options
  */
 public record ClamdConfig(
@@ -51,16 +50,14 @@ public record ClamdConfig(
 
     /** The limits of recursive scanning these settings ask for. */
     public UnpackLimits unpackLimits() {
-        return UnpackLimits.of(scanLimits(), maxRecursion, maxFiles, contentLimits.maxEmbeddedPe(),
-                contentLimits.maxZipTypeRcg());
+        return UnpackLimits.of(scanLimits(), maxRecursion, maxFiles, contentLimits.maxEmbeddedPe());
     }
 
     /** clamd's limits on what is looked at inside a file, with clamd 1.4's defaults. */
     public record ContentLimits(long maxEmbeddedPe, long maxHtmlNormalize, long maxHtmlNoTags, long maxScriptNormalize,
-                                long maxZipTypeRcg, long pcreMaxFileSize) {
+                                long pcreMaxFileSize) {
         public static final ContentLimits DEFAULT = new ContentLimits(UnpackLimits.DEFAULT.maxEmbeddedPe(),
                 ScanLimits.DEFAULT.maxHtmlNormalize(), ScanLimits.DEFAULT.maxHtmlNoTags(),
-                ScanLimits.DEFAULT.maxScriptNormalize(), UnpackLimits.DEFAULT.maxZipTypeRcg(),
-                ScanLimits.DEFAULT.pcreMaxFileSize());
+                ScanLimits.DEFAULT.maxScriptNormalize(), ScanLimits.DEFAULT.pcreMaxFileSize());
     }
 }

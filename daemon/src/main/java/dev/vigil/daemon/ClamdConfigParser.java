@@ -78,9 +78,11 @@ public final class ClamdConfigParser {
             Map.entry("TemporaryDirectory", Type.STRING), Map.entry("User", Type.STRING),
             Map.entry("MaxEmbeddedPE", Type.SIZE), Map.entry("MaxHTMLNormalize", Type.SIZE),
             Map.entry("MaxHTMLNoTags", Type.SIZE), Map.entry("MaxScriptNormalize", Type.SIZE),
-            Map.entry("MaxZipTypeRcg", Type.SIZE), Map.entry("PCREMaxFileSize", Type.SIZE),
+            Map.entry("PCREMaxFileSize", Type.SIZE),
             // accepted without effect, as docs/daemon.md says: vigild reads no partitions, icon signatures or HWP3,
-            // and Java's regex engine has no PCRE match counters (a work budget bounds each search instead)
+            // Java's regex engine has no PCRE match counters (a work budget bounds each search instead), and clamd 1.4
+            // never types embedded files in a zip, whatever MaxZipTypeRcg says
+            Map.entry("MaxZipTypeRcg", Type.SIZE),
             Map.entry("MaxPartitions", Type.NUMBER), Map.entry("MaxIconsPE", Type.NUMBER),
             Map.entry("MaxRecHWP3", Type.NUMBER), Map.entry("PCREMatchLimit", Type.NUMBER),
             Map.entry("PCRERecMatchLimit", Type.NUMBER),
@@ -196,19 +198,9 @@ public final class ClamdConfigParser {
 
     private ClamdConfig.ContentLimits contentLimits() {
         ClamdConfig.ContentLimits d = ClamdConfig.ContentLimits.DEFAULT;
-        return new ClamdConfig.ContentLimits(bound("MaxEmbeddedPE", d.maxEmbeddedPe()),
-                bound("MaxHTMLNormalize", d.maxHtmlNormalize()), bound("MaxHTMLNoTags", d.maxHtmlNoTags()),
-                bound("MaxScriptNormalize", d.maxScriptNormalize()), bound("MaxZipTypeRcg", d.maxZipTypeRcg()),
-                size("PCREMaxFileSize", d.pcreMaxFileSize()));
-    }
-
-    /** A size clamd hands to the engine as it is: 0 is a bound of 0 bytes there, not "no limit". */
-    private long bound(String name, long dflt) {
-        if (!single.containsKey(name)) {
-            return dflt;
-        }
-        long n = parseSize(single.get(name));
-        return n < 0 ? Long.MAX_VALUE : n;
+        return new ClamdConfig.ContentLimits(size("MaxEmbeddedPE", d.maxEmbeddedPe()),
+                size("MaxHTMLNormalize", d.maxHtmlNormalize()), size("MaxHTMLNoTags", d.maxHtmlNoTags()),
+                size("MaxScriptNormalize", d.maxScriptNormalize()), size("PCREMaxFileSize", d.pcreMaxFileSize()));
     }
 
     private int number(String name, int dflt) {

@@ -86,7 +86,6 @@ public final class Vigild implements AutoCloseable {
         log.info("Limits: MaxHTMLNormalize limit set to " + x.maxHtmlNormalize() + " bytes.");
         log.info("Limits: MaxHTMLNoTags limit set to " + x.maxHtmlNoTags() + " bytes.");
         log.info("Limits: MaxScriptNormalize limit set to " + x.maxScriptNormalize() + " bytes.");
-        log.info("Limits: MaxZipTypeRcg limit set to " + x.maxZipTypeRcg() + " bytes.");
         log.info("Limits: PCREMaxFileSize limit set to " + x.pcreMaxFileSize() + ".");
     }
 

@@ -3,7 +3,8 @@ package dev.vigil.engine;
 import java.time.Duration;
 
 /**
- * Limits that bound one scan, named after clamd's options, with clamd 1.4's defaults. A value of 0 means no limit.
+ * Limits that bound one scan, named after clamd's options, with clamd 1.4's defaults. A value of 0 means no limit
+ * (clamscan and clamd read a 0 in these options the same way).
  *
  * @param maxFileSize bytes of one file beyond which it is not scanned (clamd MaxFileSize, default 100 MiB)
  * @param maxScanSize bytes of data scanned for one input beyond which scanning stops (clamd MaxScanSize, 400 MiB)

@@ -5,9 +5,8 @@ import dev.vigil.engine.ScanLimits;
 import java.time.Duration;
 
 /**
- * Limits on recursive scanning, with clamd's names, defaults and meanings. For the first four and the scan time a
- * value of 0 means no limit; the others are plain bounds, as in ClamAV (0 lets nothing through), except
- * PCREMaxFileSize, where 0 means no limit in ClamAV too.
+ * Limits on recursive scanning, with clamd's names, defaults and meanings. A value of 0 means no limit (clamscan and
+ * clamd read a 0 in these options the same way).
  *
  * @param maxScanSize        bytes scanned in total for one top-level input, extracted data included (MaxScanSize)
  * @param maxFileSize        bytes of one file or extracted object beyond which it is not scanned (MaxFileSize)
@@ -19,43 +18,40 @@ import java.time.Duration;
  * @param maxHtmlNormalize   HTML larger than this is not normalised, so neither matched nor unpacked (MaxHTMLNormalize)
  * @param maxHtmlNoTags      HTML larger than this gets no tag-stripped view (MaxHTMLNoTags)
  * @param maxScriptNormalize text larger than this gets no normalised view (MaxScriptNormalize)
- * @param maxZipTypeRcg      zip files larger than this are not searched for embedded files (MaxZipTypeRcg)
  * @param pcreMaxFileSize    data larger than this is not searched by PCRE subsignatures (PCREMaxFileSize)
  */
 public record UnpackLimits(long maxScanSize, long maxFileSize, int maxRecursion, int maxFiles, long maxEmbeddedPe,
                            Duration maxScanTime, long maxHtmlNormalize, long maxHtmlNoTags, long maxScriptNormalize,
-                           long maxZipTypeRcg, long pcreMaxFileSize) {
+                           long pcreMaxFileSize) {
 
     public static final long DEFAULT_MAX_EMBEDDED_PE = 40L << 20;
-    public static final long DEFAULT_MAX_ZIP_TYPE_RCG = 1L << 20;
 
     /** clamd 1.4's defaults. */
     public static final UnpackLimits DEFAULT = new UnpackLimits(400L << 20, 100L << 20, 17, 10_000,
             DEFAULT_MAX_EMBEDDED_PE, Duration.ofMillis(120_000));
 
-    /** The six main limits, with clamd's defaults for the normalisation, zip type recognition and PCRE limits. */
+    /** The six main limits, with clamd's defaults for the normalisation and PCRE limits. */
     public UnpackLimits(long maxScanSize, long maxFileSize, int maxRecursion, int maxFiles, long maxEmbeddedPe,
                         Duration maxScanTime) {
         this(maxScanSize, maxFileSize, maxRecursion, maxFiles, maxEmbeddedPe, maxScanTime,
                 ScanLimits.DEFAULT_MAX_HTML_NORMALIZE, ScanLimits.DEFAULT_MAX_HTML_NOTAGS,
-                ScanLimits.DEFAULT_MAX_SCRIPT_NORMALIZE, DEFAULT_MAX_ZIP_TYPE_RCG, ScanLimits.DEFAULT_PCRE_MAX_FILESIZE);
+                ScanLimits.DEFAULT_MAX_SCRIPT_NORMALIZE, ScanLimits.DEFAULT_PCRE_MAX_FILESIZE);
     }
 
     /**
      * The recursive-scan limits for the engine-level ones in {@code engine} (sizes, time, normalisation, PCRE) and
      * the given container limits.
      */
-    public static UnpackLimits of(ScanLimits engine, int maxRecursion, int maxFiles, long maxEmbeddedPe,
-                                  long maxZipTypeRcg) {
+    public static UnpackLimits of(ScanLimits engine, int maxRecursion, int maxFiles, long maxEmbeddedPe) {
         return new UnpackLimits(engine.maxScanSize(), engine.maxFileSize(), maxRecursion, maxFiles, maxEmbeddedPe,
                 engine.maxScanTime(), engine.maxHtmlNormalize(), engine.maxHtmlNoTags(), engine.maxScriptNormalize(),
-                maxZipTypeRcg, engine.pcreMaxFileSize());
+                engine.pcreMaxFileSize());
     }
 
     /** The same limits with another MaxFileSize. */
     public UnpackLimits withMaxFileSize(long v) {
         return new UnpackLimits(maxScanSize, v, maxRecursion, maxFiles, maxEmbeddedPe, maxScanTime, maxHtmlNormalize,
-                maxHtmlNoTags, maxScriptNormalize, maxZipTypeRcg, pcreMaxFileSize);
+                maxHtmlNoTags, maxScriptNormalize, pcreMaxFileSize);
     }
 
     /** The limits the engine applies to one object, given the scan time left for it. */

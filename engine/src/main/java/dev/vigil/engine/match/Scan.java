@@ -1,6 +1,7 @@
 package dev.vigil.engine.match;
 
 import dev.vigil.engine.Detection;
+import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 import dev.vigil.engine.SignatureKind;
@@ -136,14 +137,16 @@ final class Scan implements EvaluationContext {
         digests = null;
         List<Detection> hashHits = fileHashHits();
         if (text && !done(hashHits)) {
-            byte[] norm = TextNormalizer.normalize(rawInput, options.limits().maxScriptNormalize(),
+            byte[] norm = TextNormalizer.normalize(rawInput,
+                    ScanLimits.orUnlimited(options.limits().maxScriptNormalize()),
                     c.maxTextPatternLength, false, Integer.MAX_VALUE - 16);
             if (norm != null) {
                 matchView(norm, TargetType.ASCII, false, hashHits);
             }
         } else if (html && !done(hashHits)) {
-            HtmlViews views = HtmlNormalizer.normalize(rawInput, options.limits().maxHtmlNormalize(),
-                    options.limits().maxHtmlNoTags(), Integer.MAX_VALUE - 16);
+            HtmlViews views = HtmlNormalizer.normalize(rawInput,
+                    ScanLimits.orUnlimited(options.limits().maxHtmlNormalize()),
+                    ScanLimits.orUnlimited(options.limits().maxHtmlNoTags()), Integer.MAX_VALUE - 16);
             if (views != null) {
                 matchView(views.noComment(), TargetType.HTML, true, hashHits);
                 if (views.noTags() != null && !done(hashHits)) {

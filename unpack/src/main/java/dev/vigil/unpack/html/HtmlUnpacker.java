@@ -1,5 +1,6 @@
 package dev.vigil.unpack.html;
 
+import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.normalize.HtmlNormalizer;
@@ -35,7 +36,8 @@ public final class HtmlUnpacker implements Unpacker {
         Emitter out = new Emitter(sink, TYPE);
         HtmlViews views;
         try {
-            views = HtmlNormalizer.normalize(input, sink.limits().maxHtmlNormalize(), sink.limits().maxHtmlNoTags(),
+            views = HtmlNormalizer.normalize(input, ScanLimits.orUnlimited(sink.limits().maxHtmlNormalize()),
+                    ScanLimits.orUnlimited(sink.limits().maxHtmlNoTags()),
                     (int) Math.min(Integer.MAX_VALUE - 16, out.maxObject()));
         } catch (UncheckedIOException e) {
             throw e.getCause();
