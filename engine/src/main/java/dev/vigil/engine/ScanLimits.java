@@ -27,7 +27,8 @@ public record ScanLimits(long maxFileSize, long maxScanSize, Duration maxScanTim
     public static final ScanLimits DEFAULT =
             new ScanLimits(100L << 20, 400L << 20, Duration.ofMillis(120_000), 1_000_000);
 
-    public static final ScanLimits NONE = new ScanLimits(0, 0, Duration.ZERO, 1_000_000, 0, 0, 0, 0);
+    /** No size or time limit; the normalisation and PCRE limits keep clamd's defaults, which bound work per file. */
+    public static final ScanLimits NONE = new ScanLimits(0, 0, Duration.ZERO, 1_000_000);
 
     /** The four basic limits, with clamd's defaults for the normalisation and PCRE limits. */
     public ScanLimits(long maxFileSize, long maxScanSize, Duration maxScanTime, int maxMatchesPerPattern) {
