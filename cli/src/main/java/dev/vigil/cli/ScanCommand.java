@@ -74,6 +74,38 @@ final class ScanCommand implements Callable<Integer> {
             description = "Stop scanning a file after MS milliseconds (0 = no limit). Default: 120000.")
     long maxScanTime = UnpackLimits.DEFAULT.maxScanTime().toMillis();
 
+    @Option(names = "--max-embeddedpe", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Look for an embedded PE only where it runs at most SIZE bytes to the end of its container."
+                    + " Default: 40M.")
+    long maxEmbeddedPe = UnpackLimits.DEFAULT.maxEmbeddedPe();
+
+    @Option(names = "--max-htmlnormalize", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "HTML files larger than SIZE are not normalised, hence not scanned. Default: 40M.")
+    long maxHtmlNormalize = ScanLimits.DEFAULT.maxHtmlNormalize();
+
+    @Option(names = "--max-htmlnotags", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "HTML files larger than SIZE are not scanned with their tags stripped. Default: 8M.")
+    long maxHtmlNoTags = ScanLimits.DEFAULT.maxHtmlNoTags();
+
+    @Option(names = "--max-scriptnormalize", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Text files larger than SIZE get no normalised scan. Default: 20M.")
+    long maxScriptNormalize = ScanLimits.DEFAULT.maxScriptNormalize();
+
+    // clamscan 1.4 never looks for embedded files in a zip, whatever its size: this limit changes nothing there either
+    @Option(names = "--max-ziptypercg", paramLabel = "SIZE", converter = SizeConverter.class, hidden = true)
+    long maxZipTypeRcg;
+
+    @Option(names = "--pcre-max-filesize", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "PCRE subsignatures do not search data larger than SIZE (0 = no limit). Default: 100M.")
+    long pcreMaxFileSize = ScanLimits.DEFAULT.pcreMaxFileSize();
+
+    // clamscan's limits for what Vigil does not do (partitions, icon signatures, HWP3) or cannot do (PCRE's internal
+    // match counters, which Java's regex engine lacks): accepted so that clamscan command lines run; docs/cli.md
+    // lists them as without effect.
+    @Option(names = {"--max-partitions", "--max-iconspe", "--max-rechwp3", "--pcre-match-limit",
+            "--pcre-recmatch-limit"}, paramLabel = "N", hidden = true)
+    List<Long> limitsWithoutEffect = new ArrayList<>();
+
     @Option(names = "--scan-archive", arity = "0..1", fallbackValue = "yes", paramLabel = "yes|no",
             converter = YesNoConverter.class, description = "Scan inside archives and compressed files. Default: yes.")
     boolean scanArchive = true;
@@ -149,6 +181,9 @@ final class ScanCommand implements Callable<Integer> {
         if (threads < 1) {
             return "--threads: must be at least 1";
         }
+        if (limitsWithoutEffect.stream().anyMatch(n -> n < 0)) {
+            return "--max-partitions, --max-iconspe, --max-rechwp3 and --pcre-*-limit take a number >= 0";
+        }
         if (maxRecursion < 0 || maxFiles < 0 || maxScanTime < 0) {
             return "--max-recursion, --max-files and --max-scantime take a number >= 0";
         }
@@ -162,8 +197,10 @@ final class ScanCommand implements Callable<Integer> {
         return new ScanSettings(List.copyOf(paths), fileList, recursive, List.copyOf(databases), allMatch,
                 infectedOnly, suppressOk, noSummary, detectPua, json, !noProgress,
                 ScanLimits.DEFAULT.withMaxFileSize(maxFileSize).withMaxScanSize(maxScanSize)
-                        .withMaxScanTime(java.time.Duration.ofMillis(Math.max(0, maxScanTime))), alertExceedsMax,
+                        .withMaxScanTime(java.time.Duration.ofMillis(Math.max(0, maxScanTime)))
+                        .withNormalizeLimits(maxHtmlNormalize, maxHtmlNoTags, maxScriptNormalize)
+                        .withPcreMaxFileSize(pcreMaxFileSize), alertExceedsMax,
                 maxDirRecursion, new Walker.LinkPolicy(followDirSymlinks, followFileSymlinks), crossFs, threads,
-                List.copyOf(yaraRules), maxRecursion, maxFiles, scanArchive, alertEncrypted);
+                List.copyOf(yaraRules), maxRecursion, maxFiles, maxEmbeddedPe, scanArchive, alertEncrypted);
     }
 }

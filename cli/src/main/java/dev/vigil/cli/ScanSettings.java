@@ -10,11 +10,10 @@ record ScanSettings(List<String> paths, Path fileList, boolean recursive, List<P
                     boolean infectedOnly, boolean suppressOk, boolean noSummary, boolean detectPua, boolean json,
                     boolean progress, ScanLimits limits, boolean alertExceedsMax, int maxDirRecursion,
                     Walker.LinkPolicy links, boolean crossFilesystems, int threads, List<Path> yaraRules,
-                    int maxRecursion, int maxFiles, boolean scanArchives, boolean alertEncrypted) {
+                    int maxRecursion, int maxFiles, long maxEmbeddedPe, boolean scanArchives, boolean alertEncrypted) {
 
     /** The limits of recursive scanning, from the same options. */
     dev.vigil.unpack.UnpackLimits unpackLimits() {
-        return new dev.vigil.unpack.UnpackLimits(limits.maxScanSize(), limits.maxFileSize(), maxRecursion, maxFiles,
-                dev.vigil.unpack.UnpackLimits.DEFAULT.maxEmbeddedPe(), limits.maxScanTime());
+        return dev.vigil.unpack.UnpackLimits.of(limits, maxRecursion, maxFiles, maxEmbeddedPe);
     }
 }

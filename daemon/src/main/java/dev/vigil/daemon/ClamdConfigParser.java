@@ -76,6 +76,16 @@ public final class ClamdConfigParser {
             Map.entry("LogFile", Type.STRING), Map.entry("LogTime", Type.BOOL), Map.entry("LogVerbose", Type.BOOL),
             Map.entry("LogClean", Type.BOOL), Map.entry("Foreground", Type.BOOL), Map.entry("PidFile", Type.STRING),
             Map.entry("TemporaryDirectory", Type.STRING), Map.entry("User", Type.STRING),
+            Map.entry("MaxEmbeddedPE", Type.SIZE), Map.entry("MaxHTMLNormalize", Type.SIZE),
+            Map.entry("MaxHTMLNoTags", Type.SIZE), Map.entry("MaxScriptNormalize", Type.SIZE),
+            Map.entry("PCREMaxFileSize", Type.SIZE),
+            // accepted without effect, as docs/daemon.md says: vigild reads no partitions, icon signatures or HWP3,
+            // Java's regex engine has no PCRE match counters (a work budget bounds each search instead), and clamd 1.4
+            // never types embedded files in a zip, whatever MaxZipTypeRcg says
+            Map.entry("MaxZipTypeRcg", Type.SIZE),
+            Map.entry("MaxPartitions", Type.NUMBER), Map.entry("MaxIconsPE", Type.NUMBER),
+            Map.entry("MaxRecHWP3", Type.NUMBER), Map.entry("PCREMatchLimit", Type.NUMBER),
+            Map.entry("PCRERecMatchLimit", Type.NUMBER),
             // accepted because vigild already behaves as they ask: concurrent reload is how it always reloads
             Map.entry("ConcurrentDatabaseReload", Type.BOOL), Map.entry("CrossFilesystems", Type.BOOL));
 
@@ -183,7 +193,14 @@ public final class ClamdConfigParser {
                 bool("AlertExceedsMax", false), bool("AllowAllMatchScan", true),
                 path("LogFile", null), bool("LogTime", false),
                 bool("LogVerbose", false), bool("LogClean", false), bool("Foreground", false),
-                path("PidFile", null), path("TemporaryDirectory", null), warnings);
+                path("PidFile", null), path("TemporaryDirectory", null), contentLimits(), warnings);
+    }
+
+    private ClamdConfig.ContentLimits contentLimits() {
+        ClamdConfig.ContentLimits d = ClamdConfig.ContentLimits.DEFAULT;
+        return new ClamdConfig.ContentLimits(size("MaxEmbeddedPE", d.maxEmbeddedPe()),
+                size("MaxHTMLNormalize", d.maxHtmlNormalize()), size("MaxHTMLNoTags", d.maxHtmlNoTags()),
+                size("MaxScriptNormalize", d.maxScriptNormalize()), size("PCREMaxFileSize", d.pcreMaxFileSize()));
     }
 
     private int number(String name, int dflt) {
@@ -205,6 +222,12 @@ public final class ClamdConfigParser {
         if (v == null) {
             return dflt;
         }
+        long n = parseSize(v);
+        return n < 0 ? 0 : n; // too large for clamd too: it resets the value to its maximum
+    }
+
+    /** Bytes for a validated size argument, or -1 when it is too large to represent. */
+    private static long parseSize(String v) {
         var m = SIZE.matcher(v);
         if (!m.matches()) {
             throw new IllegalStateException(v);
@@ -219,9 +242,9 @@ public final class ClamdConfigParser {
         try {
             n = Long.parseLong(m.group(1));
         } catch (NumberFormatException e) {
-            return 0; // too large for clamd too: it resets the value to its maximum
+            return -1;
         }
-        return n > (Long.MAX_VALUE >> shift) ? 0 : n << shift;
+        return n > (Long.MAX_VALUE >> shift) ? -1 : n << shift;
     }
 
     private boolean bool(String name, boolean dflt) {

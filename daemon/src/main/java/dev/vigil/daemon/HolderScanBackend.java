@@ -77,8 +77,7 @@ public final class HolderScanBackend implements ScanBackend {
             ScanResult r = db.engine().scan(body, options.withAllMatch(allMatch).withLimits(limits));
             return new ScanOutcome(r.detections(), r.size(), r.limitExceeded());
         }
-        UnpackLimits u = new UnpackLimits(unpackLimits.maxScanSize(), limits.maxFileSize(), unpackLimits.maxRecursion(),
-                unpackLimits.maxFiles(), unpackLimits.maxEmbeddedPe(), unpackLimits.maxScanTime());
+        UnpackLimits u = unpackLimits.withMaxFileSize(limits.maxFileSize());
         CountingInputStream counted = new CountingInputStream(body);
         DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), u)
                 .scan(counted, "stream", new DeepScanOptions(allMatch, true, false, false));

@@ -61,8 +61,7 @@ public final class Vigild implements AutoCloseable {
                 + " in " + first.current().loadMillis() + " ms");
         logLimits(config, log);
         // clamd looks inside archives, mail and documents by default; so does vigild, within the same limits
-        UnpackLimits unpack = new UnpackLimits(config.maxScanSize(), config.maxFileSize(), config.maxRecursion(),
-                config.maxFiles(), UnpackLimits.DEFAULT.maxEmbeddedPe(), config.scanLimits().maxScanTime());
+        UnpackLimits unpack = config.unpackLimits();
         Scanner scanner = new Scanner(ScanOptions.DEFAULT.withLimits(config.scanLimits()), config.maxThreads(), unpack);
         ClamdServer server = ClamdServer.start(config, holder, scanner, log);
         if (config.pidFile() != null) {
@@ -82,6 +81,12 @@ public final class Vigild implements AutoCloseable {
         log.info("Limits: File size limit set to " + c.maxFileSize() + " bytes.");
         log.info("Limits: Recursion level limit set to " + c.maxRecursion() + ".");
         log.info("Limits: Files limit set to " + c.maxFiles() + ".");
+        ClamdConfig.ContentLimits x = c.contentLimits();
+        log.info("Limits: MaxEmbeddedPE limit set to " + x.maxEmbeddedPe() + " bytes.");
+        log.info("Limits: MaxHTMLNormalize limit set to " + x.maxHtmlNormalize() + " bytes.");
+        log.info("Limits: MaxHTMLNoTags limit set to " + x.maxHtmlNoTags() + " bytes.");
+        log.info("Limits: MaxScriptNormalize limit set to " + x.maxScriptNormalize() + " bytes.");
+        log.info("Limits: PCREMaxFileSize limit set to " + x.pcreMaxFileSize() + ".");
     }
 
     /** {@code java dev.vigil.daemon.Vigild -c FILE [--foreground]}, for running without the vigil launcher. */
@@ -210,7 +215,7 @@ public final class Vigild implements AutoCloseable {
                 c.maxFileSize(), c.maxRecursion(), c.maxFiles(), c.maxScanTimeMillis(), c.maxDirectoryRecursion(),
                 c.followDirectorySymlinks(), c.followFileSymlinks(), c.alertExceedsMax(), c.allowAllMatchScan(),
                 c.logFile(), c.logTime(), c.logVerbose(), c.logClean(), true,
-                c.pidFile(), c.temporaryDirectory(), c.warnings());
+                c.pidFile(), c.temporaryDirectory(), c.contentLimits(), c.warnings());
     }
 
     /**

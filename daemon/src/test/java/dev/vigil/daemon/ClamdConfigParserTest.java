@@ -31,6 +31,36 @@ class ClamdConfigParserTest {
     }
 
     @Test
+    void contentLimitsAreAppliedAndTheOnesWithoutEffectAccepted() throws Exception {
+        ClamdConfig d = parse("# nothing\n");
+        assertThat(d.contentLimits()).isEqualTo(ClamdConfig.ContentLimits.DEFAULT);
+        assertThat(d.unpackLimits().maxEmbeddedPe()).isEqualTo(40L << 20);
+        assertThat(d.scanLimits().maxHtmlNormalize()).isEqualTo(40L << 20);
+        assertThat(d.scanLimits().pcreMaxFileSize()).isEqualTo(100L << 20);
+        ClamdConfig c = parse("""
+                MaxEmbeddedPE 1K
+                MaxHTMLNormalize 2M
+                MaxHTMLNoTags 3k
+                MaxScriptNormalize 0
+                PCREMaxFileSize 5
+                MaxZipTypeRcg 1M
+                MaxPartitions 3
+                MaxIconsPE 4
+                MaxRecHWP3 5
+                PCREMatchLimit 6
+                PCRERecMatchLimit 7
+                """);
+        assertThat(c.warnings()).isEmpty();
+        assertThat(c.unpackLimits().maxEmbeddedPe()).isEqualTo(1024);
+        assertThat(c.unpackLimits().maxHtmlNormalize()).isEqualTo(2L << 20);
+        assertThat(c.scanLimits().maxHtmlNoTags()).isEqualTo(3072);
+        assertThat(c.scanLimits().maxScriptNormalize()).isZero(); // 0: no limit
+        assertThat(c.unpackLimits().pcreMaxFileSize()).isEqualTo(5);
+        assertThatThrownBy(() -> parse("MaxHTMLNormalize lots\n")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> parse("MaxPartitions 1K\n")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void valuesInClamdsSyntax() throws Exception {
         ClamdConfig c = parse("""
                 TCPSocket 3310

@@ -97,9 +97,8 @@ final class DeepScan {
             return FileType.ANY;
         }
         objects++;
-        ScanLimits engineLimits = new ScanLimits(limits.maxFileSize(), limits.maxScanSize(),
-                left == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(1, left)),
-                ScanLimits.DEFAULT.maxMatchesPerPattern());
+        ScanLimits engineLimits = limits.engineLimits(
+                left == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(1, left)));
         ScanOptions engineOptions = new ScanOptions(options.allMatch(), engineLimits, chain);
         ScanResult r = scanner.engine().scan(input, engineOptions);
         dataScanned += r.bytesScanned();

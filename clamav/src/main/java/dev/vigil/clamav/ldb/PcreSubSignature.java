@@ -21,8 +21,6 @@ import java.util.regex.Pattern;
  * {@code g} the search resumes at the end of each match and every match counts.
  */
 public final class PcreSubSignature implements SubSignature.Post, ImageEncodable {
-    /** ClamAV's PCREMaxFileSize default: larger data is not searched. */
-    static final long MAX_DATA_SIZE = 100L * 1024 * 1024;
     /** Character reads allowed per search, on top of a few per byte searched (see {@link BoundedInput}). */
     static final long BASE_WORK = 10_000_000L;
     static final long WORK_PER_CHAR = 200;
@@ -119,7 +117,8 @@ public final class PcreSubSignature implements SubSignature.Post, ImageEncodable
             return 0;
         }
         long size = context.size();
-        if (size > MAX_DATA_SIZE) {
+        long maxData = context.pcreMaxFileSize();
+        if (maxData > 0 && size > maxData) {
             return 0;
         }
         long start;

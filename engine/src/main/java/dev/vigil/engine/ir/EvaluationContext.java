@@ -22,4 +22,12 @@ public interface EvaluationContext {
 
     /** Start offsets of the recorded matches of subsignature {@code index}, ascending (at most a bounded number). */
     long[] matchOffsets(int index);
+
+    /**
+     * Data larger than this is not searched by regular-expression subsignatures (clamd's PCREMaxFileSize;
+     * 0 means no limit, as in ClamAV).
+     */
+    default long pcreMaxFileSize() {
+        return dev.vigil.engine.ScanLimits.DEFAULT_PCRE_MAX_FILESIZE;
+    }
 }

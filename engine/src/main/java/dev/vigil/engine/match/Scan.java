@@ -1,6 +1,7 @@
 package dev.vigil.engine.match;
 
 import dev.vigil.engine.Detection;
+import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
 import dev.vigil.engine.SignatureKind;
@@ -136,13 +137,16 @@ final class Scan implements EvaluationContext {
         digests = null;
         List<Detection> hashHits = fileHashHits();
         if (text && !done(hashHits)) {
-            byte[] norm = TextNormalizer.normalize(rawInput, TextNormalizer.DEFAULT_MAX_SCRIPT_NORMALIZE,
+            byte[] norm = TextNormalizer.normalize(rawInput,
+                    ScanLimits.orUnlimited(options.limits().maxScriptNormalize()),
                     c.maxTextPatternLength, false, Integer.MAX_VALUE - 16);
             if (norm != null) {
                 matchView(norm, TargetType.ASCII, false, hashHits);
             }
         } else if (html && !done(hashHits)) {
-            HtmlViews views = HtmlNormalizer.normalize(rawInput, Integer.MAX_VALUE - 16);
+            HtmlViews views = HtmlNormalizer.normalize(rawInput,
+                    ScanLimits.orUnlimited(options.limits().maxHtmlNormalize()),
+                    ScanLimits.orUnlimited(options.limits().maxHtmlNoTags()), Integer.MAX_VALUE - 16);
             if (views != null) {
                 matchView(views.noComment(), TargetType.HTML, true, hashHits);
                 if (views.noTags() != null && !done(hashHits)) {
@@ -850,6 +854,11 @@ final class Scan implements EvaluationContext {
     @Override
     public long size() {
         return size;
+    }
+
+    @Override
+    public long pcreMaxFileSize() {
+        return options.limits().pcreMaxFileSize();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vigil.unpack.html;
 
+import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.normalize.HtmlNormalizer;
@@ -35,12 +36,14 @@ public final class HtmlUnpacker implements Unpacker {
         Emitter out = new Emitter(sink, TYPE);
         HtmlViews views;
         try {
-            views = HtmlNormalizer.normalize(input, (int) Math.min(Integer.MAX_VALUE - 16, out.maxObject()));
+            views = HtmlNormalizer.normalize(input, ScanLimits.orUnlimited(sink.limits().maxHtmlNormalize()),
+                    ScanLimits.orUnlimited(sink.limits().maxHtmlNoTags()),
+                    (int) Math.min(Integer.MAX_VALUE - 16, out.maxObject()));
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         if (views == null) {
-            out.limit("MaxHTMLNormalize", "HTML larger than the normalisation limit");
+            // over MaxHTMLNormalize: ClamAV skips the file silently (no Heuristics.Limits.Exceeded alert)
             return;
         }
         try {

@@ -10,13 +10,15 @@ import java.io.IOException;
 import java.util.Set;
 
 /**
- * PE files embedded in executables, zip files and OLE2 documents (droppers, self-extractors, overlays), found as
+ * PE files embedded in executables and OLE2 documents (droppers, self-extractors, overlays), found as
  * ClamAV finds them: an {@code MZ} followed within 60 to 300 bytes by {@code PE\0\0}, at a non-zero offset, whose
  * headers parse. As in ClamAV, the PE's length cannot be known from its headers, so the child runs from there to the
  * end of the container; only those no longer than MaxEmbeddedPE are taken, so only that tail of the file is searched.
+ * Not in zip files: clamscan 1.4's raw scan never types embedded objects in a zip (its entries are extracted
+ * instead), whatever MaxZipTypeRcg says (LimitsComparisonTest holds this to clamscan).
  */
 public final class EmbeddedPeUnpacker implements Unpacker {
-    private static final Set<String> CONTAINERS = Set.of("CL_TYPE_MSEXE", "CL_TYPE_ZIP", "CL_TYPE_MSOLE2");
+    private static final Set<String> CONTAINERS = Set.of("CL_TYPE_MSEXE", "CL_TYPE_MSOLE2");
     private static final int CHUNK = 1 << 20;
     /** Longest {@code MZ ... PE\0\0} pattern: 2 + 300 + 4. */
     private static final int PATTERN_SPAN = 306;
