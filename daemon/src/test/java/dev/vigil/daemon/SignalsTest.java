@@ -47,7 +47,8 @@ class SignalsTest {
                 Thread.sleep(100);
                 reply = Fixtures.show(Fixtures.exchange(unix, scan, Duration.ofSeconds(10)));
             } while (!reply.contains("FOUND") && System.nanoTime() < end);
-            assertThat(reply).isEqualTo(target + ": New.Sig.UNOFFICIAL FOUND\\0");
+            assertThat(reply).as(() -> "daemon log:\n" + readQuietly(dir.resolve("v.log")) + "\ndaemon output:\n"
+                    + readQuietly(dir.resolve("v.out"))).isEqualTo(target + ": New.Sig.UNOFFICIAL FOUND\\0");
 
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -58,6 +59,14 @@ class SignalsTest {
                 p.destroyForcibly();
                 p.waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "(" + e + ")";
         }
     }
 }

@@ -49,6 +49,8 @@ public final class HttpApiServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpApiServer.class.getName());
     private static final String JSON = "application/json";
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** The most of an unwanted request body read after an early answer (see {@link #lingerOnRequestBody}). */
+    private static final long LINGER_BYTES = 16L << 20;
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     /** One served endpoint. */
@@ -274,6 +276,8 @@ public final class HttpApiServer implements AutoCloseable {
             return fail(ex, 413, "request body of " + declared + " bytes is larger than the limit of "
                     + config.maxBodyBytes(), true);
         }
+        Map<String, Object> reply = new LinkedHashMap<>();
+        // The gauge drops before the answer goes out, so a client that got its answer never sees its own scan counted.
         metrics.scanStarted();
         try {
             LimitedInputStream body = new LimitedInputStream(ex.getRequestBody(), config.maxBodyBytes());
@@ -303,12 +307,11 @@ public final class HttpApiServer implements AutoCloseable {
                     results.add(scanOne(query.getOrDefault("name", "stream"), file, allMatch));
                 }
             }
-            Map<String, Object> reply = new LinkedHashMap<>();
             reply.put("results", results);
-            return sendJson(ex, 200, reply);
         } finally {
             metrics.scanEnded();
         }
+        return sendJson(ex, 200, reply);
     }
 
     private Map<String, Object> scanOne(String name, SpooledBody file, boolean allMatch) throws IOException {
@@ -470,8 +473,30 @@ public final class HttpApiServer implements AutoCloseable {
             if (!head) {
                 out.write(body);
             }
+            if (closeConnection) {
+                out.flush();
+                lingerOnRequestBody(ex);
+            }
         }
         return code;
+    }
+
+    /**
+     * Reads and drops what the client is still sending, up to {@link #LINGER_BYTES} and within the shortened deadline,
+     * before the connection is closed: closing a socket with unread data makes the kernel reset the connection, and
+     * the reset can destroy the answer before the client has read it.
+     */
+    private static void lingerOnRequestBody(HttpExchange ex) {
+        byte[] sink = new byte[8192];
+        long left = LINGER_BYTES;
+        try {
+            InputStream in = ex.getRequestBody();
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client stopped sending, went away, or the deadline cut the connection: nothing more to do
+        }
     }
 
     /** More parts than allowed in one request; answered 413. */
