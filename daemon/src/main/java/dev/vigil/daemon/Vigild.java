@@ -226,10 +226,16 @@ public final class Vigild implements AutoCloseable {
     void installSignals() {
         for (String name : new String[]{"HUP", "USR2"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
                     log.info("SIG" + name + " caught: reloading the database");
                     holder.reloadInBackground();
                 });
+                if (previous == sun.misc.SignalHandler.SIG_IGN && name.equals("HUP")) {
+                    // The JVM leaves a shutdown signal ignored when it was ignored at start (nohup, some
+                    // supervisors) and then installs nothing, unlike clamd, which catches SIGHUP regardless.
+                    log.warning("SIGHUP was ignored when vigild started (nohup?), so it cannot reload the database;"
+                            + " use RELOAD, SIGUSR2 or the HTTP API");
+                }
             } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
                 log.verbose("SIG" + name + " cannot be handled here: " + e.getMessage());
             }

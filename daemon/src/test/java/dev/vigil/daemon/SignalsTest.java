@@ -25,7 +25,9 @@ class SignalsTest {
         Files.writeString(conf, "LocalSocket " + socket + "\nDatabaseDirectory " + db + "\nPidFile " + pidFile
                 + "\nLogFile " + dir.resolve("v.log") + "\n");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), Vigild.class.getName(),
+        // SIGHUP back to its default action: a build started under nohup passes it on ignored (see hupIgnoredAtStart)
+        Process p = new ProcessBuilder("env", "--default-signal=HUP", javaBin, "-cp",
+                System.getProperty("java.class.path"), Vigild.class.getName(),
                 "-c", conf.toString(), "--foreground").redirectErrorStream(true)
                 .redirectOutput(dir.resolve("v.out").toFile()).start();
         try {
@@ -67,6 +69,34 @@ class SignalsTest {
             return Files.readString(file);
         } catch (java.io.IOException e) {
             return "(" + e + ")";
+        }
+    }
+
+    /** Started with SIGHUP ignored (as under nohup), vigild cannot catch it, and says so instead of failing silently. */
+    @Test
+    void hupIgnoredAtStartIsReported(@TempDir Path dir) throws Exception {
+        Path db = Files.createDirectories(dir.resolve("db"));
+        Files.writeString(db.resolve("a.ndb"), "Old.Sig:0:*:" + HexFormat.of().formatHex("nothing".getBytes()) + "\n");
+        Path pidFile = dir.resolve("v.pid");
+        Path log = dir.resolve("v.log");
+        Path conf = dir.resolve("clamd.conf");
+        Files.writeString(conf, "LocalSocket " + dir.resolve("v.sock") + "\nDatabaseDirectory " + db + "\nPidFile "
+                + pidFile + "\nLogFile " + log + "\n");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("env", "--ignore-signal=HUP", javaBin, "-cp",
+                System.getProperty("java.class.path"), Vigild.class.getName(), "-c", conf.toString(), "--foreground")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("v.out").toFile()).start();
+        try {
+            long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!readQuietly(log).contains("SIGHUP was ignored") && p.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(50);
+            }
+            assertThat(readQuietly(log)).contains("SIGHUP was ignored when vigild started");
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
         }
     }
 }
