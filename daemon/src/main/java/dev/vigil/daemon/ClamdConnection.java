@@ -28,7 +28,7 @@ import java.util.List;
 final class ClamdConnection implements Runnable, PathScan.Replies {
     /** clamd's command buffer: PATH_MAX + 8. */
     static final int COMMAND_BUFFER = 4096 + 8;
-    private static final int IO_BUFFER = 64 * 1024;
+    static final int IO_BUFFER = 64 * 1024;
     private static final int YIELDS_BEFORE_WAIT = 3;
 
     private final ClamdServer server;
@@ -37,7 +37,8 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
     private final boolean local;
     /** On a Unix socket with descriptor passing: every read goes through it (see {@link #fildes()}). */
     private DescriptorPassing.Receiver descriptors;
-    private final ByteBuffer in = ByteBuffer.allocate(IO_BUFFER);
+    /** Taken from the server's pool of 64 KiB buffers and given back when the connection ends. */
+    private final ByteBuffer in;
 
     /** While blocked in a read: when the read must have returned (System.nanoTime), else 0. */
     volatile long readDeadline;
@@ -58,6 +59,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
         this.channel = channel;
         this.peer = peer;
         this.local = local;
+        this.in = ByteBuffer.wrap(server.ioBuffers().take());
         in.flip(); // empty, ready for reading out
     }
 
@@ -101,6 +103,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
             if (descriptors != null) {
                 descriptors.close(); // and any descriptor nobody claimed
             }
+            server.ioBuffers().give(in.array());
             server.closed(this);
         }
     }
@@ -411,7 +414,7 @@ final class ClamdConnection implements Runnable, PathScan.Replies {
         long limit = server.config().streamMaxLength();
         long quota = limit <= 0 ? Long.MAX_VALUE : limit;
         long readTimeout = seconds(server.config().readTimeoutSeconds());
-        try (StreamSpool spool = new StreamSpool(server.config().temporaryDirectory())) {
+        try (StreamSpool spool = new StreamSpool(server.config().temporaryDirectory(), server.spoolBuffers())) {
             while (true) {
                 if (!need(4, readTimeout)) {
                     return false;

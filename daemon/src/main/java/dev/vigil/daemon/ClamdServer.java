@@ -46,6 +46,11 @@ public final class ClamdServer implements AutoCloseable {
     private final List<Thread> acceptors = new ArrayList<>();
     private final Set<ClamdConnection> connections = ConcurrentHashMap.newKeySet();
     private final Semaphore connectionSlots;
+    /** Per-connection buffers, reused (see {@link BufferPool}): one per client being served. */
+    private final BufferPool ioBuffers;
+    private final BufferPool spoolBuffers;
+    /** The in-memory start of an INSTREAM spool: most streams (mail, uploads) fit. */
+    private static final int SPOOL_BUFFER = 256 * 1024;
     private final AtomicInteger multiscans = new AtomicInteger();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -60,7 +65,10 @@ public final class ClamdServer implements AutoCloseable {
         this.scanner = scanner;
         this.log = log;
         // clamd raises MaxQueue to twice MaxThreads when it is lower
-        this.connectionSlots = new Semaphore(Math.max(config.maxQueue(), 2 * config.maxThreads()));
+        int served = Math.max(config.maxQueue(), 2 * config.maxThreads());
+        this.connectionSlots = new Semaphore(served);
+        this.ioBuffers = new BufferPool(ClamdConnection.IO_BUFFER, served);
+        this.spoolBuffers = new BufferPool(SPOOL_BUFFER, served);
         this.descriptors = config.localSocket() == null ? DescriptorPassing.NONE : DescriptorPassing.load(log);
     }
 
@@ -284,6 +292,14 @@ public final class ClamdServer implements AutoCloseable {
             }
         }
         stopped.countDown();
+    }
+
+    BufferPool ioBuffers() {
+        return ioBuffers;
+    }
+
+    BufferPool spoolBuffers() {
+        return spoolBuffers;
     }
 
     /** Blocks until SHUTDOWN (or {@link #close()}). */

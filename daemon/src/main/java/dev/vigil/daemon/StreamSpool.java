@@ -20,7 +20,9 @@ final class StreamSpool implements AutoCloseable {
     static final int MEMORY_LIMIT = 8 << 20;
 
     private final Path tempDir;
-    private byte[] memory = new byte[8192];
+    /** Where the first in-memory array comes from and goes back to, or null. */
+    private final BufferPool pool;
+    private byte[] memory;
     private int used;
     private Path file;
     private FileChannel out;
@@ -28,15 +30,31 @@ final class StreamSpool implements AutoCloseable {
     private FileInput input;
 
     StreamSpool(Path tempDir) {
+        this(tempDir, null);
+    }
+
+    /** A spool whose first {@code pool.size()} bytes go into an array of {@code pool}, given back on close. */
+    StreamSpool(Path tempDir, BufferPool pool) {
         this.tempDir = tempDir;
+        this.pool = pool;
+        this.memory = pool != null ? pool.take() : new byte[8192];
+    }
+
+    /** Gives the pooled array back if {@code array} is it (its length says so); the caller drops the array. */
+    private void release(byte[] array) {
+        if (pool != null) {
+            pool.give(array);
+        }
     }
 
     void write(ByteBuffer src) throws IOException {
         int n = src.remaining();
         if (out == null && used + (long) n <= MEMORY_LIMIT) {
             if (used + n > memory.length) {
+                byte[] old = memory;
                 memory = Arrays.copyOf(memory, (int) Math.min(MEMORY_LIMIT, Math.max(used + (long) n,
                         memory.length * 2L)));
+                release(old);
             }
             src.get(memory, used, n);
             used += n;
@@ -57,6 +75,7 @@ final class StreamSpool implements AutoCloseable {
                 : Files.createTempFile(tempDir, "vigild-", ".instream", perms);
         out = FileChannel.open(file, StandardOpenOption.WRITE);
         out.write(ByteBuffer.wrap(memory, 0, used));
+        release(memory);
         memory = null;
     }
 
@@ -94,6 +113,7 @@ final class StreamSpool implements AutoCloseable {
                     // nothing more can be done; the name is random and the file private
                 }
             }
+            release(memory);
             memory = null;
         }
     }
