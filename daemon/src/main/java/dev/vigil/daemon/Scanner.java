@@ -9,11 +9,14 @@ import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.Unpackers;
 import java.util.List;
 
+import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
+import dev.vigil.engine.io.CountingInputStream;
 import dev.vigil.engine.io.ScanInput;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -91,15 +94,48 @@ public final class Scanner {
         }
     }
 
+    /**
+     * Scans a stream (an HTTP upload) as {@link #scan(Database, ScanInput, boolean)} scans an input, with MaxFileSize
+     * narrowed to {@code maxBytes} when that is smaller (0: no narrowing); the result's size is the bytes read.
+     */
+    public ScanResult scan(Database db, InputStream body, long maxBytes, boolean allMatch)
+            throws IOException, InterruptedException {
+        return inSlot(() -> scanNow(db, body, maxBytes, allMatch));
+    }
+
     private ScanResult scanNow(Database db, ScanInput input, boolean allMatch) throws IOException {
         if (unpackLimits == null) {
-            return db.engine().scan(input, allMatch ? options.withAllMatch(true) : options);
+            return db.engine().scan(input, withAllMatch(allMatch));
         }
         DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(), unpackLimits)
-                .scan(input, "stream", new DeepScanOptions(allMatch || options.allMatch(), true, false, false));
-        List<Detection> detections = deep.detections().stream()
-                .map(DeepDetection::detection).toList();
-        return new ScanResult(detections, deep.fileType(), input.size(), deep.bytesScanned(),
-                deep.limitExceeded());
+                .scan(input, "stream", deepOptions(allMatch));
+        return result(deep, input.size());
+    }
+
+    private ScanResult scanNow(Database db, InputStream body, long maxBytes, boolean allMatch) throws IOException {
+        ScanLimits limits = options.limits();
+        if (maxBytes > 0 && (limits.maxFileSize() <= 0 || maxBytes < limits.maxFileSize())) {
+            limits = limits.withMaxFileSize(maxBytes);
+        }
+        if (unpackLimits == null) {
+            return db.engine().scan(body, withAllMatch(allMatch).withLimits(limits));
+        }
+        CountingInputStream counted = new CountingInputStream(body);
+        DeepScanResult deep = new RecursiveScanner(db.engine(), Unpackers.defaults(),
+                unpackLimits.withMaxFileSize(limits.maxFileSize())).scan(counted, "stream", deepOptions(allMatch));
+        return result(deep, counted.count());
+    }
+
+    private ScanOptions withAllMatch(boolean allMatch) {
+        return allMatch ? options.withAllMatch(true) : options;
+    }
+
+    private DeepScanOptions deepOptions(boolean allMatch) {
+        return new DeepScanOptions(allMatch || options.allMatch(), true, false, false);
+    }
+
+    private static ScanResult result(DeepScanResult deep, long size) {
+        List<Detection> detections = deep.detections().stream().map(DeepDetection::detection).toList();
+        return new ScanResult(detections, deep.fileType(), size, deep.bytesScanned(), deep.limitExceeded());
     }
 }
