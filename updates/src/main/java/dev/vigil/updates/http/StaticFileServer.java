@@ -1,7 +1,6 @@
 package dev.vigil.updates.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +28,7 @@ public final class StaticFileServer implements AutoCloseable {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path root;
-    private final HttpServer server;
-    private final BoundedServerExecutor executor;
+    private final BoundedHttpServer server;
 
     private StaticFileServer(Path root, InetSocketAddress address, int threads, Duration requestTimeout)
             throws IOException {
@@ -38,18 +36,7 @@ public final class StaticFileServer implements AutoCloseable {
             throw new IOException("not a directory: " + root);
         }
         this.root = root.toRealPath();
-        this.executor = new BoundedServerExecutor("vigil-files", threads, 4 * threads, requestTimeout);
-        HttpServer s;
-        try {
-            s = HttpServer.create(address, 64);
-        } catch (IOException | RuntimeException e) {
-            executor.close();
-            throw e;
-        }
-        this.server = s;
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new BoundedHttpServer("vigil-files", address, threads, requestTimeout, 0, this::handle);
     }
 
     /** Serves {@code root} on 127.0.0.1 at an ephemeral port. */
@@ -69,18 +56,17 @@ public final class StaticFileServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The URL of the served directory, ending in a slash: what an {@link HttpReleaseSource} is given. */
     public URI uri() {
-        return HttpSupport.uri(server.getAddress());
+        return server.uri();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.close();
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

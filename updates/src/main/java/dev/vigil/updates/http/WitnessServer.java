@@ -1,7 +1,6 @@
 package dev.vigil.updates.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.updates.witness.AddCheckpointRequest;
 import dev.vigil.updates.witness.Witness;
 
@@ -32,25 +31,13 @@ public final class WitnessServer implements AutoCloseable {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_GRACE = Duration.ofMillis(500);
 
-    private final HttpServer server;
-    private final BoundedServerExecutor executor;
+    private final BoundedHttpServer server;
     private final Witness witness;
 
     private WitnessServer(Witness witness, InetSocketAddress address, int threads, Duration requestTimeout)
             throws IOException {
         this.witness = witness;
-        this.executor = new BoundedServerExecutor("vigil-witness", threads, 4 * threads, requestTimeout);
-        HttpServer s;
-        try {
-            s = HttpServer.create(address, 64);
-        } catch (IOException | RuntimeException e) {
-            executor.close();
-            throw e;
-        }
-        this.server = s;
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = new BoundedHttpServer("vigil-witness", address, threads, requestTimeout, 1, this::handle);
     }
 
     /** A witness on 127.0.0.1 at an ephemeral port, with the default threads and request timeout. */
@@ -71,19 +58,18 @@ public final class WitnessServer implements AutoCloseable {
 
     /** The bound port. */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The submission prefix URL, ending in a slash: what a {@link WitnessClient} is given. */
     public URI uri() {
-        return HttpSupport.uri(server.getAddress());
+        return server.uri();
     }
 
     /** Stops accepting, gives running exchanges a moment to finish, then stops the threads. */
     @Override
     public void close() {
-        server.stop(1);
-        executor.close();
+        server.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -140,7 +126,7 @@ public final class WitnessServer implements AutoCloseable {
     private void tooLarge(HttpExchange exchange) throws IOException {
         // Answer, then drop the connection: the server would otherwise drain the rest of the body first.
         exchange.getResponseHeaders().set("Connection", "close");
-        executor.shortenCurrent(DRAIN_GRACE);
+        server.shortenCurrent(DRAIN_GRACE);
         send(exchange, 413, Witness.TEXT_CONTENT_TYPE, "request body larger than " + MAX_BODY + " bytes\n");
     }
 
