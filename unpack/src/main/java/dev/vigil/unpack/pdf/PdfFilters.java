@@ -41,7 +41,8 @@ final class PdfFilters {
         }
     }
 
-    private static int hex(int b) {
+    /** The value of a hex digit, or -1. */
+    static int hexDigit(int b) {
         if (b >= '0' && b <= '9') {
             return b - '0';
         }
@@ -56,7 +57,7 @@ final class PdfFilters {
             if (b == '>') {
                 break;
             }
-            int v = hex(b);
+            int v = hexDigit(b);
             if (v < 0) {
                 continue;
             }

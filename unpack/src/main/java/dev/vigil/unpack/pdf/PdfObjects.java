@@ -1,5 +1,8 @@
 package dev.vigil.unpack.pdf;
 
+import dev.vigil.unpack.documents.BoundedBuffer;
+import dev.vigil.unpack.documents.OutputLimitException;
+
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,8 +164,8 @@ final class PdfObjects {
             if (isWhite(b) || isDelimiter(b)) {
                 break;
             }
-            if (b == '#' && pos + 2 < end && hex(d[pos + 1]) >= 0 && hex(d[pos + 2]) >= 0) {
-                s.append((char) (hex(d[pos + 1]) << 4 | hex(d[pos + 2])));
+            if (b == '#' && pos + 2 < end && PdfFilters.hexDigit(d[pos + 1]) >= 0 && PdfFilters.hexDigit(d[pos + 2]) >= 0) {
+                s.append((char) (PdfFilters.hexDigit(d[pos + 1]) << 4 | PdfFilters.hexDigit(d[pos + 2])));
                 pos += 3;
                 continue;
             }
@@ -287,36 +290,21 @@ final class PdfObjects {
     }
 
     private byte[] hexString() {
-        pos++;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int high = -1;
-        while (pos < end) {
-            int b = d[pos++] & 0xff;
-            if (b == '>') {
-                break;
-            }
-            int v = hex(b);
-            if (v < 0) {
-                continue;
-            }
-            if (high < 0) {
-                high = v;
-            } else {
-                out.write(high << 4 | v);
-                high = -1;
-            }
+        int start = ++pos;
+        while (pos < end && d[pos] != '>') {
+            pos++;
         }
-        if (high >= 0) {
-            out.write(high << 4);
+        int stop = pos;
+        if (pos < end) {
+            pos++;
+        }
+        // Two hex digits per byte: the buffer's cap is never reached.
+        BoundedBuffer out = new BoundedBuffer(stop - start + 1L);
+        try {
+            PdfFilters.asciiHex(d, start, stop, out);
+        } catch (OutputLimitException e) {
+            throw new AssertionError(e);
         }
         return out.toByteArray();
-    }
-
-    private static int hex(int b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        b |= 0x20;
-        return b >= 'a' && b <= 'f' ? b - 'a' + 10 : -1;
     }
 }
