@@ -42,12 +42,7 @@ class ClamdscanInteropTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (vigild != null) {
-            vigild.close();
-        }
-        if (clamd != null) {
-            clamd.close();
-        }
+        Fixtures.stopAll(vigild, clamd);
     }
 
     record Run(int exit, String output) {

@@ -73,12 +73,7 @@ class ContentLimitsComparisonTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (vigild != null) {
-            vigild.close();
-        }
-        if (clamd != null) {
-            clamd.close();
-        }
+        Fixtures.stopAll(vigild, clamd);
     }
 
     Stream<String> requests() {

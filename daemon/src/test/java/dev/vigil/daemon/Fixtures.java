@@ -211,6 +211,28 @@ final class Fixtures {
     }
 
     /** vigild in this JVM, from configuration text (TCPSocket 0 picks a free port). */
+    /** Closes each daemon that was started (nulls are skipped), all of them even when one fails to close. */
+    static void stopAll(AutoCloseable... daemons) throws Exception {
+        Exception first = null;
+        for (AutoCloseable d : daemons) {
+            if (d == null) {
+                continue;
+            }
+            try {
+                d.close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     static Vigild vigild(Path work, Path database, String extraConfig) throws Exception {
         Files.createDirectories(work);
         Path socket = work.resolve("vigild.sock");

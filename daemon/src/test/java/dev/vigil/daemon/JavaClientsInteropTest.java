@@ -41,12 +41,7 @@ class JavaClientsInteropTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (vigild != null) {
-            vigild.close();
-        }
-        if (clamd != null) {
-            clamd.close();
-        }
+        Fixtures.stopAll(vigild, clamd);
     }
 
     @ParameterizedTest

@@ -47,12 +47,7 @@ class LimitsComparisonTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (vigild != null) {
-            vigild.close();
-        }
-        if (clamd != null) {
-            clamd.close();
-        }
+        Fixtures.stopAll(vigild, clamd);
     }
 
     Stream<Object[]> scenarios() {

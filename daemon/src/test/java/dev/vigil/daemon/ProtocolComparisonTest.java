@@ -46,12 +46,7 @@ class ProtocolComparisonTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (vigild != null) {
-            vigild.close();
-        }
-        if (clamd != null) {
-            clamd.close();
-        }
+        Fixtures.stopAll(vigild, clamd);
     }
 
     record Scenario(String name, byte[] request, boolean unordered) {
