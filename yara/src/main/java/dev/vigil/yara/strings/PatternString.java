@@ -23,6 +23,7 @@ final class PatternString implements CompiledString {
         int[] atomPlace;          // with jumps: per global atom, run << 16 | index in run (see JumpMatcher.locate)
         Program tail;             // the piece from its atoms' window on (see PatternAtoms.Choice.tailFrom), or null
         boolean[] atomHasTail;    // per global atom: whether a hit of it must be followed by a match of tail
+        boolean[] atomIsWide;     // per global atom: a wide atom, whose tail is matched as wide text
 
         Piece(Program program, JumpMatcher jumps, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
             this.program = program;
@@ -132,8 +133,10 @@ final class PatternString implements CompiledString {
                 return;
             }
         } else if (p.tail != null && atom >= 0 && atom < atomPiece.length && p.atomHasTail[atom]
-                && !out.vm().exists(p.tail, buf, base, pos, (int) Math.min(end, (long) pos + SCAN_LIMIT), dataEnd)) {
-            // Every match through this hit goes on from the atom with the tail; without one, no start can match.
+                && !out.vm().exists(p.tail, buf, base, pos, (int) Math.min(end, (long) pos + SCAN_LIMIT), dataEnd,
+                p.atomIsWide[atom] ? 2 : 1)) {
+            // Every match through this hit goes on from the atom with the tail; without one, no start can match
+            // (a wide atom stands for wide matches only: the ascii ones contain the ascii atom).
             return;
         }
         for (long abs = firstAbs; abs <= base + hi; abs++) {
@@ -185,7 +188,7 @@ final class PatternString implements CompiledString {
         }
         if (wide) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = out.vm().run(p.program, buf, base, s, limit, dataEnd, 2);
+            int len = out.vm().runMemo(p.program, buf, base, s, limit, dataEnd, 2);
             // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
             // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
             boolean wideCheck = !p.yaraFindsNoAtom;

@@ -12,6 +12,12 @@ final class PikeVm {
     private int[] marks = new int[16];
     private int[] stack = new int[16];
     private int generation;
+    /** Positions stepped over by all runs so far: a deterministic measure of matching work, for tests. */
+    private long steps;
+
+    long steps() {
+        return steps;
+    }
 
     /**
      * @param buf        data; buf[i] has absolute offset base + i
@@ -27,6 +33,7 @@ final class PikeVm {
         int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
         int pos = start;
         while (count > 0) {
+            steps++;
             int gen = nextGeneration();
             int nextCount = 0;
             boolean canRead = pos + charSize <= limit && (charSize == 1 || buf[pos + 1] == 0);
@@ -54,15 +61,19 @@ final class PikeVm {
         return result;
     }
 
-    /** Whether some match starts at {@code start} (any length, priority ignored): stops at the first one seen. */
-    boolean exists(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
+    /**
+     * Whether some match starts at {@code start} (any length, priority ignored): stops at the first one seen.
+     * {@code charSize} as in {@link #run}.
+     */
+    boolean exists(Program p, byte[] buf, long base, int start, int limit, int dataEnd, int charSize) {
         ensure(p.size);
-        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, 1, nextGeneration());
+        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
         int pos = start;
         while (count > 0) {
+            steps++;
             int gen = nextGeneration();
             int nextCount = 0;
-            boolean canRead = pos + 1 <= limit;
+            boolean canRead = pos + charSize <= limit && (charSize == 1 || buf[pos + 1] == 0);
             int b = canRead ? buf[pos] & 0xFF : 0;
             for (int i = 0; i < count; i++) {
                 int pc = current[i];
@@ -72,7 +83,8 @@ final class PikeVm {
                 if (canRead) {
                     int s = p.arg1[pc] << 2;
                     if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
-                        nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + 1, dataEnd, 1, gen);
+                        nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + charSize, dataEnd,
+                                charSize, gen);
                     }
                 }
             }
@@ -80,7 +92,7 @@ final class PikeVm {
             current = next;
             next = t;
             count = nextCount;
-            pos++;
+            pos += charSize;
         }
         return false;
     }
@@ -124,25 +136,41 @@ final class PikeVm {
         return false;
     }
 
-    private StartMemo memo; // created on the first memoised run: most strings never need one
+    // Created on first use (most strings never need one): one for single-byte runs, and one per start parity for
+    // wide runs, whose consecutive starts of the same parity are two bytes apart.
+    private StartMemo memo;
+    private StartMemo[] wideMemo;
 
     /**
-     * Same result as {@link #run} with {@code charSize == 1}, but reuses the previous call's run when that started one
-     * byte earlier in the same buffer: once both runs hold the same thread list at a position, the rest is shared.
+     * Same result as {@link #run}, but reuses the previous call's run when that started one character earlier in the
+     * same buffer (one byte, or two for wide): once both runs hold the same thread list at a position, the rest is
+     * shared.
      */
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
+        return runMemo(p, buf, base, start, limit, dataEnd, 1);
+    }
+
+    int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd, int charSize) {
         ensure(p.size);
-        if (memo == null) {
-            memo = new StartMemo();
+        StartMemo m;
+        if (charSize == 1) {
+            if (memo == null) {
+                memo = new StartMemo();
+            }
+            m = memo;
+        } else {
+            if (wideMemo == null) {
+                wideMemo = new StartMemo[] {new StartMemo(), new StartMemo()};
+            }
+            m = wideMemo[start & 1];
         }
-        StartMemo m = memo;
         if (m.program != p) {
             m.clear();
             m.program = p;
         }
-        boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - 1;
+        boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - charSize;
         int epoch = m.epoch;
-        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, 1, nextGeneration());
+        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
         int cut = cutAtMatch(p, count);
         boolean matched = cut < count;
         int state = m.intern(current, cut, matched);
@@ -173,9 +201,10 @@ final class PikeVm {
                 state = StartMemo.DEAD;
                 break;
             }
-            if (pos + 1 > limit) {
+            if (pos + charSize > limit || (charSize == 2 && buf[pos + 1] != 0)) {
                 break;
             }
+            steps++;
             int b = buf[pos] & 0xFF;
             int gen = nextGeneration();
             int nextCount = 0;
@@ -184,7 +213,8 @@ final class PikeVm {
                 int pc = m.pool[from + i];
                 int s = p.arg1[pc] << 2;
                 if ((p.sets[s + (b >>> 6)] & (1L << (b & 63))) != 0) {
-                    nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + 1, dataEnd, 1, gen);
+                    nextCount = addThread(p, next, nextCount, pc + 1, buf, base, pos + charSize, dataEnd, charSize,
+                            gen);
                 }
             }
             int[] t = current;
@@ -192,7 +222,7 @@ final class PikeVm {
             next = t;
             cut = cutAtMatch(p, nextCount);
             matched = cut < nextCount;
-            pos++;
+            pos += charSize;
             state = m.intern(current, cut, matched);
             if (matched) {
                 lastMatch = pos;

@@ -186,6 +186,7 @@ public final class StringCompiler {
         List<Integer> owner = new ArrayList<>();
         List<Boolean> isAsciiEntry = new ArrayList<>();
         List<int[]> ranges = new ArrayList<>();
+        java.util.Set<String> wideSeen = new java.util.HashSet<>();
         if (allHaveAtoms) {
             for (int i = 0; i < n; i++) {
                 PatternAtoms.Choice c = choices[i];
@@ -202,6 +203,12 @@ public final class StringCompiler {
                         byte[] w = new byte[chars * 2];
                         for (int k = 0; k < chars; k++) {
                             w[2 * k] = a[k];
+                        }
+                        if (!wideSeen.add(i + ":" + c.minOff()[j] + ":" + c.maxOff()[j] + ":"
+                                + java.util.HexFormat.of().formatHex(w))) {
+                            // atoms that differ past their first two characters widen to the same atom:
+                            // one entry is enough (each entry is verified on its own at every hit)
+                            continue;
                         }
                         atoms.add(w);
                         isAsciiEntry.add(false);
@@ -242,13 +249,15 @@ public final class StringCompiler {
                 List<ReNode> rest = pr.type == ReNode.Type.CONCAT ? pr.children.subList(tailFrom, pr.children.size())
                         : List.of(pr);
                 boolean[] has = new boolean[atoms.size()];
+                boolean[] isWide = new boolean[atoms.size()];
                 for (int j = 0; j < atoms.size(); j++) {
-                    // wide atoms stand at other distances; only the plain ones start the tail
-                    // (only worth it where a hit would otherwise try many starts)
-                    has[j] = owner.get(j) == i && isAsciiEntry.get(j) && hi[j] - lo[j] >= TAIL_CHECK_MIN_SPREAD;
+                    // only worth it where a hit would otherwise try many starts; a wide atom's tail is wide text
+                    has[j] = owner.get(j) == i && hi[j] - lo[j] >= TAIL_CHECK_MIN_SPREAD;
+                    isWide[j] = !isAsciiEntry.get(j);
                 }
                 pieces[i].tail = Program.compile(ReNode.concat(new ArrayList<>(rest)), PatternString.SCAN_LIMIT + 1);
                 pieces[i].atomHasTail = has;
+                pieces[i].atomIsWide = isWide;
             }
         }
         int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
