@@ -47,7 +47,7 @@ class RawLzmaTest {
 
     @Test
     void decodesWhatXzEncodesForEveryPropertyCorner() throws IOException {
-        byte[] data = sample(1, 800);
+        byte[] data = sample(1, 300);
         int[][] props = {{3, 0, 2}, {0, 0, 0}, {4, 0, 2}, {0, 4, 4}, {1, 2, 1}, {4, 0, 4}};
         for (int[] p : props) {
             for (boolean marker : new boolean[] {false, true}) {
