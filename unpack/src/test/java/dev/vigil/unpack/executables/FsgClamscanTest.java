@@ -169,6 +169,38 @@ class FsgClamscanTest {
         return file;
     }
 
+    /**
+     * FSG 1.31: {@code mov ebx, T; mov edi, dest; mov esi, source}; T holds 16-bit page numbers (+2) ended by 1, with
+     * a 2 six bytes on. The stub must sit past {@code rva - 0xe0} in its section, so here the packer's section has the
+     * lower RVA (ClamAV pairs sections in table order).
+     */
+    static byte[] fsg131(byte[][] streams, long[] sectionRvas) {
+        byte[] packed = new byte[0x2000];
+        int at = 0;
+        for (byte[] s : streams) {
+            System.arraycopy(s, 0, packed, at, s.length);
+            at += s.length;
+        }
+        int ep = 0xf40;
+        packed[ep] = (byte) 0xbb;
+        TestData.put32(packed, ep + 1, BASE + 0x300);
+        packed[ep + 5] = (byte) 0xbf;
+        TestData.put32(packed, ep + 6, BASE + 0x3000);
+        packed[ep + 10] = (byte) 0xbe;
+        TestData.put32(packed, ep + 11, BASE + 0x1000);
+        TestData.put32(packed, ep + 0xda + 2, 0x3000 - (0x1000 + ep + 0xda + 6)); // the original entry point
+        byte[] file = TestData.pe(0x1000 + ep, List.of(new TestData.Sec("fsg0", 0x3000, 0x3000, null),
+                new TestData.Sec("fsg1", 0x1000, 0x2000, packed)));
+        int support = 0x300;
+        for (int i = 0; i < sectionRvas.length; i++) {
+            TestData.put16(file, support + 2 * i, (int) ((BASE + sectionRvas[i]) >> 12) + 2);
+        }
+        int end = support + 2 * sectionRvas.length;
+        TestData.put16(file, end, 1);
+        TestData.put32(file, end + 6, 2);
+        return file;
+    }
+
     @Test
     void unpackedLikeClamscan() throws Exception {
         ClamavTestFiles.assumeClamscan();
@@ -177,6 +209,7 @@ class FsgClamscanTest {
         // three streams; the support lists the second section above the third, so the sort has work to do
         byte[][] three = {stream(2, "nothing to see here, only text"), stream(3, MARKER), stream(4, "more text")};
         samples.put("fsg-1.33", fsg133(three, new long[] {0x3000, 0x2000}));
+        samples.put("fsg-1.31", fsg131(three, new long[] {0x5000, 0x4000}));
         // damaged streams: a literal changed (still decodes), the end code lost (decoding runs into the stub)
         byte[] stream = stream(1, MARKER);
         byte[] literal = fsg200(stream);
