@@ -238,11 +238,12 @@ class FsgClamscanTest {
             byte[] bytes = samples.get(e.getKey());
             String ours = new RecursiveTestScanner(engine, UnpackLimits.DEFAULT).scan(e.getKey(), bytes);
             boolean theirs = clamscan.get(e.getValue());
-            table.add(String.format("%-24s clamscan %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK", ours));
             assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
             assertThat(engine.scan(bytes).infected()).as("%s packed", e.getKey()).isFalse();
             found += theirs ? 1 : 0;
             byte[] clamRebuilt = clamscanRebuilt(db, e.getValue());
+            table.add(String.format("%-24s clamscan %-5s rebuilt %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
+                    clamRebuilt != null, ours));
             CollectingSink sink = new CollectingSink();
             new FsgUnpacker().unpack(ScanInput.of(bytes), sink);
             assertThat(sink.data.size()).as("%s: unpacked by both or by neither", e.getKey())

@@ -88,7 +88,6 @@ class UpxLzmaClamscanTest {
             byte[] bytes = Files.readAllBytes(e.getValue());
             String ours = new RecursiveTestScanner(engine, UnpackLimits.DEFAULT).scan(e.getKey(), bytes);
             boolean theirs = clamscan.get(e.getValue());
-            table.add(String.format("%-26s clamscan %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK", ours));
             assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
             assertThat(engine.scan(bytes).infected()).as("%s packed, not unpacked", e.getKey()).isFalse();
             assertThat(clamscanNoUnpacking.get(e.getValue())).as("%s with --scan-pe=no", e.getKey()).isFalse();
@@ -96,6 +95,8 @@ class UpxLzmaClamscanTest {
                 lzmaFound++;
             }
             byte[] clamUnpacked = clamscanUnpacked(db, e.getValue());
+            table.add(String.format("%-26s clamscan %-5s unpacked %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
+                    clamUnpacked != null, ours));
             CollectingSink sink = new CollectingSink();
             new UpxUnpacker().unpack(ScanInput.of(bytes), sink);
             assertThat(sink.data.size()).as("%s: unpacked by both or by neither", e.getKey())
