@@ -29,8 +29,8 @@ public final class NspackUnpacker extends PackedPeUnpacker {
     void unpack(PeImage pe, ScanInput input, ChildSink sink) throws IOException {
         byte[] ep = pe.epBytes();
         List<Section> s = pe.sections();
-        if (ep.length < 24 || s.isEmpty()) {
-            return;
+        if (ep.length < 200 || s.isEmpty()) {
+            return; // ClamAV stops looking for packers (Petite and after) when fewer than 200 bytes follow the entry
         }
         long lfanew = Le.u32(input.readFully(0x3c, 4), 0);
         byte[] opt = input.readFully(lfanew + 24, 64);
