@@ -11,7 +11,9 @@ import dev.vigil.unpack.ishield.InstallShieldOverlayUnpacker;
 import dev.vigil.unpack.nsis.NsisUnpacker;
 import dev.vigil.unpack.pe.AspackUnpacker;
 import dev.vigil.unpack.pe.EmbeddedPeUnpacker;
+import dev.vigil.unpack.pe.FsgUnpacker;
 import dev.vigil.unpack.pe.MewUnpacker;
+import dev.vigil.unpack.pe.NspackUnpacker;
 import dev.vigil.unpack.pe.PespinUnpacker;
 import dev.vigil.unpack.pe.PetiteUnpacker;
 import dev.vigil.unpack.pe.UpackUnpacker;
@@ -33,7 +35,7 @@ public final class ExecutableUnpackers {
      * the overlay before unpacking), and a packed PE is unpacked before embedded PE files are searched for in it.
      */
     public static List<Unpacker> all() {
-        return List.of(new InstallShieldOverlayUnpacker(), new MewUnpacker(), new UpackUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
+        return List.of(new InstallShieldOverlayUnpacker(), new MewUnpacker(), new UpackUnpacker(), new FsgUnpacker(), new NspackUnpacker(), new UpxUnpacker(), new YcUnpacker(), new WwpackUnpacker(), new PetiteUnpacker(),
                 new AspackUnpacker(), new PespinUnpacker(), new EmbeddedPeUnpacker(), new CabUnpacker(), new CabSfxUnpacker(),
                 new ChmUnpacker(),
                 new SzddUnpacker(), new IsoUnpacker(), new SisUnpacker(), new NsisUnpacker(), new AutoItUnpacker(),

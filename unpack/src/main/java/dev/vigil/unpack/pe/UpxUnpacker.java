@@ -14,7 +14,8 @@ import java.util.List;
  * UPX-packed PE files (NRV2B/NRV2D/NRV2E): decompresses the packed section pair and rebuilds a PE from the original
  * headers UPX keeps after the import data, as ClamAV's {@code cli_scanpe} does, then offers that image as one child.
  * The packed pair is the first section with no raw data followed by one with raw data (UPX0/UPX1); the decompressor is
- * chosen by the code at the entry point, and all three are tried when that code is not recognised.
+ * chosen by the code at the entry point, and all three are tried when that code is not recognised. LZMA-packed
+ * files are recognised by their stub as well ({@link UpxLzma}).
  */
 public final class UpxUnpacker extends PackedPeUnpacker {
     /** Fragments of the three decoders' i386 code; 13 bytes at EP+0x69 (or +0x71) found in one of them names it. */
@@ -50,6 +51,13 @@ public final class UpxUnpacker extends PackedPeUnpacker {
             return;
         }
         byte[] image = unpack(src, pe, upx0, upx1, (int) dsize);
+        UpxLzma.Stub lzma = UpxLzma.recognise(pe.epBytes());
+        // ClamAV tries the LZMA stub after the NRV2 decoders, whatever they did, and its outcome is final; the size
+        // it checks and writes is the one the NRV2 rebuild left (the sections' sum when none succeeded).
+        int size = image != null ? image.length : (int) dsize;
+        if (lzma != null && Integer.toUnsignedLong(lzma.unpackedSize()) <= size) {
+            image = UpxLzma.unpack(lzma, input, pe, upx0, upx1, size);
+        }
         if (image != null) {
             sink.child(new Child("upx-unpacked", "CL_TYPE_MSEXE", image.length), new ByteArrayInputStream(image));
         }

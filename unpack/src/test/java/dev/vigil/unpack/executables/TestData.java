@@ -10,6 +10,10 @@ final class TestData {
     private TestData() {
     }
 
+    static long u32(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+
     static void put32(byte[] b, int at, long v) {
         for (int i = 0; i < 4; i++) {
             b[at + i] = (byte) (v >>> 8 * i);
