@@ -43,6 +43,17 @@ public final class Main {
                 io.err().flush();
             }
         }
+        ScanCommand plainScan = ScanArgsFastPath.parse(args, io);
+        if (plainScan != null) {
+            try {
+                return plainScan.call();
+            } catch (Exception ex) {
+                return executionError(io, ex);
+            } finally {
+                io.out().flush();
+                io.err().flush();
+            }
+        }
         String first = args.length > 0 ? args[0] : null;
         CommandLine cl = commandLine(io, SUBCOMMANDS.contains(first) ? first : null);
         CommandLine scan = cl.getSubcommands().get("scan");
@@ -82,11 +93,14 @@ public final class Main {
             io.err().print("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.\n");
             return USAGE_ERROR;
         });
-        cl.setExecutionExceptionHandler((ex, ignoredCl, ignoredResult) -> {
-            io.err().print("ERROR: " + ex + "\n");
-            return USAGE_ERROR;
-        });
+        cl.setExecutionExceptionHandler((ex, ignoredCl, ignoredResult) -> executionError(io, ex));
         return cl;
+    }
+
+    /** What a command that failed with {@code ex} prints, and its exit status. */
+    private static int executionError(Io io, Exception ex) {
+        io.err().print("ERROR: " + ex + "\n");
+        return USAGE_ERROR;
     }
 
     private static CommandLine subcommand(String name, Io io) {
