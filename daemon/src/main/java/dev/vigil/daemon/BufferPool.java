@@ -27,6 +27,16 @@ final class BufferPool {
         return b != null ? b : new byte[size];
     }
 
+    /** Drops the arrays kept for reuse (when idle: HeapTrimmer), so that a collection can free them. */
+    void clear() {
+        free.clear();
+    }
+
+    /** Arrays kept for reuse now. */
+    int kept() {
+        return free.size();
+    }
+
     /** Returns an array taken from this pool; the caller must not use it afterwards. */
     void give(byte[] b) {
         if (b != null && b.length == size) {

@@ -56,6 +56,7 @@ public final class ClamdServer implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final DescriptorPassing descriptors;
     private Thread reaper;
+    private final HeapTrimmer heapTrimmer;
     private Path unixSocket;
     private int tcpPort = -1;
 
@@ -69,6 +70,7 @@ public final class ClamdServer implements AutoCloseable {
         this.connectionSlots = new Semaphore(served);
         this.ioBuffers = new BufferPool(ClamdConnection.IO_BUFFER, served);
         this.spoolBuffers = new BufferPool(SPOOL_BUFFER, served);
+        this.heapTrimmer = HeapTrimmer.forScanner(scanner, ioBuffers, spoolBuffers);
         this.descriptors = config.localSocket() == null ? DescriptorPassing.NONE : DescriptorPassing.load(log);
     }
 
@@ -256,6 +258,7 @@ public final class ClamdServer implements AutoCloseable {
                     }
                 }
             }
+            heapTrimmer.tick(System.nanoTime());
             sleepQuietly(REAPER_PERIOD_MS);
         }
     }

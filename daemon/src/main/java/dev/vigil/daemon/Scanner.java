@@ -18,6 +18,7 @@ import dev.vigil.engine.io.ScanInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one place where vigild scans: every protocol (clamd socket, HTTP) goes through {@link #scan}. At most
@@ -27,6 +28,8 @@ public final class Scanner {
     private final ScanOptions options;
     private final Semaphore slots;
     private final int maxThreads;
+    /** Slot entries and exits so far: unchanged between two looks means no scan started or ended in between. */
+    private final AtomicLong slotEvents = new AtomicLong();
 
     /** Limits for looking inside containers, or null to scan only the outer bytes. */
     private final UnpackLimits unpackLimits;
@@ -62,6 +65,11 @@ public final class Scanner {
         return maxThreads - slots.availablePermits();
     }
 
+    /** A number that changes whenever a scan starts or ends (see {@link HeapTrimmer}). */
+    public long activity() {
+        return slotEvents.get();
+    }
+
     /** Scans waiting for a slot now. */
     public int queued() {
         return slots.getQueueLength();
@@ -87,10 +95,12 @@ public final class Scanner {
      */
     public <T> T inSlot(SlotWork<T> work) throws IOException, InterruptedException {
         slots.acquire();
+        slotEvents.incrementAndGet();
         try {
             return work.run();
         } finally {
             slots.release();
+            slotEvents.incrementAndGet();
         }
     }
 
