@@ -18,6 +18,10 @@ import java.util.Set;
  * that order, which decides where {@code -l} stops). The scan only looks for {@code [private] rule NAME} and
  * {@code $id = {}, skipping comments, text strings and regular expressions, and follows {@code include}s; it never
  * fails (unreadable or odd sources simply give no entries).
+ *
+ * <p>The scan runs on first use only: most runs need neither answer (only {@code -s} output of a match and {@code -l}
+ * do), and on a large rule set the scan costs a sizeable part of a compile-only run's CPU time (its loop gets
+ * JIT-compiled on the one core the compiler uses).
  */
 final class RuleSourceIndex implements YaraOutput.HexStrings {
     private static final int MAX_INCLUDE_DEPTH = 16;
@@ -27,14 +31,25 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     private final Map<String, int[]> anonymous = new HashMap<>(); // key -> {hex count, other count}
     /** "namespace:name" of the non-private rules, in declaration order. */
     private final List<String> declared = new ArrayList<>();
+    /** Sources added but not scanned yet, in the order given. */
+    private final List<Runnable> pending = new ArrayList<>();
 
+    private void scanPending() {
+        // a scan may add files (includes) directly; those are scanned at once, never queued
+        for (int k = 0; k < pending.size(); k++) {
+            pending.get(k).run();
+        }
+        pending.clear();
+    }
 
     List<String> declaredRules() {
+        scanPending();
         return declared;
     }
 
     @Override
     public boolean isHex(String namespace, String rule, String identifier) {
+        scanPending();
         String key = key(namespace, rule, identifier);
         if (identifier.equals("$")) {
             int[] counts = anonymous.get(key);
@@ -44,7 +59,7 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     }
 
     void addFile(Path file, String namespace) {
-        addFile(file, namespace, 0);
+        pending.add(() -> addFile(file, namespace, 0));
     }
 
     private void addFile(Path file, String namespace, int depth) {
@@ -57,7 +72,7 @@ final class RuleSourceIndex implements YaraOutput.HexStrings {
     }
 
     void addSource(String src, String namespace, Path baseDir, int depth) {
-        new Scanner(src, namespace, baseDir, depth).run();
+        pending.add(() -> new Scanner(src, namespace, baseDir, depth).run());
     }
 
     private static String key(String namespace, String rule, String identifier) {

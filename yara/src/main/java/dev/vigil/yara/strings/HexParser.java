@@ -105,10 +105,18 @@ final class HexParser {
         if (not && mask == 0) {
             throw new StringCompileException("invalid not operator (~) in hex string");
         }
+        // Only the free nibbles vary (1, 16 or 256 bytes); a hex string has thousands of bytes, each built here.
         long[] set = new long[4];
-        for (int b = 0; b < 256; b++) {
-            if (((b & mask) == value) != not) {
-                ReNode.add(set, b);
+        int free = ~mask & 0xFF;
+        for (int b = free; ; b = (b - 1) & free) {
+            ReNode.add(set, value | b);
+            if (b == 0) {
+                break;
+            }
+        }
+        if (not) {
+            for (int i = 0; i < set.length; i++) {
+                set[i] = ~set[i];
             }
         }
         if (not) {

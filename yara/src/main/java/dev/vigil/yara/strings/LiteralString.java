@@ -45,11 +45,14 @@ final class LiteralString implements CompiledString {
         int window = AtomQuality.bestLiteralWindow(text);
         int wlen = Math.min(4, text.length);
         byte[] asciiAtom = java.util.Arrays.copyOfRange(text, window, window + wlen);
-        List<byte[]> list = new ArrayList<>();
-        List<Integer> back = new ArrayList<>();
+        // Plain arrays and no streams: this runs once per text string (tens of thousands in a large rule set), cold,
+        // and a lighter body also costs the JIT less on the one core the compile shares with it.
+        byte[][] list = new byte[2][];
+        int[] back = new int[2];
+        int n = 0;
         if (ascii) {
-            list.add(asciiAtom);
-            back.add(window);
+            list[n] = asciiAtom;
+            back[n++] = window;
         }
         if (wide) {
             int chars = Math.min(2, wlen);
@@ -57,78 +60,107 @@ final class LiteralString implements CompiledString {
             for (int i = 0; i < chars; i++) {
                 w[2 * i] = asciiAtom[i];
             }
-            list.add(w);
-            back.add(window * 2);
+            list[n] = w;
+            back[n++] = window * 2;
         }
         if (nocase) {
-            List<byte[]> cased = new ArrayList<>();
-            List<Integer> casedBack = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
-                for (byte[] combo : caseCombinations(list.get(i))) {
-                    cased.add(combo);
-                    casedBack.add(back.get(i));
-                }
+            int total = 0;
+            for (int i = 0; i < n; i++) {
+                total += 1 << caseVariableBytes(list[i]);
+            }
+            byte[][] cased = new byte[total][];
+            int[] casedBack = new int[total];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                m = caseCombinations(list[i], back[i], cased, casedBack, m);
             }
             list = cased;
             back = casedBack;
+            n = m;
         }
         if (xor) {
-            List<byte[]> keyed = new ArrayList<>();
-            List<Integer> keyedBack = new ArrayList<>();
-            for (int i = 0; i < list.size(); i++) {
+            int keys = Math.max(0, xorMax - xorMin + 1);
+            byte[][] keyed = new byte[n * keys][];
+            int[] keyedBack = new int[n * keys];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
                 for (int k = xorMin; k <= xorMax; k++) {
-                    byte[] a = list.get(i).clone();
+                    byte[] a = list[i].clone();
                     for (int j = 0; j < a.length; j++) {
                         a[j] ^= (byte) k;
                     }
-                    keyed.add(a);
-                    keyedBack.add(back.get(i));
+                    keyed[m] = a;
+                    keyedBack[m++] = back[i];
                 }
             }
             list = keyed;
             back = keyedBack;
+            n = m;
         }
         int q = AtomQuality.quality(asciiAtom);
-        for (byte[] a : list) {
-            q = Math.min(q, AtomQuality.quality(a));
+        for (int i = 0; i < n; i++) {
+            q = Math.min(q, AtomQuality.quality(list[i]));
         }
         this.minQuality = q;
-        // The same bytes at the same distance need one atom only.
-        List<byte[]> unique = new ArrayList<>();
-        List<Integer> uniqueBack = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (int i = 0; i < list.size(); i++) {
-            String key = java.util.HexFormat.of().formatHex(list.get(i)) + "/" + back.get(i);
-            if (seen.add(key)) {
-                unique.add(list.get(i));
-                uniqueBack.add(back.get(i));
+        // The same bytes at the same distance need one atom only (atoms are at most 4 bytes: one long holds the key).
+        List<byte[]> unique = new ArrayList<>(n);
+        int[] uniqueBack = new int[n];
+        java.util.Set<Long> seen = n > 1 ? new java.util.HashSet<>() : null;
+        for (int i = 0; i < n; i++) {
+            if (seen == null || seen.add(atomKey(list[i], back[i]))) {
+                uniqueBack[unique.size()] = back[i];
+                unique.add(list[i]);
             }
         }
         this.atoms = Collections.unmodifiableList(unique);
-        this.atomBack = uniqueBack.stream().mapToInt(Integer::intValue).toArray();
+        this.atomBack = unique.size() == n ? uniqueBack : java.util.Arrays.copyOf(uniqueBack, unique.size());
+    }
+
+    private static long atomKey(byte[] atom, int back) {
+        long bytes = 0;
+        for (byte b : atom) {
+            bytes = bytes << 8 | (b & 0xFF);
+        }
+        return (long) back << 35 | (long) atom.length << 32 | bytes;
+    }
+
+    private static int caseVariableBytes(byte[] atom) {
+        int count = 0;
+        for (byte b : atom) {
+            if (RegexParser.altercase(b & 0xFF) != (b & 0xFF)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     int minQuality() {
         return minQuality;
     }
 
-    private static List<byte[]> caseCombinations(byte[] atom) {
-        List<byte[]> out = new ArrayList<>();
-        out.add(atom.clone());
+    /**
+     * Writes every case combination of {@code atom} into {@code out} from {@code at} (the atom itself first, then
+     * each case-variable byte flipped in turn over all combinations so far); returns the next free index.
+     */
+    private static int caseCombinations(byte[] atom, int back, byte[][] out, int[] outBack, int at) {
+        int first = at;
+        out[at] = atom.clone();
+        outBack[at++] = back;
         for (int i = 0; i < atom.length; i++) {
             int b = atom[i] & 0xFF;
             int alt = RegexParser.altercase(b);
             if (alt == b) {
                 continue;
             }
-            int n = out.size();
-            for (int j = 0; j < n; j++) {
-                byte[] c = out.get(j).clone();
+            int end = at;
+            for (int j = first; j < end; j++) {
+                byte[] c = out[j].clone();
                 c[i] = (byte) alt;
-                out.add(c);
+                out[at] = c;
+                outBack[at++] = back;
             }
         }
-        return out;
+        return at;
     }
 
     static int lowercase(int b) {

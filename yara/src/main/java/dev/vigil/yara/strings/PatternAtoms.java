@@ -145,8 +145,8 @@ final class PatternAtoms {
         long runMax = 0;
         for (int i = 0; i <= children.size(); i++) {
             ReNode c = i < children.size() ? children.get(i) : null;
-            boolean small = c != null && c.type == ReNode.Type.BYTES && Long.bitCount(c.set[0]) + Long.bitCount(c.set[1])
-                    + Long.bitCount(c.set[2]) + Long.bitCount(c.set[3]) <= MAX_SET && cardinality(c) > 0;
+            int card = c != null && c.type == ReNode.Type.BYTES ? cardinality(c) : 0;
+            boolean small = card > 0 && card <= MAX_SET;
             if (small) {
                 if (runStart < 0) {
                     runStart = i;
@@ -209,16 +209,25 @@ final class PatternAtoms {
         int bestLen = 0;
         int bestScore = 0;
         byte[] first = new byte[4];
-        for (int from = 0; from < nodes.size(); from++) {
+        // each node's set size and lowest byte once, not once per window that covers it
+        int size = nodes.size();
+        int[] cards = new int[size];
+        byte[] lows = new byte[size];
+        int k = 0;
+        for (ReNode n : nodes) {
+            cards[k] = cardinality(n);
+            lows[k++] = (byte) lowest(n.set);
+        }
+        for (int from = 0; from < size; from++) {
             int expansion = 1;
             int len = 0;
-            while (len < 4 && from + len < nodes.size()) {
-                int card = cardinality(nodes.get(from + len));
+            while (len < 4 && from + len < size) {
+                int card = cards[from + len];
                 if (expansion * card > MAX_EXPANSION) {
                     break;
                 }
                 expansion *= card;
-                first[len] = (byte) lowest(nodes.get(from + len).set);
+                first[len] = lows[from + len];
                 len++;
             }
             if (len == 0) {
@@ -275,10 +284,11 @@ final class PatternAtoms {
         for (ReNode n : nodes) {
             List<byte[]> next = new ArrayList<>(MAX_EXPANSION);
             for (byte[] prefix : out) {
-                for (int b = 0; b < 256; b++) {
-                    if (ReNode.has(n.set, b)) {
+                // the set's members in ascending order, as a scan of all 256 values would give them
+                for (int w = 0; w < 4; w++) {
+                    for (long bits = n.set[w]; bits != 0; bits &= bits - 1) {
                         byte[] a = java.util.Arrays.copyOf(prefix, prefix.length + 1);
-                        a[prefix.length] = (byte) b;
+                        a[prefix.length] = (byte) (w * 64 + Long.numberOfTrailingZeros(bits));
                         next.add(a);
                     }
                 }

@@ -137,20 +137,36 @@ final class Lexer {
             default:
                 break;
         }
-        String two = pos + 1 < src.length ? ascii(pos, pos + 2) : "";
-        switch (two) {
-            case "..", "<=", ">=", "==", "!=", "<<", ">>" -> {
-                pos += 2;
-                return tok(Token.Kind.PUNCT, two);
-            }
-            default -> {
-            }
+        String two = pos + 1 < src.length ? twoCharOperator(c, src[pos + 1] & 0xff) : null;
+        if (two != null) {
+            pos += 2;
+            return tok(Token.Kind.PUNCT, two);
         }
         if (c >= 32 && c < 127) {
             pos++;
-            return tok(Token.Kind.PUNCT, String.valueOf((char) c));
+            return tok(Token.Kind.PUNCT, ONE_CHAR[c]);
         }
         throw error("non-ascii character");
+    }
+
+    /** The printable ASCII characters as strings, so that punctuation tokens allocate no text. */
+    private static final String[] ONE_CHAR = new String[127];
+
+    static {
+        for (int c = 32; c < 127; c++) {
+            ONE_CHAR[c] = String.valueOf((char) c).intern();
+        }
+    }
+
+    private static String twoCharOperator(int a, int b) {
+        return switch (a) {
+            case '.' -> b == '.' ? ".." : null;
+            case '<' -> b == '=' ? "<=" : b == '<' ? "<<" : null;
+            case '>' -> b == '=' ? ">=" : b == '>' ? ">>" : null;
+            case '=' -> b == '=' ? "==" : null;
+            case '!' -> b == '=' ? "!=" : null;
+            default -> null;
+        };
     }
 
     private void skipSpaceAndComments() {
@@ -235,6 +251,18 @@ final class Lexer {
     private Token text() {
         int startLine = line;
         pos++;
+        // Most strings have no escape: one scan to the closing quote and one copy.
+        int end = pos;
+        while (end < src.length && end - pos < LEX_BUFFER - 1 && src[end] != '"' && src[end] != '\\'
+                && src[end] != '\n') {
+            end++;
+        }
+        if (end < src.length && end - pos < LEX_BUFFER - 1 && src[end] == '"') {
+            byte[] bytes = java.util.Arrays.copyOfRange(src, pos, end);
+            pos = end + 1;
+            return new Token(Token.Kind.TEXT, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), bytes,
+                    0, 0, false, false, startLine);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
             if (pos >= src.length) {
