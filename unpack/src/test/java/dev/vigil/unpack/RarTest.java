@@ -82,13 +82,13 @@ class RarTest {
     }
 
     @Test
-    void rar5CompressedEntryIsReportedNotSupported() {
+    void rar5CompressedEntryThatDoesNotDecodeIsAnError() {
+        // Plain bytes labelled as method 3: the decoder fails on them; reported, never a crash or a hang.
         byte[] rar = new RarWriter.Rar5().main(0).file("packed.exe", payload(), 3, 0, 5000, null, true)
                 .end().bytes();
         DeepScanResult r = scan(rar);
         assertThat(r.infected()).isFalse();
-        assertThat(r.errors()).singleElement().satisfies(e ->
-                assertThat(e.message()).contains("packed.exe", "RAR5 compression not supported (method 3)"));
+        assertThat(r.errors()).isNotEmpty().allSatisfy(e -> assertThat(e.message()).contains("packed.exe"));
     }
 
     @Test

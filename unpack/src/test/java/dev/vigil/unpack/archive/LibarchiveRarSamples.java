@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * memory. Nothing of it is committed. Without network access the tests that need it skip, unless
  * {@code -Dvigil.requireOracles=true}, when they fail.
  */
-final class LibarchiveRarSamples {
+public final class LibarchiveRarSamples {
     static final URI TARBALL = URI.create(
             "https://deb.debian.org/debian/pool/main/liba/libarchive/libarchive_3.6.2.orig.tar.xz");
     static final String SHA256 = "9e2c1b80d5fbe59b61308fdfab6c79b5021d7ff4ff2489fb12daf0a96a83551d";
@@ -44,7 +44,7 @@ final class LibarchiveRarSamples {
     }
 
     /** File name (without {@code .uu}) to decoded bytes, sorted by name. */
-    static synchronized Map<String, byte[]> all() throws IOException {
+    public static synchronized Map<String, byte[]> all() throws IOException {
         if (samples == null) {
             Path tarball = tarball();
             Map<String, byte[]> found = new TreeMap<>();
@@ -134,7 +134,62 @@ final class LibarchiveRarSamples {
         throw new IOException("uuencoded data without its end line");
     }
 
-    static String sha256(byte[] data) {
+    /** The first file block of a RAR5 archive: its compression information and packed data. */
+    public record PackedEntry(String name, long compressionInfo, long unpackedSize, byte[] packed) {
+    }
+
+    /** Reads the first file block of {@code rar} (a well-formed RAR5 archive; headers are trusted here). */
+    public static PackedEntry firstRar5File(byte[] rar) {
+        int[] pos = {8};
+        while (pos[0] < rar.length) {
+            int blockStart = pos[0];
+            pos[0] += 4;
+            long headerSize = vint(rar, pos);
+            int headerStart = pos[0];
+            long type = vint(rar, pos);
+            long flags = vint(rar, pos);
+            if ((flags & 1) != 0) {
+                vint(rar, pos);
+            }
+            long dataSize = (flags & 2) != 0 ? vint(rar, pos) : 0;
+            int dataStart = (int) (headerStart + headerSize);
+            if (type == 2) {
+                long fileFlags = vint(rar, pos);
+                long unpacked = vint(rar, pos);
+                vint(rar, pos);
+                if ((fileFlags & 2) != 0) {
+                    pos[0] += 4;
+                }
+                if ((fileFlags & 4) != 0) {
+                    pos[0] += 4;
+                }
+                long compression = vint(rar, pos);
+                vint(rar, pos);
+                int nameLength = (int) vint(rar, pos);
+                String name = new String(rar, pos[0], nameLength, StandardCharsets.UTF_8);
+                return new PackedEntry(name, compression, unpacked,
+                        java.util.Arrays.copyOfRange(rar, dataStart, (int) (dataStart + dataSize)));
+            }
+            pos[0] = (int) (dataStart + dataSize);
+            if (pos[0] <= blockStart) {
+                break;
+            }
+        }
+        throw new IllegalArgumentException("no RAR5 file block");
+    }
+
+    private static long vint(byte[] b, int[] pos) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b[pos[0]++] & 0xff;
+            v |= (long) (x & 0x7f) << shift;
+            if ((x & 0x80) == 0) {
+                return v;
+            }
+        }
+    }
+
+    public static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {

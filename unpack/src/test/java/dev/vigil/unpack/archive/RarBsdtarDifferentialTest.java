@@ -132,7 +132,8 @@ class RarBsdtarDifferentialTest {
         Process p = new ProcessBuilder(BSDTAR.toString(), "-x", "-f", file.toString(), "-C", out.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            // bsdtar 3.6.2 loops on one of its own fuzz samples (rar5_bad_window_sz_in_mltarc_file): a failure.
             p.destroyForcibly();
             p.waitFor();
             return new Bsdtar(false, List.of());
