@@ -61,7 +61,7 @@ final class GuardedJunrar implements AutoCloseable {
             Archive archive = new Archive(new SingleVolume(new GuardedChannel(input, end, guard), end),
                     ArchiveOptions.builder().maxDictionarySize(MAX_DICTIONARY).build());
             return new GuardedJunrar(archive, guard);
-        } catch (RarException | RuntimeException | Error e) {
+        } catch (RarException | RuntimeException e) {
             throw new IOException(describe(e), e);
         }
     }
@@ -87,8 +87,9 @@ final class GuardedJunrar implements AutoCloseable {
     enum Outcome { DONE, BROKEN, STOP }
 
     /**
-     * Decodes one entry on a worker thread and hands it to the sink as a child of type {@code type}. In a solid
-     * archive ({@code solid}) an entry the sink stopped reading early is still decoded to its end, unread.
+     * Decodes one entry on a worker thread and hands it to the sink as a child of type {@code type}. When later
+     * entries continue this one's dictionary ({@code solid}), an entry the sink stopped reading early is still decoded
+     * to its end, unread.
      */
     Outcome extract(FileHeader h, String name, String type, ChildSink sink, boolean solid) throws IOException {
         guard.cancelled = false;

@@ -50,8 +50,15 @@ final class Rar5Reader {
     private static final int SOLID = 0x40;
 
     private static final int EXTRA_CRYPT = 0x01;
+    /** The entry is an older version of a file; unrar (and junrar, bsdtar) name it {@code name;N}. */
+    private static final int EXTRA_VERSION = 0x04;
     /** A link (symbolic, junction, hard) or a copy of another entry: no content of its own. */
     private static final int EXTRA_REDIRECTION = 0x05;
+    /**
+     * Headers kept in all, Vigil's list and junrar's: with MaxFiles entries of up to 2 MiB of header each, a hostile
+     * archive could otherwise make both hold gigabytes of names. Real archives need a few hundred bytes an entry.
+     */
+    static final long MAX_HEADER_BYTES = 64L << 20;
 
     private final ScanInput input;
     private final ChildSink sink;
@@ -87,6 +94,7 @@ final class Rar5Reader {
         long pos = SIGNATURE.length;
         end = pos;
         int files = 0;
+        long headerBytes = 0;
         boolean volume = false;
         for (long blocks = 0; pos < input.size(); blocks++) {
             if (blocks >= maxBlocks) {
@@ -96,6 +104,12 @@ final class Rar5Reader {
             }
             Block b = block(pos);
             if (b == null) {
+                return;
+            }
+            headerBytes += b.header.length;
+            if (headerBytes > MAX_HEADER_BYTES) {
+                stop("RAR5 headers take more than " + MAX_HEADER_BYTES + " bytes in all; the rest of the archive"
+                        + " (from " + pos + ") is not read");
                 return;
             }
             long next = b.dataStart + b.dataSize;
@@ -161,8 +175,16 @@ final class Rar5Reader {
             f.vint(); // host OS
             long nameLength = f.vint();
             String name = f.utf8(nameLength);
-            boolean encrypted = b.extraSize > 0 && hasExtraRecord(b, EXTRA_CRYPT);
-            boolean link = b.extraSize > 0 && hasExtraRecord(b, EXTRA_REDIRECTION);
+            boolean encrypted = b.extraSize > 0 && extraRecord(b, EXTRA_CRYPT) != null;
+            boolean link = b.extraSize > 0 && extraRecord(b, EXTRA_REDIRECTION) != null;
+            Fields version = b.extraSize > 0 ? extraRecord(b, EXTRA_VERSION) : null;
+            if (version != null) {
+                version.vint(); // flags
+                long n = version.vint();
+                if (n != 0) {
+                    name = name + ";" + n;
+                }
+            }
             return new Entry(name, b.dataStart, b.dataSize, unpackedSize, crc, (int) (compression >>> 7) & 0x7,
                     (compression & SOLID) != 0, encrypted,
                     (b.flags & (FLAG_SPLIT_BEFORE | FLAG_SPLIT_AFTER)) != 0, volume,
@@ -178,7 +200,8 @@ final class Rar5Reader {
         try {
             int position = 0;
             String brokenSolid = null;
-            for (Entry e : entries) {
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
                 if (e.directory || e.link) {
                     // A link's data, if any, is its target's name; what it points to is scanned where it is.
                     continue;
@@ -206,7 +229,7 @@ final class Rar5Reader {
                     sink.error("solid RAR5: entries after " + brokenSolid + " depend on it and are not extracted");
                     return;
                 }
-                GuardedJunrar.Outcome outcome = decoder.decode(e);
+                GuardedJunrar.Outcome outcome = decoder.decode(e, continuedAfter(i));
                 if (outcome == GuardedJunrar.Outcome.STOP) {
                     return;
                 }
@@ -215,6 +238,20 @@ final class Rar5Reader {
         } finally {
             decoder.close();
         }
+    }
+
+    /**
+     * Whether a later compressed entry continues the dictionary of entry {@code i} (RAR5 marks solid entries, not
+     * archives): then entry {@code i} must be decoded to its end even when the sink stops reading it early.
+     */
+    private boolean continuedAfter(int i) {
+        for (int k = i + 1; k < entries.size(); k++) {
+            Entry next = entries.get(k);
+            if (next.method != 0 && !next.directory && !next.link) {
+                return next.solid;
+            }
+        }
+        return false;
     }
 
     /** A stored entry, copied from the archive; false when the sink says to stop. */
@@ -240,7 +277,7 @@ final class Rar5Reader {
         private Map<Long, FileHeader> byDataStart;
         private String openFailure;
 
-        GuardedJunrar.Outcome decode(Entry e) throws IOException {
+        GuardedJunrar.Outcome decode(Entry e, boolean continued) throws IOException {
             if (openFailure == null && archive == null) {
                 try {
                     archive = GuardedJunrar.open(input, end, sink.limits().maxScanTime());
@@ -261,7 +298,7 @@ final class Rar5Reader {
                 sink.error(e.name + ": RAR5 entry not found by the decoder");
                 return GuardedJunrar.Outcome.BROKEN;
             }
-            return archive.extract(h, e.name, TYPE, sink, e.solid);
+            return archive.extract(h, e.name, TYPE, sink, continued);
         }
 
         void close() throws IOException {
@@ -277,7 +314,8 @@ final class Rar5Reader {
                          boolean link) {
     }
 
-    private boolean hasExtraRecord(Block b, int wanted) throws UnpackException {
+    /** The fields of the first extra record of type {@code wanted} (after its type), or null if there is none. */
+    private Fields extraRecord(Block b, int wanted) throws UnpackException {
         Fields f = new Fields(b.header, b.header.length - (int) b.extraSize, b.header.length);
         while (f.remaining() > 0) {
             long size = f.vint();
@@ -287,11 +325,11 @@ final class Rar5Reader {
             int end = f.pos + (int) size;
             long type = f.vint();
             if (type == wanted) {
-                return true;
+                return new Fields(b.header, f.pos, end);
             }
             f.pos = end;
         }
-        return false;
+        return null;
     }
 
     /** Reads and checks the block at {@code pos}; null (after arranging the report) when it cannot be read. */

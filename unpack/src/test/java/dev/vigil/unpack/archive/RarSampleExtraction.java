@@ -24,9 +24,12 @@ final class RarSampleExtraction implements ChildSink {
     final List<String> encrypted = new ArrayList<>();
     final List<String> limits = new ArrayList<>();
     private final UnpackLimits unpackLimits;
+    /** An entry of which only the first bytes are read, as a sink does that stops at a limit; null for none. */
+    private final String readOnlyStartOf;
 
-    private RarSampleExtraction(UnpackLimits limits) {
+    private RarSampleExtraction(UnpackLimits limits, String readOnlyStartOf) {
         this.unpackLimits = limits;
+        this.readOnlyStartOf = readOnlyStartOf;
     }
 
     static RarSampleExtraction of(byte[] file) throws IOException {
@@ -34,7 +37,11 @@ final class RarSampleExtraction implements ChildSink {
     }
 
     static RarSampleExtraction of(byte[] file, UnpackLimits limits) throws IOException {
-        RarSampleExtraction x = new RarSampleExtraction(limits);
+        return of(file, limits, null);
+    }
+
+    static RarSampleExtraction of(byte[] file, UnpackLimits limits, String readOnlyStartOf) throws IOException {
+        RarSampleExtraction x = new RarSampleExtraction(limits, readOnlyStartOf);
         ScanInput input = ScanInput.of(file);
         if (Rar5Reader.isRar5(input) || Rar4Blocks.isRar4(input)) {
             x.unpack(input);
@@ -92,6 +99,11 @@ final class RarSampleExtraction implements ChildSink {
             sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+        if (child.name().equals(readOnlyStartOf)) {
+            sha256.update(data.readNBytes(10));
+            entries.add(child.name() + " (first 10 bytes) " + HexFormat.of().formatHex(sha256.digest()));
+            return true;
         }
         byte[] buf = new byte[1 << 16];
         long total = 0;
