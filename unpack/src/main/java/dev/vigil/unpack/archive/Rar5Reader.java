@@ -158,6 +158,9 @@ final class Rar5Reader {
             end = Math.min(next, input.size());
             pos = next;
         }
+        // RAR5 always closes with an end-of-archive block: without it the archive was cut (at a block boundary,
+        // or inside the last block's data, which that entry's extraction reports as well).
+        stop("RAR5 archive ends without its end-of-archive block (truncated)");
     }
 
     /** The file block's fields; null (after arranging the report) when they are malformed. */
