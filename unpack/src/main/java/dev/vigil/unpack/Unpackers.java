@@ -4,6 +4,7 @@ import dev.vigil.unpack.archive.ArchiveStreamUnpacker;
 import dev.vigil.unpack.archive.ArjUnpacker;
 import dev.vigil.unpack.archive.CompressedStreamUnpacker;
 import dev.vigil.unpack.archive.EmbeddedZipUnpacker;
+import dev.vigil.unpack.archive.RarSfxUnpacker;
 import dev.vigil.unpack.archive.RarUnpacker;
 import dev.vigil.unpack.archive.SevenZipUnpacker;
 import dev.vigil.unpack.archive.ZipUnpacker;
@@ -33,17 +34,19 @@ public final class Unpackers {
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.CPIO),
                 new SevenZipUnpacker(),
                 new ArjUnpacker(),
-                new RarUnpacker());
+                new RarUnpacker(),
+                new RarSfxUnpacker());
     }
 
     /**
-     * Formats clamscan 1.4 does not look into (ar, bare lzma): adding them finds more than clamscan does, so they
+     * Formats clamscan 1.4 does not look into (ar, bare lzma, RAR5 self-extractors): adding them finds more than clamscan does, so they
      * are not in {@link #defaults()}.
      */
     public static List<Unpacker> beyondClamav() {
         return List.of(
                 new ArchiveStreamUnpacker(ArchiveStreamUnpacker.Format.AR),
-                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.LZMA));
+                new CompressedStreamUnpacker(CompressedStreamUnpacker.Format.LZMA),
+                RarSfxUnpacker.withRar5());
     }
 
     /** Every unpacker Vigil ships. */

@@ -1,6 +1,7 @@
 package dev.vigil.unpack;
 
 import dev.vigil.engine.Engine;
+import dev.vigil.unpack.archive.LibarchiveRarSamples;
 import dev.vigil.unpack.archive.RarWriter;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
 import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
@@ -218,6 +219,49 @@ class BombTest {
         DeepScanResult r = run("RAR5, sizes that lie (2^62 declared for 1 MiB)", rar);
         assertThat(r.objectsScanned()).isEqualTo(2);
         assertThat(r.bytesScanned()).isLessThan(4 * MIB);
+    }
+
+    /**
+     * Compressed RAR bombs from libarchive's test archives (fetched at test time; skipped offline): a real
+     * high-ratio stream (RAR 2.9 PPMd/LZSS, 1:1,367), and RAR5 entries built around the packed data of a real RAR5
+     * entry with a lying unpacked size, a 4 GiB dictionary, or copied 20,000 times.
+     */
+    @Test
+    void rarCompressedHighRatioStreamStopsAtMaxFileSize() throws Exception {
+        byte[] ppmd = LibarchiveRarSamples.all().get("test_read_format_rar_ppmd_lzss_conversion.rar");
+        DeepScanResult r = run("RAR4 PPMd stream, 241,647,978 B unpacked (libarchive sample)", ppmd);
+        assertThat(r.limits()).extracting(DeepScanResult.LimitHit::limit).contains("MaxFileSize");
+        assertThat(r.bytesScanned()).isLessThanOrEqualTo(UnpackLimits.DEFAULT.maxFileSize() + ppmd.length);
+    }
+
+    @Test
+    void rar5CompressedSizesThatLie() throws Exception {
+        LibarchiveRarSamples.PackedEntry e = LibarchiveRarSamples.firstRar5File(
+                LibarchiveRarSamples.all().get("test_read_format_rar5_compressed.rar"));
+        byte[] rar = new RarWriter.Rar5().main(0).compressed("big.bin", e.packed(), e.compressionInfo(), 1L << 60)
+                .end().bytes();
+        DeepScanResult r = run("RAR5 compressed, 2^60 declared for " + e.unpackedSize() + " B", rar);
+        assertThat(r.objectsScanned()).isEqualTo(2);
+        assertThat(r.bytesScanned()).isLessThan(MIB);
+        // A dictionary of 4 GiB declared (dictionary bits 15): refused before any window is allocated.
+        long hugeDictionary = (e.compressionInfo() & ~(0xfL << 10)) | (15L << 10);
+        byte[] dict = new RarWriter.Rar5().main(0).compressed("dict.bin", e.packed(), hugeDictionary,
+                e.unpackedSize()).end().bytes();
+        DeepScanResult d = run("RAR5 declaring a 4 GiB dictionary", dict);
+        assertThat(d.errors()).anySatisfy(x -> assertThat(x.message()).contains("dict.bin", "Dictionary"));
+    }
+
+    @Test
+    void rar5WithTwentyThousandCompressedEntriesStopsAtMaxFiles() throws Exception {
+        LibarchiveRarSamples.PackedEntry e = LibarchiveRarSamples.firstRar5File(
+                LibarchiveRarSamples.all().get("test_read_format_rar5_compressed.rar"));
+        RarWriter.Rar5 rar = new RarWriter.Rar5().main(0);
+        for (int i = 0; i < 20_000; i++) {
+            rar.compressed(Integer.toString(i, 36), e.packed(), e.compressionInfo(), e.unpackedSize());
+        }
+        DeepScanResult r = run("RAR5 (junrar) with 20,000 compressed entries", rar.end().bytes());
+        assertThat(r.limits()).extracting(DeepScanResult.LimitHit::limit).contains("MaxFiles");
+        assertThat(r.objectsScanned()).isEqualTo(UnpackLimits.DEFAULT.maxFiles() + 1);
     }
 
     @Test

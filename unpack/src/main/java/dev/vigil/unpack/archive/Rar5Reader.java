@@ -1,5 +1,6 @@
 package dev.vigil.unpack.archive;
 
+import com.github.junrar.rarfile.FileHeader;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
@@ -10,13 +11,20 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * RAR 5.0 archives, own reader (junrar's RAR5 support is recent; this reader keeps every block under Vigil's own
- * bounds): block headers with vint fields, each checked against its CRC32, walked one by one; stored (method 0)
- * entries are extracted, compressed ones are reported as not supported; encrypted headers and entries are reported
- * as encrypted. Nothing a header declares sizes a buffer beyond {@value #MAX_HEADER} bytes.
+ * RAR 5.0 archives. Vigil walks the blocks itself first: headers with vint fields, each checked against its CRC32
+ * before any field is used, nothing a header declares sizing a buffer beyond {@value #MAX_HEADER} bytes, at most
+ * MaxFiles file blocks and 4 x MaxFiles + 64 blocks in all. The walk lists the entries and finds where the readable
+ * part of the archive ends (before a malformed block, an encryption header or the entries past MaxFiles). Then, in
+ * archive order: stored (method 0) entries are copied by Vigil (their CRC32 checked after the scan), compressed ones
+ * are decoded by junrar's RAR5 decoder through {@link GuardedJunrar}, which sees the archive only up to that end;
+ * encrypted headers and entries are reported as encrypted, entries split across volumes as not scannable.
  */
 final class Rar5Reader {
     static final byte[] SIGNATURE = {0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00};
@@ -38,11 +46,27 @@ final class Rar5Reader {
     private static final int FILE_DIRECTORY = 0x01;
     private static final int FILE_MTIME = 0x02;
     private static final int FILE_CRC = 0x04;
+    /** Compression information: the entry continues the dictionary of the entries before it. */
+    private static final int SOLID = 0x40;
 
     private static final int EXTRA_CRYPT = 0x01;
+    /** The entry is an older version of a file; unrar (and junrar, bsdtar) name it {@code name;N}. */
+    private static final int EXTRA_VERSION = 0x04;
+    /** A link (symbolic, junction, hard) or a copy of another entry: no content of its own. */
+    private static final int EXTRA_REDIRECTION = 0x05;
+    /**
+     * Headers kept in all, Vigil's list and junrar's: with MaxFiles entries of up to 2 MiB of header each, a hostile
+     * archive could otherwise make both hold gigabytes of names. Real archives need a few hundred bytes an entry.
+     */
+    static final long MAX_HEADER_BYTES = 64L << 20;
 
     private final ScanInput input;
     private final ChildSink sink;
+    private final List<Entry> entries = new ArrayList<>();
+    /** Where the readable part of the archive ends: junrar never sees anything after it. */
+    private long end;
+    /** What stopped the walk early, reported after the entries before it were scanned; null when nothing did. */
+    private Runnable stopReport;
 
     private Rar5Reader(ScanInput input, ChildSink sink) {
         this.input = input;
@@ -55,7 +79,12 @@ final class Rar5Reader {
     }
 
     static void read(ScanInput input, ChildSink sink) throws IOException {
-        new Rar5Reader(input, sink).walk();
+        Rar5Reader reader = new Rar5Reader(input, sink);
+        reader.walk();
+        reader.extract();
+        if (reader.stopReport != null) {
+            reader.stopReport.run();
+        }
     }
 
     private void walk() throws IOException {
@@ -63,42 +92,60 @@ final class Rar5Reader {
         // Every block costs a header read; a file of millions of empty blocks stops here instead of churning.
         long maxBlocks = maxFiles > 0 ? 4L * maxFiles + 64 : Long.MAX_VALUE;
         long pos = SIGNATURE.length;
-        int position = 0;
+        end = pos;
         int files = 0;
+        long headerBytes = 0;
         boolean volume = false;
         for (long blocks = 0; pos < input.size(); blocks++) {
             if (blocks >= maxBlocks) {
-                sink.limitExceeded("MaxFiles", "RAR5 archive has more than " + maxBlocks + " blocks");
+                stopReport = () -> sink.limitExceeded("MaxFiles", "RAR5 archive has more than " + maxBlocks
+                        + " blocks");
                 return;
             }
             Block b = block(pos);
             if (b == null) {
                 return;
             }
+            headerBytes += b.header.length;
+            if (headerBytes > MAX_HEADER_BYTES) {
+                stop("RAR5 headers take more than " + MAX_HEADER_BYTES + " bytes in all; the rest of the archive"
+                        + " (from " + pos + ") is not read");
+                return;
+            }
             long next = b.dataStart + b.dataSize;
+            if (next <= pos) {
+                stop("RAR5 block at " + pos + " does not advance");
+                return;
+            }
             switch (b.type) {
                 case HEAD_MAIN -> {
-                    Fields f = b.fields();
-                    long archiveFlags = f.vint();
-                    volume = (archiveFlags & 0x01) != 0;
+                    try {
+                        volume = (b.fields().vint() & 0x01) != 0;
+                    } catch (UnpackException e) {
+                        stop("RAR5 main header at " + pos + ": " + e.getMessage());
+                        return;
+                    }
                 }
                 case HEAD_CRYPT -> {
                     // Everything after this block is encrypted: nothing more can be read without the password.
-                    sink.encrypted("(encrypted RAR5 headers)");
+                    stopReport = () -> sink.encrypted("(encrypted RAR5 headers)");
                     return;
                 }
                 case HEAD_END -> {
+                    end = Math.min(next, input.size());
                     return;
                 }
                 case HEAD_FILE -> {
-                    position++;
                     if (maxFiles > 0 && ++files > maxFiles) {
-                        sink.limitExceeded("MaxFiles", "RAR5 archive lists more than " + maxFiles + " entries");
+                        stopReport = () -> sink.limitExceeded("MaxFiles", "RAR5 archive lists more than " + maxFiles
+                                + " entries");
                         return;
                     }
-                    if (!entry(b, position, volume)) {
+                    Entry e = entry(b, pos, volume);
+                    if (e == null) {
                         return;
                     }
+                    entries.add(e);
                 }
                 case HEAD_SERVICE -> {
                     // Service blocks (comments, ACLs, streams, quick-open copies of headers) hold no file content
@@ -108,62 +155,170 @@ final class Rar5Reader {
                     // Unknown block types are skipped by their declared sizes, as the format asks.
                 }
             }
-            if (next <= pos) {
-                sink.error("RAR5 block at " + pos + " does not advance");
-                return;
-            }
+            end = Math.min(next, input.size());
             pos = next;
+        }
+        // RAR5 always closes with an end-of-archive block: without it the archive was cut (at a block boundary,
+        // or inside the last block's data, which that entry's extraction reports as well).
+        stop("RAR5 archive ends without its end-of-archive block (truncated)");
+    }
+
+    /** The file block's fields; null (after arranging the report) when they are malformed. */
+    private Entry entry(Block b, long pos, boolean volume) {
+        try {
+            Fields f = b.fields();
+            long fileFlags = f.vint();
+            long unpackedSize = f.vint();
+            f.vint(); // attributes
+            if ((fileFlags & FILE_MTIME) != 0) {
+                f.skip(4);
+            }
+            long crc = (fileFlags & FILE_CRC) != 0 ? f.u32() : -1;
+            long compression = f.vint();
+            f.vint(); // host OS
+            long nameLength = f.vint();
+            String name = f.utf8(nameLength);
+            boolean encrypted = b.extraSize > 0 && extraRecord(b, EXTRA_CRYPT) != null;
+            boolean link = b.extraSize > 0 && extraRecord(b, EXTRA_REDIRECTION) != null;
+            Fields version = b.extraSize > 0 ? extraRecord(b, EXTRA_VERSION) : null;
+            if (version != null) {
+                version.vint(); // flags
+                long n = version.vint();
+                if (n != 0) {
+                    name = name + ";" + n;
+                }
+            }
+            return new Entry(name, b.dataStart, b.dataSize, unpackedSize, crc, (int) (compression >>> 7) & 0x7,
+                    (compression & SOLID) != 0, encrypted,
+                    (b.flags & (FLAG_SPLIT_BEFORE | FLAG_SPLIT_AFTER)) != 0, volume,
+                    (fileFlags & FILE_DIRECTORY) != 0, link);
+        } catch (UnpackException e) {
+            stop("RAR5 file block at " + pos + ": " + e.getMessage());
+            return null;
         }
     }
 
-    /** Handles one file block; false when the unpacker must stop. */
-    private boolean entry(Block b, int position, boolean volume) throws IOException {
-        Fields f = b.fields();
-        long fileFlags = f.vint();
-        long unpackedSize = f.vint();
-        f.vint(); // attributes
-        if ((fileFlags & FILE_MTIME) != 0) {
-            f.skip(4);
+    private void extract() throws IOException {
+        Decoder decoder = new Decoder();
+        try {
+            int position = 0;
+            String brokenSolid = null;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                if (e.directory || e.link) {
+                    // A link's data, if any, is its target's name; what it points to is scanned where it is.
+                    continue;
+                }
+                if (!sink.metadata(new EntryMetadata(e.name, e.dataSize, e.unpackedSize, e.encrypted,
+                        ++position))) {
+                    return;
+                }
+                if (e.encrypted) {
+                    sink.encrypted(e.name);
+                    continue;
+                }
+                if (e.split) {
+                    sink.error(e.name + ": RAR5 entry continues in another volume of a multi-volume archive;"
+                            + " not scannable" + (e.volume ? "" : " (archive not marked as a volume)"));
+                    continue;
+                }
+                if (e.method == 0) {
+                    if (!unstore(e)) {
+                        return;
+                    }
+                    continue;
+                }
+                if (e.solid && brokenSolid != null) {
+                    sink.error("solid RAR5: entries after " + brokenSolid + " depend on it and are not extracted");
+                    return;
+                }
+                GuardedJunrar.Outcome outcome = decoder.decode(e, continuedAfter(i));
+                if (outcome == GuardedJunrar.Outcome.STOP) {
+                    return;
+                }
+                brokenSolid = outcome == GuardedJunrar.Outcome.BROKEN ? e.name : null;
+            }
+        } finally {
+            decoder.close();
         }
-        long crc = (fileFlags & FILE_CRC) != 0 ? f.u32() : -1;
-        long compression = f.vint();
-        f.vint(); // host OS
-        long nameLength = f.vint();
-        String name = f.utf8(nameLength);
-        boolean encrypted = b.extraSize > 0 && hasExtraRecord(b, EXTRA_CRYPT);
-        if ((fileFlags & FILE_DIRECTORY) != 0) {
-            return true;
+    }
+
+    /**
+     * Whether a later compressed entry continues the dictionary of entry {@code i} (RAR5 marks solid entries, not
+     * archives): then entry {@code i} must be decoded to its end even when the sink stops reading it early.
+     */
+    private boolean continuedAfter(int i) {
+        for (int k = i + 1; k < entries.size(); k++) {
+            Entry next = entries.get(k);
+            if (next.method != 0 && !next.directory && !next.link) {
+                return next.solid;
+            }
         }
-        if (!sink.metadata(new EntryMetadata(name, b.dataSize, unpackedSize, encrypted, position))) {
-            return false;
+        return false;
+    }
+
+    /** A stored entry, copied from the archive; false when the sink says to stop. */
+    private boolean unstore(Entry e) throws IOException {
+        long available = Math.max(0, Math.min(e.dataSize, input.size() - e.dataStart));
+        if (available < e.dataSize) {
+            sink.error(e.name + ": RAR5 entry truncated (" + available + " of " + e.dataSize + " bytes)");
         }
-        if (encrypted) {
-            sink.encrypted(name);
-            return true;
-        }
-        if ((b.flags & (FLAG_SPLIT_BEFORE | FLAG_SPLIT_AFTER)) != 0) {
-            sink.error(name + ": RAR5 entry continues in another volume of a multi-volume archive; not scannable"
-                    + (volume ? "" : " (archive not marked as a volume)"));
-            return true;
-        }
-        int method = (int) (compression >>> 7) & 0x7;
-        if (method != 0) {
-            sink.error(name + ": RAR5 compression not supported (method " + method + "); entry not scanned");
-            return true;
-        }
-        long available = Math.max(0, Math.min(b.dataSize, input.size() - b.dataStart));
-        if (available < b.dataSize) {
-            sink.error(name + ": RAR5 entry truncated (" + available + " of " + b.dataSize + " bytes)");
-        }
-        CrcCheckingStream data = new CrcCheckingStream(Inputs.stream(input, b.dataStart, available));
-        boolean goOn = sink.child(new Child(name, TYPE, unpackedSize), data);
-        if (crc >= 0 && data.complete() && available == b.dataSize && data.crc() != crc) {
-            sink.error(name + ": RAR5 data CRC32 mismatch");
+        CrcCheckingStream data = new CrcCheckingStream(Inputs.stream(input, e.dataStart, available));
+        boolean goOn = sink.child(new Child(e.name, TYPE, e.unpackedSize), data);
+        if (e.crc >= 0 && data.complete() && available == e.dataSize && data.crc() != e.crc) {
+            sink.error(e.name + ": RAR5 data CRC32 mismatch");
         }
         return goOn;
     }
 
-    private boolean hasExtraRecord(Block b, int wanted) throws IOException {
+    /**
+     * junrar, opened on the first compressed entry (archives of stored entries never start it) over the part of
+     * the archive the walk accepted; its entries are matched to the walk's by where their data starts.
+     */
+    private final class Decoder {
+        private GuardedJunrar archive;
+        private Map<Long, FileHeader> byDataStart;
+        private String openFailure;
+
+        GuardedJunrar.Outcome decode(Entry e, boolean continued) throws IOException {
+            if (openFailure == null && archive == null) {
+                try {
+                    archive = GuardedJunrar.open(input, end, sink.limits().maxScanTime());
+                    byDataStart = new HashMap<>();
+                    for (FileHeader h : archive.fileHeaders()) {
+                        byDataStart.putIfAbsent(h.getDataStartOffset(false), h);
+                    }
+                } catch (IOException ex) {
+                    openFailure = ex.getMessage();
+                }
+            }
+            if (openFailure != null) {
+                sink.error(e.name + ": RAR5 headers rejected by the decoder: " + openFailure);
+                return GuardedJunrar.Outcome.BROKEN;
+            }
+            FileHeader h = byDataStart.get(e.dataStart);
+            if (h == null) {
+                sink.error(e.name + ": RAR5 entry not found by the decoder");
+                return GuardedJunrar.Outcome.BROKEN;
+            }
+            return archive.extract(h, e.name, TYPE, sink, continued);
+        }
+
+        void close() throws IOException {
+            if (archive != null) {
+                archive.close();
+            }
+        }
+    }
+
+    /** A file block as the walk read it. */
+    private record Entry(String name, long dataStart, long dataSize, long unpackedSize, long crc, int method,
+                         boolean solid, boolean encrypted, boolean split, boolean volume, boolean directory,
+                         boolean link) {
+    }
+
+    /** The fields of the first extra record of type {@code wanted} (after its type), or null if there is none. */
+    private Fields extraRecord(Block b, int wanted) throws UnpackException {
         Fields f = new Fields(b.header, b.header.length - (int) b.extraSize, b.header.length);
         while (f.remaining() > 0) {
             long size = f.vint();
@@ -173,18 +328,18 @@ final class Rar5Reader {
             int end = f.pos + (int) size;
             long type = f.vint();
             if (type == wanted) {
-                return true;
+                return new Fields(b.header, f.pos, end);
             }
             f.pos = end;
         }
-        return false;
+        return null;
     }
 
-    /** Reads and checks the block at {@code pos}; null (after reporting) when it cannot be read. */
+    /** Reads and checks the block at {@code pos}; null (after arranging the report) when it cannot be read. */
     private Block block(long pos) throws IOException {
         byte[] head = input.readFully(pos, Math.min(4 + 3, (int) Math.min(Integer.MAX_VALUE, input.size() - pos)));
         if (head.length < 5) {
-            sink.error("RAR5 block at " + pos + " truncated");
+            stop("RAR5 block at " + pos + " truncated");
             return null;
         }
         Fields sizeField = new Fields(head, 4, head.length);
@@ -192,25 +347,25 @@ final class Rar5Reader {
         try {
             headerSize = sizeField.vint();
         } catch (UnpackException e) {
-            sink.error("RAR5 block size at " + pos + ": " + e.getMessage());
+            stop("RAR5 block size at " + pos + ": " + e.getMessage());
             return null;
         }
         if (sizeField.pos - 4 > 3 || headerSize < 2 || headerSize > MAX_HEADER) {
-            sink.error("RAR5 block at " + pos + " declares a header of " + headerSize + " bytes");
+            stop("RAR5 block at " + pos + " declares a header of " + headerSize + " bytes");
             return null;
         }
         int sizeLength = sizeField.pos - 4;
         long headerStart = pos + 4 + sizeLength;
         byte[] header = input.readFully(headerStart, (int) headerSize);
         if (header.length < headerSize) {
-            sink.error("RAR5 block at " + pos + " truncated");
+            stop("RAR5 block at " + pos + " truncated");
             return null;
         }
         CRC32 crc = new CRC32();
         crc.update(head, 4, sizeLength);
         crc.update(header);
         if (crc.getValue() != ZipDirectory.u32(head, 0)) {
-            sink.error("RAR5 block at " + pos + ": header CRC32 mismatch");
+            stop("RAR5 block at " + pos + ": header CRC32 mismatch");
             return null;
         }
         try {
@@ -220,14 +375,19 @@ final class Rar5Reader {
             long extraSize = (flags & FLAG_EXTRA) != 0 ? f.vint() : 0;
             long dataSize = (flags & FLAG_DATA) != 0 ? f.vint() : 0;
             if (extraSize > header.length - f.pos) {
-                sink.error("RAR5 block at " + pos + ": extra area larger than its header");
+                stop("RAR5 block at " + pos + ": extra area larger than its header");
                 return null;
             }
             return new Block(type, flags, extraSize, dataSize, header, f.pos, headerStart + headerSize);
         } catch (UnpackException e) {
-            sink.error("RAR5 block at " + pos + ": " + e.getMessage());
+            stop("RAR5 block at " + pos + ": " + e.getMessage());
             return null;
         }
+    }
+
+    /** Ends the walk with an error, reported after the entries before it were scanned. */
+    private void stop(String detail) {
+        stopReport = () -> sink.error(detail);
     }
 
     /** One block: its header bytes (from the type field on) and where its data area lies. */

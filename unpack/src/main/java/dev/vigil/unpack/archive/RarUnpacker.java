@@ -8,8 +8,9 @@ import dev.vigil.unpack.Unpacker;
 import java.io.IOException;
 
 /**
- * RAR archives: RAR 1.5-4.x through junrar ({@link Rar4Extractor}, bounded in entries, memory and time), RAR 5.0
- * by Vigil's own reader ({@link Rar5Reader}: stored entries extracted, compressed ones reported as not supported).
+ * RAR archives: RAR 1.5-4.x ({@link Rar4Extractor}) and RAR 5.0 ({@link Rar5Reader}), each walked by Vigil's own
+ * block reader first; stored entries are copied by Vigil, compressed ones decoded by junrar inside
+ * {@link GuardedJunrar} (bounded in entries, memory and time).
  * Encrypted headers or entries are reported as encrypted ({@code Heuristics.Encrypted.RAR} with
  * {@code --alert-encrypted}); entries split across volumes are reported as not scannable.
  */

@@ -57,6 +57,24 @@ public final class RarWriter {
             return this;
         }
 
+        /**
+         * A compressed file block: {@code packed} is the data area as a RAR5 compressor wrote it,
+         * {@code compressionInfo} the field as written (method, dictionary size, solid flag); no CRC32.
+         */
+        public Rar5 compressed(String name, byte[] packed, long compressionInfo, long declaredSize) {
+            ByteArrayOutputStream f = new ByteArrayOutputStream();
+            vint(f, 0);
+            vint(f, declaredSize);
+            vint(f, 0x20);
+            vint(f, compressionInfo);
+            vint(f, 1); // Unix
+            byte[] n = name.getBytes(StandardCharsets.UTF_8);
+            vint(f, n.length);
+            f.writeBytes(n);
+            block(2, 0, f.toByteArray(), packed, null);
+            return this;
+        }
+
         /** A file block whose extra area carries an encryption record (the record's contents are not read). */
         public Rar5 encryptedFile(String name, byte[] data) {
             ByteArrayOutputStream e = new ByteArrayOutputStream();

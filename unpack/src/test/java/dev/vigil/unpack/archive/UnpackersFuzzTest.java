@@ -113,6 +113,75 @@ class UnpackersFuzzTest {
         fuzz(new RarUnpacker(), concat(Rar5Reader.SIGNATURE, data));
     }
 
+    /**
+     * junrar's RAR5 decoder behind Vigil's guards: the input is the data area of a compressed entry (method 3; the
+     * first byte picks the dictionary, 128 KiB to 16 MiB, and whether a second, solid entry repeats the data),
+     * wrapped in a well-formed archive, so that every mutation reaches the decoder instead of the header checks.
+     * Seeds are small hand-made block headers; {@link #libarchivePackedStreamsMutated} adds real packed streams at
+     * test time.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void rar5Compressed(byte[] data) throws IOException {
+        fuzz(new RarUnpacker(), rar5CompressedArchive(data));
+    }
+
+    static byte[] rar5CompressedArchive(byte[] data) {
+        int first = data.length == 0 ? 0 : data[0] & 0xff;
+        long info = (3L << 7) | ((long) (first & 0x7) << 10);
+        byte[] packed = data.length == 0 ? data : java.util.Arrays.copyOfRange(data, 1, data.length);
+        RarWriter.Rar5 rar = new RarWriter.Rar5().main(0).compressed("a", packed, info, 1 << 20);
+        if ((first & 0x8) != 0) {
+            rar.compressed("b", packed, info | 0x40, 1 << 20);
+        }
+        return rar.end().bytes();
+    }
+
+    /**
+     * Real RAR5 packed streams (libarchive's samples, fetched at test time; skipped offline) with bytes flipped and
+     * cut, through the same harness as {@link #rar5Compressed}, and whole samples damaged the same way.
+     */
+    @org.junit.jupiter.api.Test
+    @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+    void libarchivePackedStreamsMutated() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        int runs = 0;
+        for (var sample : LibarchiveRarSamples.all().entrySet()) {
+            if (!sample.getKey().startsWith("test_read_format_rar5_") || !Rar5Reader.isRar5(
+                    ScanInput.of(sample.getValue()))) {
+                continue;
+            }
+            byte[] packed;
+            try {
+                LibarchiveRarSamples.PackedEntry e = LibarchiveRarSamples.firstRar5File(sample.getValue());
+                if (((e.compressionInfo() >>> 7) & 7) == 0 || e.packed().length == 0) {
+                    continue;
+                }
+                packed = e.packed();
+            } catch (RuntimeException notWellFormed) {
+                continue;
+            }
+            for (int i = 0; i < 12; i++) {
+                byte[] m = mutate(packed, random);
+                byte[] withHeader = new byte[m.length + 1];
+                withHeader[0] = (byte) random.nextInt(16);
+                System.arraycopy(m, 0, withHeader, 1, m.length);
+                fuzz(new RarUnpacker(), rar5CompressedArchive(withHeader));
+                fuzz(new RarUnpacker(), mutate(sample.getValue(), random));
+                runs += 2;
+            }
+        }
+        assertThat(runs).isGreaterThan(50);
+    }
+
+    private static byte[] mutate(byte[] data, java.util.Random random) {
+        byte[] m = data.clone();
+        int flips = 1 + random.nextInt(4);
+        for (int k = 0; k < flips && m.length > 0; k++) {
+            m[random.nextInt(m.length)] ^= (byte) (1 << random.nextInt(8));
+        }
+        return random.nextInt(4) == 0 ? java.util.Arrays.copyOf(m, random.nextInt(m.length + 1)) : m;
+    }
+
     /** The junrar path (RAR 1.5-4.x), its input after a RAR4 signature; seeds as for {@link #rar5}. */
     @FuzzTest(maxDuration = "60s")
     void rar4(byte[] data) throws IOException {
