@@ -151,6 +151,23 @@ final class JumpMatcher {
         return true;
     }
 
+    /**
+     * Writes the byte sets that {@link #tailMatches} requires with run {@code firstRun} at distance {@code origin}
+     * from the atom: that run, and the runs after it as long as the jumps between have one length.
+     */
+    void fixedFrom(int firstRun, int origin, HitFilter.Bytes out) {
+        int off = origin;
+        for (int k = firstRun; k < runLen.length && off < HitFilter.REACH; k++) {
+            for (int i = 0; i < runLen[k]; i++) {
+                out.require(off + i, runSets[k], i * 4);
+            }
+            if (k == runLen.length - 1 || gapMin[k] != gapMax[k]) {
+                return;
+            }
+            off += runLen[k] + gapMin[k];
+        }
+    }
+
     /** Scratch of one scan: failed (run, offset) marks, and the DFS stack. */
     static final class Scratch {
         int[] marks = new int[0];

@@ -86,6 +86,39 @@ final class PatternString implements CompiledString {
         return SCAN_LIMIT + 4;
     }
 
+    /** Programs walked for a hit filter at most this long (compile time; the filter is only an optimisation). */
+    private static final int FILTER_PROGRAM_LIMIT = 4096;
+
+    /**
+     * Mirrors the checks {@link #verify} makes first, so that a hit failing the filter is one verify would drop: the
+     * jump matcher's tail from the atom's run, the tail program from the atom, or, for an atom at one distance from
+     * the start of an ascii-only string, the whole piece from that start.
+     */
+    @Override
+    public HitFilter hitFilter(int atom) {
+        if (atom < 0 || atom >= atomPiece.length) {
+            return null;
+        }
+        Piece p = pieces[atomPiece[atom]];
+        int length = atoms.get(atom).length;
+        HitFilter.Bytes fixed = new HitFilter.Bytes();
+        if (p.jumps != null && p.atomPlace != null && p.atomPlace[atom] >= 0) {
+            int inRun = p.atomPlace[atom] & 0xFFFF;
+            p.jumps.fixedFrom(p.atomPlace[atom] >>> 16, -inRun, fixed);
+            // verify skips the tail check where the run would start before the buffer
+            return fixed.best(length, inRun);
+        }
+        if (p.tail != null && p.atomHasTail[atom]) {
+            HitFilter.fromProgram(p.tail, 0, fixed, FILTER_PROGRAM_LIMIT);
+            return fixed.best(length, 0);
+        }
+        if (!wide && p.atomMin[atom] == p.atomMax[atom]) {
+            HitFilter.fromProgram(p.program, -p.atomMax[atom], fixed, FILTER_PROGRAM_LIMIT);
+            return fixed.best(length, p.atomMax[atom]);
+        }
+        return null;
+    }
+
     boolean isChained() {
         return pieces.length > 1;
     }

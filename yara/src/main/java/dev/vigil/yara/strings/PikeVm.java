@@ -124,7 +124,12 @@ final class PikeVm {
         return false;
     }
 
-    private StartMemo memo; // created on the first memoised run: most strings never need one
+    private StartMemo memo; // created on the first run that follows one from the previous start
+    // the last run without the memo
+    private byte[] plainBuf;
+    private long plainBase;
+    private int plainStart = Integer.MIN_VALUE;
+    private Program plainProgram;
 
     /**
      * Same result as {@link #run} with {@code charSize == 1}, but reuses the previous call's run when that started one
@@ -133,6 +138,15 @@ final class PikeVm {
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd) {
         ensure(p.size);
         if (memo == null) {
+            // The memo (tens of KiB) pays off from the second of consecutive starts only; a string verified at
+            // isolated starts, one per atom hit, would allocate it per scanned file for nothing.
+            if (plainBuf != buf || plainBase != base || plainStart != start - 1 || plainProgram != p) {
+                plainBuf = buf;
+                plainBase = base;
+                plainStart = start;
+                plainProgram = p;
+                return run(p, buf, base, start, limit, dataEnd, 1);
+            }
             memo = new StartMemo();
         }
         StartMemo m = memo;
