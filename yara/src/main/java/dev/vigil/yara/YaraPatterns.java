@@ -82,7 +82,7 @@ final class YaraPatterns implements ExternalPatterns {
         for (int a = 0; a < all.size(); a++) {
             HitFilter f = strings[atomString[a]].hitFilter(atomLocal[a]);
             if (f != null) {
-                hitFilters[3 * a] = (long) f.offset() << 32 | (f.minPos() & 0xFFFFFFFFL);
+                hitFilters[3 * a] = f.place();
                 hitFilters[3 * a + 1] = f.mask();
                 hitFilters[3 * a + 2] = f.value();
             }

@@ -13,6 +13,7 @@ import dev.vigil.yara.modules.Modules;
 import dev.vigil.yara.modules.StructValue;
 import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StringMatches;
@@ -35,9 +36,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** YARA keeps at most this many bytes of a match's data. */
     static final int MAX_MATCH_DATA = 512;
     private static final MatchView NONE = new StringMatches();
-
-    private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_LONG =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final YaraPatterns patterns;
     private final long[] hitFilters;
@@ -95,13 +93,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
         long[] filters = hitFilters;
         long mask = filters[3 * atom + 1];
-        if (mask != 0) {
-            long place = filters[3 * atom];
-            int at = pos + (int) (place >> 32);
-            if (pos >= (int) place && at >= 0 && at <= buf.length - 8
-                    && ((long) LITTLE_ENDIAN_LONG.get(buf, at) & mask) != filters[3 * atom + 2]) {
-                return;
-            }
+        if (mask != 0 && HitFilter.rejects(filters[3 * atom], mask, filters[3 * atom + 2], buf, pos)) {
+            return;
         }
         int s = patterns.atomString[atom];
         if (done(s)) {
