@@ -215,7 +215,9 @@ final class JumpMatcher {
         int k = firstRun;
         int off = 0;
         while (true) {
-            boolean ok = off + runLen[k] <= room && marks[k * width + off] != gen && runMatches(k, buf, start + off);
+            // The byte compare first: it fails at most offsets, and a mark read there would be a cache miss.
+            boolean runOk = off + runLen[k] <= room && runMatches(k, buf, start + off);
+            boolean ok = runOk && marks[k * width + off] != gen;
             if (ok) {
                 int end = off + runLen[k];
                 if (k == runs - 1) {
@@ -231,7 +233,8 @@ final class JumpMatcher {
                     continue;
                 }
             }
-            if (off <= span) {
+            if (runOk && off <= span) {
+                // only a run that matched is worth marking: a mismatch costs no more to find again
                 marks[k * width + off] = gen;
             }
             // back up to the latest jump that has another length left
