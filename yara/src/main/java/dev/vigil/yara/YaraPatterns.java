@@ -79,12 +79,15 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomLocal = java.util.Arrays.copyOf(local, all.size());
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
         this.hitFilters = new long[3 * all.size()];
-        for (int a = 0; a < all.size(); a++) {
-            HitFilter f = strings[atomString[a]].hitFilter(atomLocal[a]);
-            if (f != null) {
-                hitFilters[3 * a] = f.place();
-                hitFilters[3 * a + 1] = f.mask();
-                hitFilters[3 * a + 2] = f.value();
+        int at = 0;
+        for (CompiledString string : strings) {
+            for (HitFilter f : string.hitFilters()) {
+                if (f != null) {
+                    hitFilters[3 * at] = f.place();
+                    hitFilters[3 * at + 1] = f.mask();
+                    hitFilters[3 * at + 2] = f.value();
+                }
+                at++;
             }
         }
         this.maxBack = back;

@@ -42,6 +42,15 @@ public interface CompiledString {
         return null;
     }
 
+    /** {@link #hitFilter} of every atom, in atom order. */
+    default HitFilter[] hitFilters() {
+        HitFilter[] all = new HitFilter[atoms().size()];
+        for (int a = 0; a < all.length; a++) {
+            all[a] = hitFilter(a);
+        }
+        return all;
+    }
+
     /**
      * Whether this is one plain byte sequence (with modifiers), which YARA calls a literal string: only those
      * can be searched at the one offset that {@code $a at N} asks for.

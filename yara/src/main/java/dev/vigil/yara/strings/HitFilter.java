@@ -49,10 +49,14 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
             if (i < 0 || i >= mask.length) {
                 return;
             }
+            // only the set's members are visited, and the walk stops once no bit is common
             int first = -1;
             int differ = 0;
-            for (int b = 0; b < 256; b++) {
-                if ((set[at + (b >>> 6)] & (1L << (b & 63))) != 0) {
+            for (int w = 0; w < 4 && differ != 0xFF; w++) {
+                long bits = set[at + w];
+                while (bits != 0 && differ != 0xFF) {
+                    int b = w * 64 + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
                     if (first < 0) {
                         first = b;
                     } else {
@@ -130,10 +134,12 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
         if (p.size > maxSize) {
             return;
         }
-        boolean[] in = new boolean[p.size];
+        int[] seen = new int[p.size];
+        int generation = 1;
         int[] states = new int[p.size];
+        int[] next = new int[p.size];
         int[] stack = new int[p.size * 2 + 2];
-        int count = closure(p, 0, in, states, 0, stack);
+        int count = closure(p, 0, seen, generation, states, 0, stack);
         long[] union = new long[4];
         for (int step = 0; count > 0 && origin + step < REACH; step++) {
             java.util.Arrays.fill(union, 0);
@@ -149,30 +155,31 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
                 }
             }
             out.require(origin + step, union, 0);
-            java.util.Arrays.fill(in, false);
-            int[] next = new int[p.size];
+            generation++;
             int n = 0;
             for (int i = 0; i < count; i++) {
                 int pc = states[i];
                 if (p.op[pc] == Program.CONSUME) {
-                    n = closure(p, pc + 1, in, next, n, stack);
+                    n = closure(p, pc + 1, seen, generation, next, n, stack);
                 }
             }
+            int[] t = states;
             states = next;
+            next = t;
             count = n;
         }
     }
 
     /** Adds the states reachable from {@code pc} without consuming (assertions passed over: they only narrow). */
-    private static int closure(Program p, int pc, boolean[] in, int[] states, int count, int[] stack) {
+    private static int closure(Program p, int pc, int[] seen, int generation, int[] states, int count, int[] stack) {
         int sp = 0;
         stack[sp++] = pc;
         while (sp > 0) {
             int at = stack[--sp];
-            if (at >= p.size || in[at]) {
+            if (at >= p.size || seen[at] == generation) {
                 continue;
             }
-            in[at] = true;
+            seen[at] = generation;
             switch (p.op[at]) {
                 case Program.CONSUME, Program.MATCH -> states[count++] = at;
                 case Program.JMP -> stack[sp++] = p.arg1[at];

@@ -131,18 +131,19 @@ final class LiteralString implements CompiledString {
             if (back != atomBack[atom]) {
                 continue;
             }
-            int keyMin = xor ? xorMin : 0;
-            int keyMax = xor ? xorMax : 0;
-            for (int k = keyMin; k <= keyMax; k++) {
-                HitFilter.Bytes f = formBytes(w, k, -back);
-                if (!holds(f, a)) {
-                    continue;
-                }
-                if (common == null) {
-                    common = f;
-                } else {
-                    common.intersect(f);
-                }
+            // the atom's first byte is the window's first character under the form's key: one key per form
+            int k = xor ? (a[0] ^ text[window]) & 0xFF : 0;
+            if (k < (xor ? xorMin : 0) || k > (xor ? xorMax : 0)) {
+                continue;
+            }
+            HitFilter.Bytes f = formBytes(w, k, -back);
+            if (!holds(f, a)) {
+                continue;
+            }
+            if (common == null) {
+                common = f;
+            } else {
+                common.intersect(f);
             }
         }
         return common == null ? null : common.best(a.length, 0);

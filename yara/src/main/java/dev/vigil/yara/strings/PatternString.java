@@ -96,6 +96,21 @@ final class PatternString implements CompiledString {
      */
     @Override
     public HitFilter hitFilter(int atom) {
+        return hitFilter(atom, new java.util.HashMap<>());
+    }
+
+    /** All atoms at once: atoms of one piece share the program walks (case combinations of a regex are many). */
+    @Override
+    public HitFilter[] hitFilters() {
+        java.util.Map<Long, HitFilter.Bytes> walks = new java.util.HashMap<>();
+        HitFilter[] all = new HitFilter[atoms.size()];
+        for (int a = 0; a < all.length; a++) {
+            all[a] = hitFilter(a, walks);
+        }
+        return all;
+    }
+
+    private HitFilter hitFilter(int atom, java.util.Map<Long, HitFilter.Bytes> walks) {
         if (atom < 0 || atom >= atomPiece.length) {
             return null;
         }
@@ -109,14 +124,23 @@ final class PatternString implements CompiledString {
             return fixed.best(length, inRun);
         }
         if (p.tail != null && p.atomHasTail[atom]) {
-            HitFilter.fromProgram(p.tail, 0, fixed, FILTER_PROGRAM_LIMIT);
-            return fixed.best(length, 0);
+            return walk(walks, p.tail, (long) atomPiece[atom] << 32 | 1L << 31, 0).best(length, 0);
         }
         if (!wide && p.atomMin[atom] == p.atomMax[atom]) {
-            HitFilter.fromProgram(p.program, -p.atomMax[atom], fixed, FILTER_PROGRAM_LIMIT);
-            return fixed.best(length, p.atomMax[atom]);
+            int origin = -p.atomMax[atom];
+            return walk(walks, p.program, (long) atomPiece[atom] << 32 | (origin & 0x7FFFFFFFL), origin)
+                    .best(length, p.atomMax[atom]);
         }
         return null;
+    }
+
+    private static HitFilter.Bytes walk(java.util.Map<Long, HitFilter.Bytes> walks, Program program, long key,
+                                        int origin) {
+        return walks.computeIfAbsent(key, k -> {
+            HitFilter.Bytes b = new HitFilter.Bytes();
+            HitFilter.fromProgram(program, origin, b, FILTER_PROGRAM_LIMIT);
+            return b;
+        });
     }
 
     boolean isChained() {
