@@ -2,6 +2,7 @@ package dev.vigil.yara;
 
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.HitFilter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,15 @@ final class YaraPatterns implements ExternalPatterns {
     final int[] atomString;
     final int[] atomLocal;
     private final List<byte[]> atoms;
+    /**
+     * Per atom, three longs: the string's {@link dev.vigil.yara.strings.HitFilter} as (offset << 32 | minPos), mask,
+     * value; a zero mask means none. Flat, so that a rejected hit reads one entry here and the data only.
+     */
+    final long[] hitFilters;
+    /** Per string: the rule that declares it. */
+    final int[] stringRule;
+    /** The rules a scan reports (not private), in declaration order. */
+    final int[] publicRules;
     /** Strings without a usable atom, verified at every offset. */
     final int[] atomless;
     private final int maxBack;
@@ -68,8 +78,32 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomString = java.util.Arrays.copyOf(owner, all.size());
         this.atomLocal = java.util.Arrays.copyOf(local, all.size());
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
+        this.hitFilters = new long[3 * all.size()];
+        int at = 0;
+        for (CompiledString string : strings) {
+            for (HitFilter f : string.hitFilters()) {
+                if (f != null) {
+                    hitFilters[3 * at] = f.place();
+                    hitFilters[3 * at + 1] = f.mask();
+                    hitFilters[3 * at + 2] = f.value();
+                }
+                at++;
+            }
+        }
         this.maxBack = back;
         var compiled = rules.program.rules();
+        this.stringRule = new int[strings.length];
+        int[] shown = new int[compiled.size()];
+        int shownCount = 0;
+        for (int r = 0; r < compiled.size(); r++) {
+            for (int idx : compiled.get(r).stringIndexes()) {
+                stringRule[idx] = r;
+            }
+            if (!compiled.get(r).isPrivate()) {
+                shown[shownCount++] = r;
+            }
+        }
+        this.publicRules = java.util.Arrays.copyOf(shown, shownCount);
         this.maxForward = forward;
         List<List<RuleMatch.Meta>> metas = new ArrayList<>(compiled.size());
         for (var r : compiled) {

@@ -13,16 +13,20 @@ import dev.vigil.yara.modules.Modules;
 import dev.vigil.yara.modules.StructValue;
 import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StringMatches;
 import dev.vigil.yara.syntax.StringDecl;
 
 import java.io.IOException;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * One scan of a YARA rule set: the string matches the pass finds, then the conditions. String state is created on a
@@ -34,6 +38,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private static final MatchView NONE = new StringMatches();
 
     private final YaraPatterns patterns;
+    private final long[] hitFilters;
     private final ScanScratch scratch = new ScanScratch();
     private final CompiledString[] strings;
     private final StringMatches[] matches;
@@ -47,6 +52,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     YaraScanState(YaraPatterns patterns, long deadlineNanos) {
         this.patterns = patterns;
         this.strings = patterns.rules.strings;
+        this.hitFilters = patterns.hitFilters;
         this.matches = new StringMatches[strings.length];
         this.deadline = deadlineNanos;
         this.fastMode = patterns.fastMode;
@@ -85,6 +91,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
+        long[] filters = hitFilters;
+        long mask = filters[3 * atom + 1];
+        if (mask != 0 && HitFilter.rejects(filters[3 * atom], mask, filters[3 * atom + 2], buf, pos)) {
+            return;
+        }
         int s = patterns.atomString[atom];
         if (done(s)) {
             return;
@@ -114,32 +125,72 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             warnings.add("scan timed out while evaluating conditions");
         }
         List<CompiledRule> rules = patterns.rules.program.rules();
-        List<Detection> detections = new ArrayList<>();
-        List<RuleMatch> found = new ArrayList<>();
-        List<RuleMatch> notMatching = new ArrayList<>();
-        boolean tooMany = anyTooManyMatches();
-        for (int i = 0; i < rules.size(); i++) {
-            CompiledRule r = rules.get(i);
-            for (int k = 0; tooMany && k < r.strings().size(); k++) {
-                StringMatches m = matches[r.stringIndexes()[k]];
-                if (m != null && m.tooManyMatches()) {
-                    warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
+        if (anyTooManyMatches()) {
+            for (CompiledRule r : rules) {
+                for (int k = 0; k < r.strings().size(); k++) {
+                    StringMatches m = matches[r.stringIndexes()[k]];
+                    if (m != null && m.tooManyMatches()) {
+                        warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
+                    }
                 }
             }
-            if (r.isPrivate()) {
-                continue;
-            }
-            RuleMatch m = new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i),
-                    stringMatches(r, context));
-            if (!matched[i]) {
-                notMatching.add(m);
-                continue;
-            }
-            detections.add(new Detection("YARA." + r.name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-            found.add(m);
         }
-        report = new YaraScanResult(found, notMatching, warnings, ctx.console);
+        // Only rules with a string that matched have string matches to report; looking at every string of every
+        // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
+        Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
+        for (int t = 0; t < touchedCount; t++) {
+            int s = touched[t];
+            int rule = patterns.stringRule[s];
+            if (matches[s].count() > 0 && !withStrings.containsKey(rule)) {
+                withStrings.put(rule, stringMatches(rules.get(rule), context));
+            }
+        }
+        List<Detection> detections = new ArrayList<>();
+        List<RuleMatch> found = new ArrayList<>();
+        int[] publicRules = patterns.publicRules;
+        int[] notMatching = new int[publicRules.length];
+        int notMatchingCount = 0;
+        for (int i : publicRules) {
+            if (!matched[i]) {
+                notMatching[notMatchingCount++] = i;
+                continue;
+            }
+            detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
+            found.add(ruleMatch(i, withStrings));
+        }
+        report = new YaraScanResult(found, new NotMatching(Arrays.copyOf(notMatching, notMatchingCount), withStrings),
+                warnings, ctx.console);
         return detections;
+    }
+
+    private RuleMatch ruleMatch(int i, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+        CompiledRule r = patterns.rules.program.rules().get(i);
+        return new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i),
+                withStrings.getOrDefault(i, List.of()));
+    }
+
+    /**
+     * The rules that did not match, made on demand: most callers never look at them, and building thousands per
+     * scanned file costs more than the scan of a small file.
+     */
+    private final class NotMatching extends AbstractList<RuleMatch> implements RandomAccess {
+        private final int[] ruleIndexes;
+        private final Map<Integer, List<RuleMatch.StringMatch>> withStrings;
+
+        NotMatching(int[] ruleIndexes, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+            this.ruleIndexes = ruleIndexes;
+            this.withStrings = withStrings;
+        }
+
+        @Override
+        public RuleMatch get(int index) {
+            return ruleMatch(ruleIndexes[index], withStrings);
+        }
+
+        @Override
+        public int size() {
+            return ruleIndexes.length;
+        }
     }
 
     private List<RuleMatch.StringMatch> stringMatches(CompiledRule r, EvaluationContext context) {

@@ -35,6 +35,23 @@ public interface CompiledString {
     void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out);
 
     /**
+     * A cheap test that every hit of atom {@code atom} which can lead to a match passes, and most other hits fail;
+     * null when there is none. A hit that fails it may be skipped: verifying it would record nothing.
+     */
+    default HitFilter hitFilter(int atom) {
+        return null;
+    }
+
+    /** {@link #hitFilter} of every atom, in atom order. */
+    default HitFilter[] hitFilters() {
+        HitFilter[] all = new HitFilter[atoms().size()];
+        for (int a = 0; a < all.length; a++) {
+            all[a] = hitFilter(a);
+        }
+        return all;
+    }
+
+    /**
      * Whether this is one plain byte sequence (with modifiers), which YARA calls a literal string: only those
      * can be searched at the one offset that {@code $a at N} asks for.
      */

@@ -151,6 +151,23 @@ final class JumpMatcher {
         return true;
     }
 
+    /**
+     * Writes the byte sets that {@link #tailMatches} requires with run {@code firstRun} at distance {@code origin}
+     * from the atom: that run, and the runs after it as long as the jumps between have one length.
+     */
+    void fixedFrom(int firstRun, int origin, HitFilter.Bytes out) {
+        int off = origin;
+        for (int k = firstRun; k < runLen.length && off < HitFilter.REACH; k++) {
+            for (int i = 0; i < runLen[k]; i++) {
+                out.require(off + i, runSets[k], i * 4);
+            }
+            if (k == runLen.length - 1 || gapMin[k] != gapMax[k]) {
+                return;
+            }
+            off += runLen[k] + gapMin[k];
+        }
+    }
+
     /** Scratch of one scan: failed (run, offset) marks, and the DFS stack. */
     static final class Scratch {
         int[] marks = new int[0];
@@ -198,7 +215,9 @@ final class JumpMatcher {
         int k = firstRun;
         int off = 0;
         while (true) {
-            boolean ok = off + runLen[k] <= room && marks[k * width + off] != gen && runMatches(k, buf, start + off);
+            // The byte compare first: it fails at most offsets, and a mark read there would be a cache miss.
+            boolean runOk = off + runLen[k] <= room && runMatches(k, buf, start + off);
+            boolean ok = runOk && marks[k * width + off] != gen;
             if (ok) {
                 int end = off + runLen[k];
                 if (k == runs - 1) {
@@ -214,7 +233,8 @@ final class JumpMatcher {
                     continue;
                 }
             }
-            if (off <= span) {
+            if (runOk && off <= span) {
+                // only a run that matched is worth marking: a mismatch costs no more to find again
                 marks[k * width + off] = gen;
             }
             // back up to the latest jump that has another length left

@@ -23,6 +23,7 @@ final class LiteralString implements CompiledString {
     private final List<byte[]> atoms;
     private final int[] atomBack;
     private final int minQuality;
+    private final int window;
 
     LiteralString(String identifier, byte[] text, boolean nocase, boolean ascii, boolean wide, boolean fullword,
                   boolean xor, int xorMin, int xorMax) {
@@ -43,6 +44,7 @@ final class LiteralString implements CompiledString {
         // YARA's atoms: the best window of the text, its wide form (first two characters of the window), all case
         // combinations, then every xor key; the quality is the worst of them.
         int window = AtomQuality.bestLiteralWindow(text);
+        this.window = window;
         int wlen = Math.min(4, text.length);
         byte[] asciiAtom = java.util.Arrays.copyOfRange(text, window, window + wlen);
         // Plain arrays and no streams: this runs once per text string (tens of thousands in a large rule set), cold,
@@ -132,6 +134,74 @@ final class LiteralString implements CompiledString {
             }
         }
         return count;
+    }
+
+    /**
+     * The bytes fixed around the atom by every form (ascii or wide, xor key) whose own atom this is: a match in any
+     * other form at the same start has an atom of its own, whose hit finds it (the form checked at a start does not
+     * depend on which hit led there).
+     */
+    @Override
+    public HitFilter hitFilter(int atom) {
+        if (atom < 0 || atom >= atomBack.length) {
+            return null;
+        }
+        byte[] a = atoms.get(atom);
+        HitFilter.Bytes common = null;
+        for (int form = 0; form < 2; form++) {
+            boolean w = form == 1;
+            if (w ? !wide : !ascii) {
+                continue;
+            }
+            int back = w ? 2 * window : window;
+            if (back != atomBack[atom]) {
+                continue;
+            }
+            // the atom's first byte is the window's first character under the form's key: one key per form
+            int k = xor ? (a[0] ^ text[window]) & 0xFF : 0;
+            if (k < (xor ? xorMin : 0) || k > (xor ? xorMax : 0)) {
+                continue;
+            }
+            HitFilter.Bytes f = formBytes(w, k, -back);
+            if (!holds(f, a)) {
+                continue;
+            }
+            if (common == null) {
+                common = f;
+            } else {
+                common.intersect(f);
+            }
+        }
+        return common == null ? null : common.best(a.length, 0);
+    }
+
+    /** The bytes of one form of the text starting at {@code origin}. */
+    private HitFilter.Bytes formBytes(boolean w, int key, int origin) {
+        HitFilter.Bytes f = new HitFilter.Bytes();
+        int step = w ? 2 : 1;
+        for (int i = 0; i < text.length; i++) {
+            int rel = origin + step * i;
+            int c = text[i] & 0xFF;
+            if (nocase && lower[i] >= 'a' && lower[i] <= 'z') {
+                f.require(rel, 0xDF, c & 0xDF);
+            } else {
+                f.require(rel, 0xFF, c ^ key);
+            }
+            if (w) {
+                f.require(rel + 1, 0xFF, key);
+            }
+        }
+        return f;
+    }
+
+    private static boolean holds(HitFilter.Bytes f, byte[] atom) {
+        for (int j = 0; j < atom.length; j++) {
+            int i = j + HitFilter.REACH;
+            if (i < f.mask.length && ((atom[j] & f.mask[i]) != f.value[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     int minQuality() {

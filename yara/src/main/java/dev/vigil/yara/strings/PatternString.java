@@ -87,6 +87,63 @@ final class PatternString implements CompiledString {
         return SCAN_LIMIT + 4;
     }
 
+    /** Programs walked for a hit filter at most this long (compile time; the filter is only an optimisation). */
+    private static final int FILTER_PROGRAM_LIMIT = 4096;
+
+    /**
+     * Mirrors the checks {@link #verify} makes first, so that a hit failing the filter is one verify would drop: the
+     * jump matcher's tail from the atom's run, the tail program from the atom, or, for an atom at one distance from
+     * the start of an ascii-only string, the whole piece from that start.
+     */
+    @Override
+    public HitFilter hitFilter(int atom) {
+        return hitFilter(atom, new java.util.HashMap<>());
+    }
+
+    /** All atoms at once: atoms of one piece share the program walks (case combinations of a regex are many). */
+    @Override
+    public HitFilter[] hitFilters() {
+        java.util.Map<Long, HitFilter.Bytes> walks = new java.util.HashMap<>();
+        HitFilter[] all = new HitFilter[atoms.size()];
+        for (int a = 0; a < all.length; a++) {
+            all[a] = hitFilter(a, walks);
+        }
+        return all;
+    }
+
+    private HitFilter hitFilter(int atom, java.util.Map<Long, HitFilter.Bytes> walks) {
+        if (atom < 0 || atom >= atomPiece.length) {
+            return null;
+        }
+        Piece p = pieces[atomPiece[atom]];
+        int length = atoms.get(atom).length;
+        HitFilter.Bytes fixed = new HitFilter.Bytes();
+        if (p.jumps != null && p.atomPlace != null && p.atomPlace[atom] >= 0) {
+            int inRun = p.atomPlace[atom] & 0xFFFF;
+            p.jumps.fixedFrom(p.atomPlace[atom] >>> 16, -inRun, fixed);
+            // verify skips the tail check where the run would start before the buffer
+            return fixed.best(length, inRun);
+        }
+        if (p.tail != null && p.atomHasTail[atom]) {
+            return walk(walks, p.tail, (long) atomPiece[atom] << 32 | 1L << 31, 0).best(length, 0);
+        }
+        if (!wide && p.atomMin[atom] == p.atomMax[atom]) {
+            int origin = -p.atomMax[atom];
+            return walk(walks, p.program, (long) atomPiece[atom] << 32 | (origin & 0x7FFFFFFFL), origin)
+                    .best(length, p.atomMax[atom]);
+        }
+        return null;
+    }
+
+    private static HitFilter.Bytes walk(java.util.Map<Long, HitFilter.Bytes> walks, Program program, long key,
+                                        int origin) {
+        return walks.computeIfAbsent(key, k -> {
+            HitFilter.Bytes b = new HitFilter.Bytes();
+            HitFilter.fromProgram(program, origin, b, FILTER_PROGRAM_LIMIT);
+            return b;
+        });
+    }
+
     boolean isChained() {
         return pieces.length > 1;
     }

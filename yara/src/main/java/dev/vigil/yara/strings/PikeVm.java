@@ -136,10 +136,15 @@ final class PikeVm {
         return false;
     }
 
-    // Created on first use (most strings never need one): one for single-byte runs, and one per start parity for
-    // wide runs, whose consecutive starts of the same parity are two bytes apart.
+    // Created when first needed (most strings never need one): one for single-byte runs, and one per start parity
+    // for wide runs, whose consecutive starts of the same parity are two bytes apart.
     private StartMemo memo;
     private StartMemo[] wideMemo;
+    // the last run made without a memo
+    private byte[] plainBuf;
+    private long plainBase;
+    private int plainStart = Integer.MIN_VALUE;
+    private Program plainProgram;
 
     /**
      * Same result as {@link #run}, but reuses the previous call's run when that started one character earlier in the
@@ -152,17 +157,26 @@ final class PikeVm {
 
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd, int charSize) {
         ensure(p.size);
-        StartMemo m;
-        if (charSize == 1) {
-            if (memo == null) {
-                memo = new StartMemo();
+        StartMemo m = charSize == 1 ? memo : wideMemo == null ? null : wideMemo[start & 1];
+        if (m == null) {
+            // The memo (tens of KiB) pays off from the second of consecutive starts only; a string verified at
+            // isolated starts, one per atom hit, would allocate it per scanned file for nothing.
+            if (plainBuf != buf || plainBase != base || plainStart != start - charSize || plainProgram != p) {
+                plainBuf = buf;
+                plainBase = base;
+                plainStart = start;
+                plainProgram = p;
+                return run(p, buf, base, start, limit, dataEnd, charSize);
             }
-            m = memo;
-        } else {
-            if (wideMemo == null) {
-                wideMemo = new StartMemo[] {new StartMemo(), new StartMemo()};
+            m = new StartMemo();
+            if (charSize == 1) {
+                memo = m;
+            } else {
+                if (wideMemo == null) {
+                    wideMemo = new StartMemo[2];
+                }
+                wideMemo[start & 1] = m;
             }
-            m = wideMemo[start & 1];
         }
         if (m.program != p) {
             m.clear();
