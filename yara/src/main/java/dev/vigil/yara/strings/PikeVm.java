@@ -160,8 +160,10 @@ final class PikeVm {
         StartMemo m = charSize == 1 ? memo : wideMemo == null ? null : wideMemo[start & 1];
         if (m == null) {
             // The memo (tens of KiB) pays off from the second of consecutive starts only; a string verified at
-            // isolated starts, one per atom hit, would allocate it per scanned file for nothing.
-            if (plainBuf != buf || plainBase != base || plainStart != start - charSize || plainProgram != p) {
+            // isolated starts, one per atom hit, would allocate it per scanned file for nothing. Wide runs alternate
+            // between the two parities, so for them the memos are made at once.
+            if (charSize == 1
+                    && (plainBuf != buf || plainBase != base || plainStart != start - 1 || plainProgram != p)) {
                 plainBuf = buf;
                 plainBase = base;
                 plainStart = start;
