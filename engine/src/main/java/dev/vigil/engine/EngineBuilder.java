@@ -27,6 +27,7 @@ public final class EngineBuilder {
     private RuntimeException compileFailure;
     private int bodyCount;
     private int logicalCount;
+    private Runnable betweenBuildStages = () -> { };
     final List<MagicRule> magic = new ArrayList<>();
     final List<String> sources = new ArrayList<>();
     final List<ExternalPatterns> externals = new ArrayList<>();
@@ -125,10 +126,22 @@ public final class EngineBuilder {
         return new Engine(this);
     }
 
+    /**
+     * Runs {@code hook} before and between the stages of {@link #build} (hash tables, then patterns). A long-running
+     * process that builds beside an engine in service uses it to collect one stage's garbage before the next.
+     */
+    public EngineBuilder betweenBuildStages(Runnable hook) {
+        this.betweenBuildStages = java.util.Objects.requireNonNull(hook, "hook");
+        return this;
+    }
+
     CompiledSignatures compile() {
         if (compileFailure != null) {
             throw compileFailure;
         }
-        return compiler.build(hashes.build(), magic, externals);
+        betweenBuildStages.run();
+        HashTables hashTables = hashes.build();
+        betweenBuildStages.run();
+        return compiler.build(hashTables, magic, externals);
     }
 }
