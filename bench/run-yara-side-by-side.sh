@@ -15,6 +15,9 @@
 #
 # Usage: bench/run-yara-side-by-side.sh [--reps N] [--size-mb N] [--sets signature-base,yara-rules]
 #                                       [--cpu N|none] [--skip-vigil] [--skip-yara] [--skip-yarax]
+#                                       [--vigil cli|jar]
+# --vigil cli (the default) runs Vigil as a user does, through the ./vigil launcher (its JVM options, its start-up
+# cache, C1 only for a single file under 64 MiB); --vigil jar runs `java -XX:+UseSerialGC -jar cli/target/vigil.jar`.
 set -euo pipefail
 
 REPS=3
@@ -22,6 +25,7 @@ SIZE_MB=64
 SETS=signature-base,yara-rules
 CPU=auto
 SKIP_VIGIL=0
+VIGIL_MODE=cli
 SKIP_YARA=0
 SKIP_YARAX=0
 while [ $# -gt 0 ]; do
@@ -31,6 +35,7 @@ while [ $# -gt 0 ]; do
     --sets) SETS=$2; shift 2 ;;
     --cpu) CPU=$2; shift 2 ;;
     --skip-vigil) SKIP_VIGIL=1; shift ;;
+    --vigil) VIGIL_MODE=$2; shift 2 ;;
     --skip-yara) SKIP_YARA=1; shift ;;
     --skip-yarax) SKIP_YARAX=1; shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -165,7 +170,12 @@ measure() {
 engine_cmd() { # engine rules -> the command line prefix (the target follows)
   case "$1" in
     yara) echo "$YARA -w -p 1 ${DEFINES[*]} $2" ;;
-    vigil) echo "$JAVA_BIN $VIGIL_JAVA_OPTS -jar $JAR yara -w -p 1 ${DEFINES[*]} $2" ;;
+    vigil)
+      if [ "$VIGIL_MODE" = jar ]; then
+        echo "$JAVA_BIN $VIGIL_JAVA_OPTS -jar $JAR yara -w -p 1 ${DEFINES[*]} $2"
+      else
+        echo "$ROOT/vigil yara -w -p 1 ${DEFINES[*]} $2"
+      fi ;;
     yarax) echo "$YRX $2" ;;
   esac
 }
@@ -174,7 +184,11 @@ ENGINES=()
 [ "$SKIP_VIGIL" = 1 ] || ENGINES+=(vigil)
 [ "$SKIP_YARAX" = 1 ] || ENGINES+=(yarax)
 
-echo "== corpus: $CORPUS_FILES files, $CORPUS_BYTES bytes; CPU: $CPU; $REPS repetitions; engines: ${ENGINES[*]}"
+if [ "$SKIP_VIGIL" != 1 ] && [ "$VIGIL_MODE" = cli ]; then
+  # the launcher builds what is stale and trains its start-up caches on first use: not part of any measured run
+  "$ROOT/vigil" yara -w "$EMPTY" "$EMPTY" >/dev/null 2>&1 || true
+fi
+echo "== corpus: $CORPUS_FILES files, $CORPUS_BYTES bytes; CPU: $CPU; $REPS repetitions; engines: ${ENGINES[*]}; vigil via $VIGIL_MODE"
 IFS=, read -r -a SET_LIST <<< "$SETS"
 for set in "${SET_LIST[@]}"; do
   rules=$(rules_file "$set")
