@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** ClamAV's test inputs (xor-decoded from ../shared, or Debian's copies) and the clamscan oracle. */
 final class ClamavTestFiles {
@@ -80,5 +82,24 @@ final class ClamavTestFiles {
             }
         }
         return verdicts;
+    }
+
+    /**
+     * The rebuilt PE clamscan writes for {@code file} scanned with {@code database}, found through its debug output
+     * ("{@code cli_scanpe: PACKER: Unpacked and rebuilt executable saved in PATH}") and kept with --leave-temps in
+     * {@code tempDir}; null when clamscan rebuilt nothing.
+     */
+    static byte[] clamscanRebuilt(Path database, Path file, String packer, Path tempDir) throws Exception {
+        Process p = new ProcessBuilder(CLAMSCAN.toString(), "--debug", "--leave-temps", "--tempdir=" + tempDir,
+                "--no-summary", "-d", database.toString(), file.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("clamscan timed out");
+        }
+        Matcher m = Pattern.compile("cli_scanpe: " + Pattern.quote(packer)
+                + ": Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
+        return m.find() ? Files.readAllBytes(Path.of(m.group(1))) : null;
     }
 }

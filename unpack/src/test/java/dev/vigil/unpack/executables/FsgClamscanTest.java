@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -241,7 +237,8 @@ class FsgClamscanTest {
             assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
             assertThat(engine.scan(bytes).infected()).as("%s packed", e.getKey()).isFalse();
             found += theirs ? 1 : 0;
-            byte[] clamRebuilt = clamscanRebuilt(db, e.getValue());
+            byte[] clamRebuilt = ClamavTestFiles.clamscanRebuilt(db, e.getValue(), "FSG",
+                    Files.createDirectories(dir.resolve("clamtmp-" + e.getValue().getFileName())));
             table.add(String.format("%-24s clamscan %-5s rebuilt %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
                     clamRebuilt != null, ours));
             CollectingSink sink = new CollectingSink();
@@ -259,22 +256,6 @@ class FsgClamscanTest {
         assertThat(found).as("clamscan unpacks the FSG samples it is given, so the comparison covers FSG")
                 .isPositive();
     }
-
-    /** The file clamscan rebuilt from {@code file} and left behind, or null when it rebuilt nothing. */
-    private byte[] clamscanRebuilt(Path db, Path file) throws Exception {
-        Path tmp = Files.createDirectories(dir.resolve("clamtmp-" + file.getFileName()));
-        Process p = new ProcessBuilder(ClamavTestFiles.CLAMSCAN.toString(), "--debug", "--leave-temps",
-                "--tempdir=" + tmp, "--no-summary", "-d", db.toString(), file.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("clamscan timed out");
-        }
-        Matcher m = Pattern.compile("cli_scanpe: FSG: Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
-        return m.find() ? Files.readAllBytes(Path.of(m.group(1))) : null;
-    }
-
     @Test
     @Timeout(10)
     void hostileFsgFiles() throws Exception {

@@ -8,15 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,27 +76,13 @@ class MewUpackUnpackerTest {
         byte[] ours = sink.data.getFirst();
 
         ClamavTestFiles.assumeClamscan();
-        byte[] theirs = clamscanRebuilt(file, packer, Files.createDirectories(tmp.resolve("clamtmp")));
+        byte[] theirs = ClamavTestFiles.clamscanRebuilt(ClamavTestFiles.database(), file, packer,
+                Files.createDirectories(tmp.resolve("clamtmp")));
+        assertThat(theirs).as("clamscan rebuilt the " + packer + " file").isNotNull();
         assertThat(ours).hasSameSizeAs(theirs);
         assertThat(Arrays.copyOfRange(ours, OWN_HEADER, ours.length))
                 .isEqualTo(Arrays.copyOfRange(theirs, OWN_HEADER, theirs.length));
     }
-
-    /** The rebuilt PE clamscan writes for {@code file}, found through its debug output and left temporary files. */
-    private static byte[] clamscanRebuilt(Path file, String packer, Path tempDir) throws Exception {
-        Process p = new ProcessBuilder(ClamavTestFiles.CLAMSCAN.toString(), "--debug", "--leave-temps",
-                "--tempdir=" + tempDir, "--no-summary", "-d", ClamavTestFiles.database().toString(), file.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("clamscan timed out");
-        }
-        Matcher m = Pattern.compile("cli_scanpe: " + packer + ": Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
-        assertThat(m.find()).as("clamscan rebuilt the " + packer + " file").isTrue();
-        return Files.readAllBytes(Path.of(m.group(1)));
-    }
-
     /** The test file cut short and with bytes flipped: never anything but a result or nothing. */
     static void damage(Unpacker unpacker, String name) throws Exception {
         Path dir = Files.createTempDirectory("vigil-mewupack");

@@ -25,9 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -134,7 +131,8 @@ class NspackClamscanTest {
             byte[] bytes = samples.get(e.getKey());
             String ours = new RecursiveTestScanner(engine, UnpackLimits.DEFAULT).scan(e.getKey(), bytes);
             boolean theirs = clamscan.get(e.getValue());
-            byte[] clamRebuilt = clamscanRebuilt(db, e.getValue());
+            byte[] clamRebuilt = ClamavTestFiles.clamscanRebuilt(db, e.getValue(), "NsPack",
+                    Files.createDirectories(dir.resolve("clamtmp-" + e.getValue().getFileName())));
             table.add(String.format("%-18s clamscan %-5s rebuilt %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
                     clamRebuilt != null, ours));
             assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
@@ -153,20 +151,6 @@ class NspackClamscanTest {
         }
         System.out.println("NsPack samples (clamscan / vigil):\n  " + String.join("\n  ", table));
         assertThat(found).as("clamscan unpacks NsPack samples, so the comparison covers NsPack").isPositive();
-    }
-
-    private byte[] clamscanRebuilt(Path db, Path file) throws Exception {
-        Path tmp = Files.createDirectories(dir.resolve("clamtmp-" + file.getFileName()));
-        Process p = new ProcessBuilder(ClamavTestFiles.CLAMSCAN.toString(), "--debug", "--leave-temps",
-                "--tempdir=" + tmp, "--no-summary", "-d", db.toString(), file.toString())
-                .redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("clamscan timed out");
-        }
-        Matcher m = Pattern.compile("cli_scanpe: NsPack: Unpacked and rebuilt executable saved in (\\S+)").matcher(log);
-        return m.find() ? Files.readAllBytes(Path.of(m.group(1))) : null;
     }
 
     @Test
