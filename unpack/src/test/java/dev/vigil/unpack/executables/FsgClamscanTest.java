@@ -1,11 +1,6 @@
 package dev.vigil.unpack.executables;
 
-import dev.vigil.clamav.ClamAvLoader;
-import dev.vigil.clamav.LoadOptions;
-import dev.vigil.engine.Engine;
-import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.io.ScanInput;
-import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.pe.FsgUnpacker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,11 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +27,6 @@ class FsgClamscanTest {
     private static final String MARKER = "VIGIL-FSG-9e3a/".repeat(4);
     private static final long BASE = 0x400000;
     /** Where the rebuilt header stops being each engine's own: the data directories and section table follow. */
-    private static final int OWN_HEADER = 0x148;
 
     @TempDir
     Path dir;
@@ -215,46 +206,7 @@ class FsgClamscanTest {
         noEnd[0x400 + stream.length - 1] = (byte) 0xf1;
         samples.put("fsg-2.0-no-end", noEnd);
 
-        Path db = dir.resolve("marker.ndb");
-        Files.writeString(db, "Vigil.Test.FsgMarker:0:*:"
-                + HexFormat.of().formatHex(MARKER.getBytes(StandardCharsets.US_ASCII)) + "\n");
-        EngineBuilder builder = Engine.builder();
-        new ClamAvLoader(LoadOptions.DEFAULT).load(db, builder);
-        Engine engine = builder.build();
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : samples.entrySet()) {
-            Path p = dir.resolve(e.getKey() + ".exe");
-            Files.write(p, e.getValue());
-            files.put(e.getKey(), p);
-        }
-        Map<Path, Boolean> clamscan = ClamavTestFiles.clamscan(db, new ArrayList<>(files.values()));
-        int found = 0;
-        List<String> table = new ArrayList<>();
-        for (Map.Entry<String, Path> e : files.entrySet()) {
-            byte[] bytes = samples.get(e.getKey());
-            String ours = new RecursiveTestScanner(engine, UnpackLimits.DEFAULT).scan(e.getKey(), bytes);
-            boolean theirs = clamscan.get(e.getValue());
-            assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
-            assertThat(engine.scan(bytes).infected()).as("%s packed", e.getKey()).isFalse();
-            found += theirs ? 1 : 0;
-            byte[] clamRebuilt = ClamavTestFiles.clamscanRebuilt(db, e.getValue(), "FSG",
-                    Files.createDirectories(dir.resolve("clamtmp-" + e.getValue().getFileName())));
-            table.add(String.format("%-24s clamscan %-5s rebuilt %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
-                    clamRebuilt != null, ours));
-            CollectingSink sink = new CollectingSink();
-            new FsgUnpacker().unpack(ScanInput.of(bytes), sink);
-            assertThat(sink.data.size()).as("%s: unpacked by both or by neither", e.getKey())
-                    .isEqualTo(clamRebuilt == null ? 0 : 1);
-            if (clamRebuilt != null) {
-                byte[] mine = sink.data.getFirst();
-                assertThat(mine.length).as("%s: size", e.getKey()).isEqualTo(clamRebuilt.length);
-                assertThat(Arrays.copyOfRange(mine, OWN_HEADER, mine.length)).as("%s: after the header", e.getKey())
-                        .isEqualTo(Arrays.copyOfRange(clamRebuilt, OWN_HEADER, clamRebuilt.length));
-            }
-        }
-        System.out.println("FSG samples (clamscan / vigil):\n  " + String.join("\n  ", table));
-        assertThat(found).as("clamscan unpacks the FSG samples it is given, so the comparison covers FSG")
-                .isPositive();
+        RebuiltPeComparison.compare(dir, "Vigil.Test.FsgMarker", MARKER, samples, new FsgUnpacker(), "FSG");
     }
     @Test
     @Timeout(10)

@@ -21,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MewUpackUnpackerTest {
     /** Where ClamAV's rebuilt header stops being canned: the data directories and section table follow. */
-    private static final int OWN_HEADER = 0x148;
 
     @Test
     void mewRebuildsWhatClamscanRebuilds(@TempDir Path tmp) throws Exception {
@@ -80,8 +79,8 @@ class MewUpackUnpackerTest {
                 Files.createDirectories(tmp.resolve("clamtmp")));
         assertThat(theirs).as("clamscan rebuilt the " + packer + " file").isNotNull();
         assertThat(ours).hasSameSizeAs(theirs);
-        assertThat(Arrays.copyOfRange(ours, OWN_HEADER, ours.length))
-                .isEqualTo(Arrays.copyOfRange(theirs, OWN_HEADER, theirs.length));
+        assertThat(Arrays.copyOfRange(ours, RebuiltPeComparison.OWN_HEADER, ours.length))
+                .isEqualTo(Arrays.copyOfRange(theirs, RebuiltPeComparison.OWN_HEADER, theirs.length));
     }
     /** The test file cut short and with bytes flipped: never anything but a result or nothing. */
     static void damage(Unpacker unpacker, String name) throws Exception {

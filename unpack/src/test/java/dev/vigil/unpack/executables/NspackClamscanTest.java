@@ -1,11 +1,6 @@
 package dev.vigil.unpack.executables;
 
-import dev.vigil.clamav.ClamAvLoader;
-import dev.vigil.clamav.LoadOptions;
-import dev.vigil.engine.Engine;
-import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.io.ScanInput;
-import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.pe.NspackUnpacker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,9 +11,7 @@ import org.tukaani.xz.LZMAOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NspackClamscanTest {
     private static final String MARKER = "VIGIL-NSPACK-41f0/".repeat(4);
     private static final long BASE = 0x400000;
-    private static final int OWN_HEADER = 0x148;
     private static final int IMAGE = 0x2000;
 
     @TempDir
@@ -114,43 +106,7 @@ class NspackClamscanTest {
             samples.put("short-by-" + shortBy, cut);
         }
 
-        Path db = dir.resolve("marker.ndb");
-        Files.writeString(db, "Vigil.Test.NspackMarker:0:*:"
-                + HexFormat.of().formatHex(MARKER.getBytes(StandardCharsets.US_ASCII)) + "\n");
-        EngineBuilder builder = Engine.builder();
-        new ClamAvLoader(LoadOptions.DEFAULT).load(db, builder);
-        Engine engine = builder.build();
-        Map<String, Path> files = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : samples.entrySet()) {
-            files.put(e.getKey(), Files.write(dir.resolve(e.getKey() + ".exe"), e.getValue()));
-        }
-        Map<Path, Boolean> clamscan = ClamavTestFiles.clamscan(db, new ArrayList<>(files.values()));
-        int found = 0;
-        List<String> table = new ArrayList<>();
-        for (Map.Entry<String, Path> e : files.entrySet()) {
-            byte[] bytes = samples.get(e.getKey());
-            String ours = new RecursiveTestScanner(engine, UnpackLimits.DEFAULT).scan(e.getKey(), bytes);
-            boolean theirs = clamscan.get(e.getValue());
-            byte[] clamRebuilt = ClamavTestFiles.clamscanRebuilt(db, e.getValue(), "NsPack",
-                    Files.createDirectories(dir.resolve("clamtmp-" + e.getValue().getFileName())));
-            table.add(String.format("%-18s clamscan %-5s rebuilt %-5s vigil %s", e.getKey(), theirs ? "FOUND" : "OK",
-                    clamRebuilt != null, ours));
-            assertThat(ours != null).as("%s: vigil %s, clamscan %s", e.getKey(), ours, theirs).isEqualTo(theirs);
-            assertThat(engine.scan(bytes).infected()).as("%s packed", e.getKey()).isFalse();
-            found += theirs ? 1 : 0;
-            CollectingSink sink = new CollectingSink();
-            new NspackUnpacker().unpack(ScanInput.of(bytes), sink);
-            assertThat(sink.data.size()).as("%s: unpacked by both or by neither", e.getKey())
-                    .isEqualTo(clamRebuilt == null ? 0 : 1);
-            if (clamRebuilt != null) {
-                byte[] mine = sink.data.getFirst();
-                assertThat(mine.length).as("%s: size", e.getKey()).isEqualTo(clamRebuilt.length);
-                assertThat(Arrays.copyOfRange(mine, OWN_HEADER, mine.length)).as("%s: after the header", e.getKey())
-                        .isEqualTo(Arrays.copyOfRange(clamRebuilt, OWN_HEADER, clamRebuilt.length));
-            }
-        }
-        System.out.println("NsPack samples (clamscan / vigil):\n  " + String.join("\n  ", table));
-        assertThat(found).as("clamscan unpacks NsPack samples, so the comparison covers NsPack").isPositive();
+        RebuiltPeComparison.compare(dir, "Vigil.Test.NspackMarker", MARKER, samples, new NspackUnpacker(), "NsPack");
     }
 
     @Test
