@@ -1,5 +1,6 @@
 package dev.vigil.unpack.archive;
 
+import dev.vigil.unpack.CollectedChildren;
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.unpack.Child;
 import dev.vigil.unpack.ChildSink;
@@ -47,29 +48,10 @@ final class RarSampleExtraction implements ChildSink {
             x.unpack(input);
             return x;
         }
-        List<byte[]> found = new ArrayList<>();
-        ChildSink sfx = new ChildSink() {
-            @Override
-            public boolean child(Child child, InputStream data) throws IOException {
-                found.add(data.readAllBytes());
-                return true;
-            }
-
-            @Override
-            public void encrypted(String name) {
-            }
-
-            @Override
-            public void limitExceeded(String limitName, String detail) {
-            }
-
-            @Override
-            public UnpackLimits limits() {
-                return limits;
-            }
-        };
+        CollectedChildren sfx = new CollectedChildren(limits);
         new RarSfxUnpacker().unpack(input, sfx);
         RarSfxUnpacker.withRar5().unpack(input, sfx);
+        List<byte[]> found = sfx.data;
         for (byte[] rar : found) {
             x.unpack(ScanInput.of(rar));
         }

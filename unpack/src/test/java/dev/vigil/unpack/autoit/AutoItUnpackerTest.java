@@ -1,8 +1,6 @@
 package dev.vigil.unpack.autoit;
 
-import dev.vigil.engine.io.ScanInput;
-import dev.vigil.unpack.Child;
-import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.CollectedChildren;
 import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.pe.UpxUnpacker;
 import org.junit.jupiter.api.Test;
@@ -10,9 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,29 +49,8 @@ class AutoItUnpackerTest {
     }
 
     private static List<byte[]> unpack(byte[] file, long maxFileSize) throws IOException {
-        List<byte[]> out = new ArrayList<>();
         UnpackLimits limits = new UnpackLimits(0, maxFileSize, 17, 100, 1 << 20, java.time.Duration.ofSeconds(5));
-        new AutoItUnpacker().unpack(ScanInput.of(file), new ChildSink() {
-            @Override
-            public boolean child(Child child, InputStream data) throws IOException {
-                out.add(data.readAllBytes());
-                return true;
-            }
-
-            @Override
-            public void encrypted(String name) {
-            }
-
-            @Override
-            public void limitExceeded(String limitName, String detail) {
-            }
-
-            @Override
-            public UnpackLimits limits() {
-                return limits;
-            }
-        });
-        return out;
+        return CollectedChildren.of(new AutoItUnpacker(), file, limits).data;
     }
 
     @Test

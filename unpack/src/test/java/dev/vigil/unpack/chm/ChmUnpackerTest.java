@@ -1,8 +1,6 @@
 package dev.vigil.unpack.chm;
 
-import dev.vigil.engine.io.ScanInput;
-import dev.vigil.unpack.Child;
-import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.CollectedChildren;
 import dev.vigil.unpack.UnpackException;
 import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.lzx.LzxTestEncoders;
@@ -10,10 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +29,7 @@ class ChmUnpackerTest {
         b.file("/late.bin", 1, 6L * FRAME + 17, 5000); // listed first, lies last
         b.file("/early.txt", 1, 100, 3 * FRAME); // behind the decoder: starts again from the reset table
         b.file("/stored.txt", 0, -1, 0);
-        Collected c = unpack(b.build());
+        CollectedChildren c = unpack(b.build());
         assertThat(c.names).containsExactly("/late.bin", "/early.txt", "/stored.txt");
         same(c.data.get(0), Arrays.copyOfRange(content, 6 * FRAME + 17, 6 * FRAME + 17 + 5000));
         same(c.data.get(1), Arrays.copyOfRange(content, 100, 100 + 3 * FRAME));
@@ -48,7 +44,7 @@ class ChmUnpackerTest {
         b.resetTable = false;
         b.file("/tail", 1, 3L * FRAME, 5);
         b.file("/head", 1, 0, 10);
-        Collected c = unpack(b.build());
+        CollectedChildren c = unpack(b.build());
         same(c.data.get(0), Arrays.copyOfRange(content, 3 * FRAME, 3 * FRAME + 5));
         same(c.data.get(1), Arrays.copyOf(content, 10));
     }
@@ -59,7 +55,7 @@ class ChmUnpackerTest {
         ChmBuilder b = new ChmBuilder(content, 16, 2);
         b.file("/huge", 1, FRAME, 1L << 50);
         b.file("/stored-huge", 0, 0, 1L << 50);
-        Collected c = unpack(b.build());
+        CollectedChildren c = unpack(b.build());
         same(c.data.get(0), Arrays.copyOfRange(content, FRAME, 2 * FRAME));
         // a stored file past the end keeps its whole 512-byte runs, as libmspack copies them
         assertThat(c.data.get(1).length % 512).isZero();
@@ -77,7 +73,7 @@ class ChmUnpackerTest {
             }
             b.file("/compressed", 1, 0, 100);
             b.file("/stored.txt", 0, -1, 0);
-            Collected c = unpack(b.build());
+            CollectedChildren c = unpack(b.build());
             assertThat(c.names).containsExactly("/stored.txt");
             assertThat(c.errors).hasSize(1);
         }
@@ -89,7 +85,7 @@ class ChmUnpackerTest {
         ChmBuilder b = new ChmBuilder(content, 16, 1);
         b.resetEntries = 1; // the table lists only frame 0
         b.file("/third-frame", 1, 2L * FRAME, 10);
-        Collected c = unpack(b.build());
+        CollectedChildren c = unpack(b.build());
         // entry 2 is missing: decoding starts at the beginning, with SpanInfo's length
         same(c.data.getFirst(), Arrays.copyOfRange(content, 2 * FRAME, 2 * FRAME + 10));
 
@@ -129,7 +125,7 @@ class ChmUnpackerTest {
         ChmBuilder broken = new ChmBuilder(LzxTestEncoders.sample(FRAME, 6), 16, 1);
         broken.file("/first", 0, -1, 0);
         broken.brokenEntry = true;
-        Collected c = unpack(broken.build());
+        CollectedChildren c = unpack(broken.build());
         assertThat(c.names).containsExactly("/first");
         assertThat(c.errors).isNotEmpty();
     }
@@ -142,7 +138,7 @@ class ChmUnpackerTest {
             b.file("/again-" + i, 1, 0, content.length); // every file is the whole stream
         }
         UnpackLimits small = new UnpackLimits(2L * content.length, 100L << 20, 17, 10_000, 0, Duration.ofSeconds(60));
-        Collected c = unpack(b.build(), small);
+        CollectedChildren c = unpack(b.build(), small);
         assertThat(c.limits).contains("MaxScanSize");
         assertThat(c.names.size()).isLessThanOrEqualTo(3);
     }
@@ -298,47 +294,11 @@ class ChmUnpackerTest {
         }
     }
 
-    static final class Collected {
-        final List<String> names = new ArrayList<>();
-        final List<byte[]> data = new ArrayList<>();
-        final List<String> errors = new ArrayList<>();
-        final List<String> limits = new ArrayList<>();
-    }
-
-    static Collected unpack(byte[] chm) throws IOException {
+    static CollectedChildren unpack(byte[] chm) throws IOException {
         return unpack(chm, UnpackLimits.DEFAULT);
     }
 
-    static Collected unpack(byte[] chm, UnpackLimits limits) throws IOException {
-        Collected c = new Collected();
-        new ChmUnpacker().unpack(ScanInput.of(chm), new ChildSink() {
-            @Override
-            public boolean child(Child child, InputStream in) throws IOException {
-                byte[] d = in.readAllBytes();
-                c.names.add(child.name());
-                c.data.add(d);
-                return true;
-            }
-
-            @Override
-            public void error(String detail) {
-                c.errors.add(detail);
-            }
-
-            @Override
-            public void encrypted(String name) {
-            }
-
-            @Override
-            public void limitExceeded(String limitName, String detail) {
-                c.limits.add(limitName);
-            }
-
-            @Override
-            public UnpackLimits limits() {
-                return limits;
-            }
-        });
-        return c;
+    static CollectedChildren unpack(byte[] chm, UnpackLimits limits) throws IOException {
+        return CollectedChildren.of(new ChmUnpacker(), chm, limits);
     }
 }

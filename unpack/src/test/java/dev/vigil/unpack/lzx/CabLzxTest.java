@@ -1,15 +1,12 @@
 package dev.vigil.unpack.lzx;
 
-import dev.vigil.engine.io.ScanInput;
-import dev.vigil.unpack.Child;
-import dev.vigil.unpack.ChildSink;
+import dev.vigil.unpack.CollectedChildren;
 import dev.vigil.unpack.UnpackLimits;
 import dev.vigil.unpack.cab.CabUnpacker;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +24,7 @@ class CabLzxTest {
         byte[] folder = LzxInputStreamTest.sample(5 * FRAME + 99, 21);
         byte[] cab = cab(folder, 21, 0x1503, new String[] {"a.txt", "b.bin"}, new long[][] {{0, 70_000},
                 {70_000, folder.length - 70_000}});
-        Collected c = unpack(cab, UnpackLimits.DEFAULT);
+        CollectedChildren c = unpack(cab, UnpackLimits.DEFAULT);
         assertThat(c.names).containsExactly("a.txt", "b.bin");
         assertThat(Arrays.mismatch(c.data.get(0), Arrays.copyOf(folder, 70_000))).isEqualTo(-1);
         assertThat(Arrays.mismatch(c.data.get(1), Arrays.copyOfRange(folder, 70_000, folder.length))).isEqualTo(-1);
@@ -39,7 +36,7 @@ class CabLzxTest {
         byte[] folder = LzxInputStreamTest.sample(FRAME, 22);
         for (int type : new int[] {0x0d03, 0x1603, 0x1f03}) {
             byte[] cab = cab(folder, 16, type, new String[] {"x"}, new long[][] {{0, 100}});
-            Collected c = unpack(cab, UnpackLimits.DEFAULT);
+            CollectedChildren c = unpack(cab, UnpackLimits.DEFAULT);
             assertThat(c.names).isEmpty();
             assertThat(c.errors).hasSize(1);
         }
@@ -52,7 +49,7 @@ class CabLzxTest {
         // the first data block's payload starts after the header (36), folder entry (8), file entry (16 + 6)
         int payload = 36 + 8 + 16 + 6 + 8;
         Arrays.fill(cab, payload + 4, payload + 40, (byte) 0xff);
-        Collected c = unpack(cab, UnpackLimits.DEFAULT);
+        CollectedChildren c = unpack(cab, UnpackLimits.DEFAULT);
         assertThat(c.errors).hasSize(1);
         assertThat(c.errors.getFirst()).contains("LZX");
     }
@@ -67,7 +64,7 @@ class CabLzxTest {
             spans[i] = new long[] {0, folder.length};
         }
         UnpackLimits limits = new UnpackLimits(10L * folder.length, 100L << 20, 17, 10_000, 0, Duration.ofSeconds(60));
-        Collected c = unpack(cab(folder, 16, 0x1003, names, spans), limits);
+        CollectedChildren c = unpack(cab(folder, 16, 0x1003, names, spans), limits);
         assertThat(c.limits).contains("MaxScanSize");
         assertThat(c.names.size()).isLessThan(names.length);
     }
@@ -122,42 +119,7 @@ class CabLzxTest {
         }
     }
 
-    static final class Collected {
-        final List<String> names = new ArrayList<>();
-        final List<byte[]> data = new ArrayList<>();
-        final List<String> errors = new ArrayList<>();
-        final List<String> limits = new ArrayList<>();
-    }
-
-    private static Collected unpack(byte[] cab, UnpackLimits limits) throws IOException {
-        Collected c = new Collected();
-        new CabUnpacker().unpack(ScanInput.of(cab), new ChildSink() {
-            @Override
-            public boolean child(Child child, InputStream in) throws IOException {
-                c.names.add(child.name());
-                c.data.add(in.readAllBytes());
-                return true;
-            }
-
-            @Override
-            public void error(String detail) {
-                c.errors.add(detail);
-            }
-
-            @Override
-            public void encrypted(String name) {
-            }
-
-            @Override
-            public void limitExceeded(String limitName, String detail) {
-                c.limits.add(limitName);
-            }
-
-            @Override
-            public UnpackLimits limits() {
-                return limits;
-            }
-        });
-        return c;
+    private static CollectedChildren unpack(byte[] cab, UnpackLimits limits) throws IOException {
+        return CollectedChildren.of(new CabUnpacker(), cab, limits);
     }
 }
