@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.clamav.DatabaseImageCache;
 import dev.vigil.engine.Engine;
 import dev.vigil.engine.EngineBuilder;
 import dev.vigil.engine.EngineImage;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "compile", usageHelpAutoWidth = true, mixinStandardHelpOptions = true,
         description = {"Compile ClamAV databases into an engine image that 'vigil scan -d IMAGE' loads quickly.",
-                "The image is tied to this Vigil version; compile again after an upgrade or a database update."})
+                "Without -o, the image of a single database directory is stored in it, and 'vigil scan -d DIR'",
+                "uses it for as long as the directory holds the same files (run it after each update, e.g. from",
+                "freshclam's OnUpdateExecute). An image is tied to this Vigil version; compile again after an upgrade."})
 final class CompileCommand implements Callable<Integer> {
     private final Io io;
 
@@ -26,8 +30,8 @@ final class CompileCommand implements Callable<Integer> {
             description = "ClamAV database file or directory to compile (repeatable).")
     List<Path> databases = new ArrayList<>();
 
-    @Option(names = {"-o", "--output"}, paramLabel = "IMAGE", required = true,
-            description = "Where to write the engine image (replaced atomically).")
+    @Option(names = {"-o", "--output"}, paramLabel = "IMAGE",
+            description = "Where to write the engine image (replaced atomically); default: inside the directory.")
     Path output;
 
     @Option(names = "--detect-pua", description = "Include the PUA (potentially unwanted application) signatures.")
@@ -39,6 +43,33 @@ final class CompileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            if (!YaraSignatures.files(databases, List.of()).isEmpty()) {
+                io.err().print("ERROR: the databases include YARA rules, which an engine image cannot hold\n");
+                return 2;
+            }
+        } catch (IOException e) {
+            io.err().print("ERROR: can't read " + databases + ": " + Errors.strerror(e) + "\n");
+            return 2;
+        }
+        String directoryKey = null;
+        Path directory = null;
+        if (output == null) {
+            if (databases.size() != 1 || !Files.isDirectory(databases.get(0))) {
+                io.err().print("ERROR: without -o, give exactly one database directory (-d DIR)\n");
+                return 2;
+            }
+            directory = databases.get(0);
+            try {
+                directoryKey = DatabaseImageCache.key(directory, Signatures.options(detectPua));
+            } catch (DatabaseImageCache.NotCacheable e) {
+                io.err().print("ERROR: " + e.getMessage() + "\n");
+                return 2;
+            } catch (IOException e) {
+                io.err().print("ERROR: can't read " + directory + ": " + Errors.strerror(e) + "\n");
+                return 2;
+            }
+        }
         EngineBuilder builder = Engine.builder();
         long known;
         try {
@@ -48,13 +79,22 @@ final class CompileCommand implements Callable<Integer> {
             return 2;
         }
         Engine engine = builder.build();
+        Path written = output;
         try {
-            EngineImage.write(engine, known, output);
+            if (directory == null) {
+                EngineImage.write(engine, known, output);
+            } else {
+                written = DatabaseImageCache.write(directory, Signatures.options(detectPua), directoryKey, engine, known);
+            }
+        } catch (DatabaseImageCache.NotCacheable e) {
+            io.err().print("ERROR: " + e.getMessage() + "\n");
+            return 2;
         } catch (IOException e) {
-            io.err().print("ERROR: can't write " + output + ": " + Errors.strerror(e) + "\n");
+            io.err().print("ERROR: can't write " + (written == null ? directory : written) + ": "
+                    + Errors.strerror(e) + "\n");
             return 2;
         }
-        io.out().print("Compiled " + known + " signatures into " + output + "\n");
+        io.out().print("Compiled " + known + " signatures into " + written + "\n");
         return 0;
     }
 }

@@ -42,7 +42,9 @@ final class ScanSession {
         Engine engine = null;
         YaraRules yara = null;
         try {
-            EngineImage.Loaded image = Signatures.image(settings.databases());
+            EngineImage.Loaded image = Signatures.image(settings.databases(), settings.detectPua(),
+                    !settings.yaraRules().isEmpty(),
+                    w -> io.err().print(w + "\n"));
             if (image != null) {
                 if (!settings.yaraRules().isEmpty()) {
                     throw new Signatures.LoadFailure("an engine image cannot be combined with YARA rules", null);
