@@ -239,6 +239,8 @@ def main():
             steady = status_kib(d.pid(), "VmRSS")
             reloads = [("unchanged", measure_reload(d) if not a.no_reload else (0, 0, 0))]
             if changed:
+                # the first reload's garbage goes back to the OS after its final collection: start from there
+                time.sleep(5)
                 append_signature(changed, d.name)
                 reloads.append((f"{os.path.basename(changed)} changed", measure_reload(d)))
                 os.truncate(changed, original_size)

@@ -44,10 +44,6 @@ public final class HashSegment {
         return allowed[algorithm];
     }
 
-    NameTable names() {
-        return names;
-    }
-
     /** Detection signatures in this segment (allow-list entries excluded). */
     public int signatureCount() {
         return signatureCount;

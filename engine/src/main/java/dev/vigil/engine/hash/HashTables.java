@@ -1,5 +1,6 @@
 package dev.vigil.engine.hash;
 
+import dev.vigil.engine.image.ImageFormatException;
 import dev.vigil.engine.image.ImageInput;
 import dev.vigil.engine.image.ImageOutput;
 import dev.vigil.engine.ir.HashAlgorithm;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * All hash signatures of an engine: a list of immutable {@link HashSegment}s in load order (normally one per database
@@ -44,7 +46,7 @@ public final class HashTables {
         }
     }
 
-    private HashTable view(HashAlgorithm algorithm, java.util.function.Function<HashSegment, SegmentTable> part) {
+    private HashTable view(HashAlgorithm algorithm, Function<HashSegment, SegmentTable> part) {
         SegmentTable[] parts = new SegmentTable[segments.size()];
         int[] bases = new int[segments.size()];
         int n = 0;
@@ -117,7 +119,7 @@ public final class HashTables {
             HashSegment s = HashSegment.readFrom(in);
             names += s.signatureCount();
             if (names > Integer.MAX_VALUE) {
-                throw new dev.vigil.engine.image.ImageFormatException("engine image is corrupt: too many hash names");
+                throw new ImageFormatException("engine image is corrupt: too many hash names");
             }
             segments.add(s);
         }
