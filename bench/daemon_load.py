@@ -10,6 +10,11 @@ beside the old one. Every daemon started is stopped at the end (also on Ctrl-C).
 
     bench/daemon_load.py --db DIR [--clients 1,10,100,1000] [--seconds 10] [--payload-kb 64]
                          [--vigild "CMD"] [--clamd /usr/sbin/clamd] [--skip-clamd] [--skip-vigild]
+                         [--reload-changed]
+
+The RELOAD reloads the unchanged database. With --reload-changed the daemons serve a copy of --db, and a second
+RELOAD follows after one signature was appended to one hash database file of the copy (the first .hsb, else .hdb):
+an update that changes one file, which vigild's reload parses while taking over the others (docs/daemon.md).
 
 --vigild is the command that starts vigild, to which "-c CONF --foreground" is appended (default: ./vigild of this
 checkout). Only loopback is used. The client is Python asyncio on one core, so on a small machine the client and the
@@ -162,6 +167,25 @@ def measure_reload(d):
     return before, peak, time.time() - t0
 
 
+def changeable_file(db):
+    """The hash database file that --reload-changed appends to."""
+    names = sorted(os.listdir(db))
+    for ext in (".hsb", ".hdb"):
+        for n in names:
+            if n.endswith(ext):
+                return os.path.join(db, n)
+    raise SystemExit(f"--reload-changed: no .hsb or .hdb file in {db}")
+
+
+def append_signature(path, tag):
+    """Appends one signature (a SHA-256 in a .hsb, an MD5 in a .hdb) that no benchmark payload matches."""
+    import hashlib
+    data = f"vigil daemon_load reload {tag}".encode()
+    digest = (hashlib.sha256 if path.endswith(".hsb") else hashlib.md5)(data).hexdigest()
+    with open(path, "ab") as f:
+        f.write(f"{digest}:{len(data)}:Vigil.Bench.Reload.{tag}\n".encode())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
@@ -176,7 +200,11 @@ def main():
     ap.add_argument("--skip-clamd", action="store_true")
     ap.add_argument("--skip-vigild", action="store_true")
     ap.add_argument("--no-reload", action="store_true")
+    ap.add_argument("--reload-changed", action="store_true",
+                    help="serve a copy of --db and RELOAD again after appending a signature to one hash file")
     a = ap.parse_args()
+    if a.reload_changed and a.no_reload:
+        raise SystemExit("--reload-changed needs the RELOAD step")
 
     clean = bytes((i * 131 + 7) % 251 for i in range(a.payload_kb * 1024))
     # any verdict counts as an answer (a benchmark database may not know EICAR); ERROR and failures are errors
@@ -184,11 +212,18 @@ def main():
     counts = [int(c) for c in a.clients.split(",")]
     work = tempfile.mkdtemp(prefix="vigil-daemon-load-")
     extra = {"threads": a.threads, "queue": a.queue}
+    db = os.path.abspath(a.db)
+    changed = None
+    if a.reload_changed:
+        db = os.path.join(work, "db")
+        shutil.copytree(os.path.abspath(a.db), db)
+        changed = changeable_file(db)
+        original_size = os.path.getsize(changed)
     daemons = []
     if not a.skip_vigild:
-        daemons.append(Daemon("vigild", shlex.split(a.vigild), os.path.abspath(a.db), work, extra))
+        daemons.append(Daemon("vigild", shlex.split(a.vigild), db, work, extra))
     if not a.skip_clamd:
-        daemons.append(Daemon("clamd", [a.clamd], os.path.abspath(a.db), work, extra))
+        daemons.append(Daemon("clamd", [a.clamd], db, work, extra))
 
     rows = []
     try:
@@ -202,9 +237,15 @@ def main():
                 print(f"{d.name} N={n}: {rps:.0f} req/s p50 {p50:.1f} ms p99 {p99:.1f} ms errors {errors}",
                       file=sys.stderr)
             steady = status_kib(d.pid(), "VmRSS")
-            reload = measure_reload(d) if not a.no_reload else (0, 0, 0)
+            reloads = [("unchanged", measure_reload(d) if not a.no_reload else (0, 0, 0))]
+            if changed:
+                # the first reload's garbage goes back to the OS after its final collection: start from there
+                time.sleep(5)
+                append_signature(changed, d.name)
+                reloads.append((f"{os.path.basename(changed)} changed", measure_reload(d)))
+                os.truncate(changed, original_size)
             hwm = status_kib(d.pid(), "VmHWM")
-            rows.append((d.name, "rss", steady, hwm, reload))
+            rows.append((d.name, "rss", steady, hwm, reloads))
             d.stop()
     finally:
         for d in daemons:
@@ -218,15 +259,15 @@ def main():
     for r in rows:
         if r[1] != "rss":
             print(f"| {r[0]} | {r[1]} | {r[2]:.0f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]} |")
-    print("\n| daemon | RSS after load MiB | peak RSS (VmHWM) MiB | RSS before RELOAD MiB | peak during RELOAD MiB "
-          "| reload/steady | reload s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("\n| daemon | RSS after load MiB | peak RSS (VmHWM) MiB | RELOAD of | RSS before RELOAD MiB "
+          "| peak during RELOAD MiB | reload/steady | reload s |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|")
     for r in rows:
         if r[1] == "rss":
-            before, peak, secs = r[4]
-            ratio = peak / before if before else float("nan")
-            print(f"| {r[0]} | {r[2] / 1024:.0f} | {r[3] / 1024:.0f} | {before / 1024:.0f} | {peak / 1024:.0f} "
-                  f"| {ratio:.2f} | {secs:.1f} |")
+            for what, (before, peak, secs) in r[4]:
+                ratio = peak / before if before else float("nan")
+                print(f"| {r[0]} | {r[2] / 1024:.0f} | {r[3] / 1024:.0f} | {what} | {before / 1024:.0f} "
+                      f"| {peak / 1024:.0f} | {ratio:.2f} | {secs:.1f} |")
 
 
 if __name__ == "__main__":

@@ -9,19 +9,29 @@ import dev.vigil.clamav.db.DbLines;
 import dev.vigil.clamav.db.FtmReader;
 import dev.vigil.clamav.db.HashDbReader;
 import dev.vigil.clamav.db.IgnoreDbReader;
+import dev.vigil.clamav.db.IgnoreList;
 import dev.vigil.clamav.db.LoadSession;
 import dev.vigil.clamav.db.SignatureNames;
 import dev.vigil.clamav.ldb.LdbParser;
 import dev.vigil.engine.EngineBuilder;
+import dev.vigil.engine.hash.HashSegment;
 import dev.vigil.engine.ir.LogicalSignature;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +51,11 @@ public final class ClamAvLoader {
     private final LoadOptions options;
     private LoadSession session;
     private Runnable afterEachDatabase = () -> { };
+    /** The previous load's segments when this loader keeps segments ({@link #reuseHashSegments}), else null. */
+    private HashSegmentCache previousSegments;
+    private final Map<String, HashSegmentCache.Entry> segments = new LinkedHashMap<>();
+    private int reusedFiles;
+    private int parsedFiles;
 
     public ClamAvLoader(LoadOptions options) {
         this.options = options;
@@ -54,6 +69,23 @@ public final class ClamAvLoader {
     public ClamAvLoader afterEachDatabase(Runnable hook) {
         this.afterEachDatabase = java.util.Objects.requireNonNull(hook, "hook");
         return this;
+    }
+
+    /**
+     * Makes this loader keep the hash segment of each hash database file it reads ({@link #hashSegments()}) and take
+     * over, instead of parsing a file, the segment {@code previous} holds for it when the file's content, name and
+     * load options are unchanged and the ignore lists loaded so far drop the same signatures from it. A process that
+     * reloads a database keeps the result for its next reload; pass {@link HashSegmentCache#EMPTY} the first time.
+     * Costs one SHA-256 pass over each plain hash database file (container members come with a verified one).
+     */
+    public ClamAvLoader reuseHashSegments(HashSegmentCache previous) {
+        this.previousSegments = java.util.Objects.requireNonNull(previous, "previous");
+        return this;
+    }
+
+    /** The segments of the hash database files loaded so far (empty unless {@link #reuseHashSegments} was called). */
+    public HashSegmentCache hashSegments() {
+        return new HashSegmentCache(segments, reusedFiles, parsedFiles);
     }
 
     /**
@@ -158,7 +190,11 @@ public final class ClamAvLoader {
         if (streamed(name)) {
             // Hash, body and logical databases reach tens of megabytes: their readers stream the file.
             try {
-                loadDatabase(DbFile.ofPath(path));
+                if (hashMode(name) != null) {
+                    loadHashDatabase(DbFile.ofPath(path), null);
+                } else {
+                    loadDatabase(DbFile.ofPath(path));
+                }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -189,7 +225,12 @@ public final class ClamAvLoader {
             return;
         }
         for (CvdContainer.Entry e : container.entries()) {
-            loadDatabase(new DbFile(path + ":" + e.name(), e.name(), e.content(), signed, true));
+            DbFile f = new DbFile(path + ":" + e.name(), e.name(), e.content(), signed, true);
+            if (hashMode(e.name()) != null) {
+                loadHashDatabase(f, e.sha256());
+            } else {
+                loadDatabase(f);
+            }
         }
         CvdContainer.Header h = container.header();
         session.builder().source(path.getFileName() + " version " + h.version() + ", " + h.signatures()
@@ -218,22 +259,120 @@ public final class ClamAvLoader {
         afterEachDatabase.run();
     }
 
+    /**
+     * A hash database file: its signatures form one hash segment of their own, taken over from the previous load
+     * when {@link #reuseHashSegments} allows. {@code sha256} is the verified digest of a container member, or null
+     * for a plain file (read from {@code f.source()}).
+     */
+    private void loadHashDatabase(DbFile f, byte[] sha256) throws IOException, DatabaseException {
+        EngineBuilder builder = session.builder();
+        if (previousSegments == null) {
+            builder.beginHashSegment();
+            readDatabase(f);
+            builder.endHashSegment();
+            afterEachDatabase.run();
+            return;
+        }
+        String key = segmentKey(f, sha256 != null ? sha256 : sha256(f.source()));
+        HashSegmentCache.Entry old = previousSegments.find(key);
+        if (old != null && reusable(old)) {
+            builder.addHashSegment(old.segment());
+            session.counted(old.counted());
+            segments.put(key, old);
+            reusedFiles++;
+            afterEachDatabase.run();
+            return;
+        }
+        // A plain file is digested as it is parsed, so the key names exactly the bytes the segment came from.
+        MessageDigest readDigest = sha256 == null ? newSha256() : null;
+        DbFile toRead = readDigest == null ? f : DbFile.ofPath(f.source(), readDigest);
+        int countedBefore = session.signatures();
+        session.ignored().startRecording();
+        Set<String> ignoresUsed;
+        builder.beginHashSegment();
+        try {
+            readDatabase(toRead);
+        } finally {
+            ignoresUsed = session.ignored().stopRecording();
+        }
+        HashSegment segment = builder.endHashSegment();
+        if (readDigest != null) {
+            key = segmentKey(f, readDigest.digest());
+        }
+        segments.put(key, new HashSegmentCache.Entry(segment, ignoresUsed, session.signatures() - countedBefore));
+        parsedFiles++;
+        afterEachDatabase.run();
+    }
+
+    /** What the signatures of a hash database file depend on besides the ignore lists. */
+    private String segmentKey(DbFile f, byte[] sha256) {
+        return options + "\n" + f.fileName() + "\n" + (f.official() ? "official" : "unofficial")
+                + (f.fromContainer() ? " container member" : " plain file") + "\n" + HexFormat.of().formatHex(sha256);
+    }
+
+    /**
+     * Whether a segment built before still holds what reading its file now would: every ignore entry that dropped a
+     * signature from it is still there, and no other entry now in force names one of its signatures (compared on a
+     * coarsened key, {@link IgnoreList#nameKeyHash}, so that a doubtful case is parsed again).
+     */
+    private boolean reusable(HashSegmentCache.Entry entry) {
+        IgnoreList ignored = session.ignored();
+        if (!ignored.containsAll(entry.ignoresUsed())) {
+            return false;
+        }
+        long[] others = ignored.nameKeyHashesExcept(entry.ignoresUsed());
+        return others.length == 0 || !entry.segment().anyName(
+                (bytes, from, length) -> Arrays.binarySearch(others, IgnoreList.nameKeyHash(bytes, from, length)) >= 0);
+    }
+
+    private static byte[] sha256(Path file) throws IOException {
+        MessageDigest sha = newSha256();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return sha.digest();
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+        }
+    }
+
+    /** The hash reader mode for a database of this name, or null when it is no hash database (or a PUA one unread). */
+    private HashDbReader.Mode hashMode(String name) {
+        boolean pua = options.detectPua();
+        if (DbFile.endsWithIgnoreCase(name, ".db")) {
+            return null;
+        } else if (DbFile.endsWithIgnoreCase(name, ".hdb") || DbFile.endsWithIgnoreCase(name, ".hsb")
+                || (pua && (DbFile.endsWithIgnoreCase(name, ".hdu") || DbFile.endsWithIgnoreCase(name, ".hsu")))) {
+            return HashDbReader.Mode.FILE;
+        } else if (DbFile.endsWithIgnoreCase(name, ".fp") || DbFile.endsWithIgnoreCase(name, ".sfp")) {
+            return HashDbReader.Mode.ALLOW;
+        } else if (DbFile.endsWithIgnoreCase(name, ".mdb") || DbFile.endsWithIgnoreCase(name, ".msb")
+                || (pua && (DbFile.endsWithIgnoreCase(name, ".mdu") || DbFile.endsWithIgnoreCase(name, ".msu")))) {
+            return HashDbReader.Mode.SECTION;
+        } else if (DbFile.endsWithIgnoreCase(name, ".imp")) {
+            return HashDbReader.Mode.IMPORTS;
+        }
+        return null;
+    }
+
     /** Dispatches on the extension in clamscan's order of tests. */
     private void readDatabase(DbFile f) throws DatabaseException {
-        boolean pua = options.detectPua();
+        HashDbReader.Mode hashMode = hashMode(f.fileName());
         if (f.hasSuffix(".db")) {
             BodyDbReader.readLegacyDb(f, session);
-        } else if (f.hasSuffix(".hdb") || f.hasSuffix(".hsb") || (pua && (f.hasSuffix(".hdu") || f.hasSuffix(".hsu")))) {
-            HashDbReader.read(f, HashDbReader.Mode.FILE, session);
-        } else if (f.hasSuffix(".fp") || f.hasSuffix(".sfp")) {
-            HashDbReader.read(f, HashDbReader.Mode.ALLOW, session);
-        } else if (f.hasSuffix(".mdb") || f.hasSuffix(".msb") || (pua && (f.hasSuffix(".mdu") || f.hasSuffix(".msu")))) {
-            HashDbReader.read(f, HashDbReader.Mode.SECTION, session);
-        } else if (f.hasSuffix(".imp")) {
-            HashDbReader.read(f, HashDbReader.Mode.IMPORTS, session);
-        } else if (f.hasSuffix(".ndb") || f.hasSuffix(".sdb") || (pua && f.hasSuffix(".ndu"))) {
+        } else if (hashMode != null) {
+            HashDbReader.read(f, hashMode, session);
+        } else if (f.hasSuffix(".ndb") || f.hasSuffix(".sdb") || (options.detectPua() && f.hasSuffix(".ndu"))) {
             BodyDbReader.readNdb(f, session);
-        } else if (f.hasSuffix(".ldb") || (pua && f.hasSuffix(".ldu"))) {
+        } else if (f.hasSuffix(".ldb") || (options.detectPua() && f.hasSuffix(".ldu"))) {
             readLdb(f);
         } else if (f.hasSuffix(".ftm")) {
             FtmReader.read(f, session);

@@ -1,5 +1,6 @@
 package dev.vigil.daemon;
 
+import dev.vigil.clamav.HashSegmentCache;
 import dev.vigil.engine.Engine;
 
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.time.Instant;
  * @param dailyBuildTime  the build time of the {@code daily} database, or null
  * @param loadedAt        when the load finished
  * @param loadMillis      how long the load took
+ * @param hashSegments    the hash segments of its hash database files, which the next reload takes over for the
+ *                        files that did not change (the engine holds the same segments)
  */
 public record Database(Engine engine, Path directory, long signatureCount, int dailyVersion, Instant dailyBuildTime,
-                       Instant loadedAt, long loadMillis) {
+                       Instant loadedAt, long loadMillis, HashSegmentCache hashSegments) {
 }

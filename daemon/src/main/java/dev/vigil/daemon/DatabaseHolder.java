@@ -1,5 +1,7 @@
 package dev.vigil.daemon;
 
+import dev.vigil.clamav.HashSegmentCache;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,12 +56,14 @@ public final class DatabaseHolder {
             lastAttempt = Instant.now();
             returnLoadGarbage();
             try {
-                Database fresh = loader.load(directory);
+                Database fresh = loader.load(directory, current.get());
                 current.set(fresh);
                 reloads.incrementAndGet();
                 lastError = null;
+                HashSegmentCache segments = fresh.hashSegments();
                 log.accept("Database correctly reloaded (" + fresh.signatureCount() + " signatures, "
-                        + fresh.loadMillis() + " ms).");
+                        + fresh.loadMillis() + " ms; hash database files: " + segments.reusedFiles()
+                        + " unchanged, " + segments.parsedFiles() + " parsed).");
                 return new ReloadResult(true, fresh, null);
             } catch (DatabaseLoadException | RuntimeException | OutOfMemoryError e) {
                 failedReloads.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.vigil.daemon;
 
 import dev.vigil.clamav.ClamAvLoader;
 import dev.vigil.clamav.DatabaseException;
+import dev.vigil.clamav.HashSegmentCache;
 import dev.vigil.clamav.LoadOptions;
 import dev.vigil.clamav.cvd.CvdContainer;
 import dev.vigil.engine.Engine;
@@ -32,14 +33,24 @@ public final class DatabaseLoader {
 
     /** Loads the directory; a malformed database fails the whole load with a message naming it. */
     public Database load(Path directory) throws DatabaseLoadException {
+        return load(directory, null);
+    }
+
+    /**
+     * Loads the directory again beside {@code previous} (the database in service, or null): the hash database files
+     * that did not change are not parsed again, their hash segments are taken over from {@code previous}
+     * ({@link ClamAvLoader#reuseHashSegments}). The result is the same as a load from scratch.
+     */
+    public Database load(Path directory, Database previous) throws DatabaseLoadException {
         long start = System.nanoTime();
         LoadCollector collector = new LoadCollector();
         EngineBuilder builder = Engine.builder().betweenBuildStages(collector::collectIfGrown);
         long count;
+        ClamAvLoader clamav = new ClamAvLoader(LoadOptions.DEFAULT.withDetectPua(detectPua))
+                .afterEachDatabase(collector::collectIfGrown)
+                .reuseHashSegments(previous == null ? HashSegmentCache.EMPTY : previous.hashSegments());
         try {
-            count = new ClamAvLoader(LoadOptions.DEFAULT.withDetectPua(detectPua))
-                    .afterEachDatabase(collector::collectIfGrown)
-                    .load(directory, builder);
+            count = clamav.load(directory, builder);
             YaraRules yara = compileYara(directory);
             if (yara != null) {
                 builder.add(yara.patterns());
@@ -66,7 +77,7 @@ public final class DatabaseLoader {
             dailyTime = Instant.ofEpochSecond(daily.buildTimeSeconds());
         }
         return new Database(engine, directory, count, dailyVersion, dailyTime, Instant.now(),
-                (System.nanoTime() - start) / 1_000_000);
+                (System.nanoTime() - start) / 1_000_000, clamav.hashSegments());
     }
 
     /** The header of the daily database that clamd would take its version from: the newer of .cld and .cvd. */

@@ -2,6 +2,7 @@ package dev.vigil.engine;
 
 import dev.vigil.engine.ir.ContainerSignature;
 import dev.vigil.engine.filetype.MagicRule;
+import dev.vigil.engine.hash.HashSegment;
 import dev.vigil.engine.hash.HashTables;
 import dev.vigil.engine.match.CompiledSignatures;
 import dev.vigil.engine.ir.BodySignature;
@@ -62,6 +63,27 @@ public final class EngineBuilder {
     /** An allow-list entry as {@link #allow(HashSignature)}, from a digest buffer as {@link #addHash}. */
     public EngineBuilder allowHash(HashAlgorithm algorithm, byte[] digest, long size) {
         hashes.allow(algorithm, digest, size);
+        return this;
+    }
+
+    /**
+     * Starts a hash segment: the hash signatures and allow-list entries added until {@link #endHashSegment()} are
+     * kept together, so that a later build can take the finished segment over ({@link #addHashSegment}) when the
+     * database file it came from did not change. Results do not depend on how signatures are split into segments.
+     */
+    public EngineBuilder beginHashSegment() {
+        hashes.beginSegment();
+        return this;
+    }
+
+    /** Ends the hash segment begun by {@link #beginHashSegment()} and returns it, built and immutable. */
+    public HashSegment endHashSegment() {
+        return hashes.endSegment();
+    }
+
+    /** Adds a hash segment built earlier, by this builder or another one, as if its signatures were added here. */
+    public EngineBuilder addHashSegment(HashSegment segment) {
+        hashes.addSegment(java.util.Objects.requireNonNull(segment, "segment"));
         return this;
     }
 

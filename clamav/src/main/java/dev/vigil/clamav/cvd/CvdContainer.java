@@ -80,8 +80,8 @@ public final class CvdContainer {
         }
     }
 
-    /** One database file inside the container. */
-    public record Entry(String name, byte[] content) {
+    /** One database file inside the container, with its SHA-256 as the verified {@code .info} lists it. */
+    public record Entry(String name, byte[] content, byte[] sha256) {
     }
 
     /**
@@ -260,7 +260,7 @@ public final class CvdContainer {
                 throw new DatabaseException(file, 0, name + ": SHA-256 does not match " + infoMember.name()
                         + "; the file was altered");
             }
-            entries.add(new Entry(name, content));
+            entries.add(new Entry(name, content, listing.sha256().clone()));
         }
         return entries;
     }

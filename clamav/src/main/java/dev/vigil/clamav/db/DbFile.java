@@ -1,9 +1,12 @@
 package dev.vigil.clamav.db;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.Locale;
 
 /**
@@ -13,15 +16,23 @@ import java.util.Locale;
  * formats then stream it through {@link #lines}; {@link #content()} reads it whole for the others.
  */
 public record DbFile(String displayName, String fileName, byte[] content, boolean official, boolean fromContainer,
-                     Path source) {
+                     Path source, MessageDigest readDigest) {
 
     public DbFile(String displayName, String fileName, byte[] content, boolean official, boolean fromContainer) {
-        this(displayName, fileName, content, official, fromContainer, null);
+        this(displayName, fileName, content, official, fromContainer, null, null);
     }
 
     /** A plain file, read when a reader asks for it. */
     public static DbFile ofPath(Path path) {
-        return new DbFile(path.toString(), path.getFileName().toString(), null, false, false, path);
+        return ofPath(path, null);
+    }
+
+    /**
+     * A plain file, read when a reader asks for it, whose bytes also go through {@code readDigest} (may be null) as
+     * they are read: the digest is then that of exactly what the reader parsed, even if the file changes meanwhile.
+     */
+    public static DbFile ofPath(Path path, MessageDigest readDigest) {
+        return new DbFile(path.toString(), path.getFileName().toString(), null, false, false, path, readDigest);
     }
 
     @Override
@@ -30,7 +41,11 @@ public record DbFile(String displayName, String fileName, byte[] content, boolea
             return content;
         }
         try {
-            return Files.readAllBytes(source);
+            byte[] bytes = Files.readAllBytes(source);
+            if (readDigest != null) {
+                readDigest.update(bytes);
+            }
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,7 +57,8 @@ public record DbFile(String displayName, String fileName, byte[] content, boolea
             return new DbLines(content, bufferSize, fromContainer);
         }
         try {
-            return DbLines.open(source, bufferSize);
+            InputStream in = Files.newInputStream(source);
+            return DbLines.open(readDigest == null ? in : new DigestInputStream(in, readDigest), bufferSize);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

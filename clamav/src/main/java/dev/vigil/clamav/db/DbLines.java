@@ -57,6 +57,11 @@ public final class DbLines implements AutoCloseable {
         return new DbLines(Files.newInputStream(file), bufferSize);
     }
 
+    /** Reads a plain database file's content from a stream, as {@link #open(Path, int)}; takes over the stream. */
+    public static DbLines open(InputStream in, int bufferSize) {
+        return new DbLines(in, bufferSize);
+    }
+
     /** Advances to the next line; false at the end. */
     public boolean next() {
         if (in != null && filled - pos <= limit) {

@@ -8,20 +8,56 @@ import dev.vigil.engine.ir.HashScope;
 import dev.vigil.engine.ir.HashSignature;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
 
 /**
- * All hash signatures of an engine, by scope and algorithm, plus the allow-list, with their names.
- * Built incrementally so that a loader never has to hold millions of signature objects at once.
+ * All hash signatures of an engine: a list of immutable {@link HashSegment}s in load order (normally one per database
+ * file), seen through one {@link HashTable} per scope and algorithm and one allow-list table per algorithm, which
+ * answer as a single table holding every segment would. Signature names have global indexes: a segment's names
+ * follow those of the segments before it.
  */
 public final class HashTables {
-    private final HashTable[][] tables;   // [scope][algorithm], null where empty
-    private final HashTable[] allowed;    // [algorithm]
-    private final NameTable names;
+    private static final int SCOPES = HashScope.values().length;
+    private static final int ALGORITHMS = HashAlgorithm.values().length;
 
-    private HashTables(HashTable[][] tables, HashTable[] allowed, NameTable names) {
-        this.tables = tables;
-        this.allowed = allowed;
-        this.names = names;
+    private final List<HashSegment> segments;
+    private final int[] nameBases;        // [segment]: global index of its first name; one more entry: the total
+    private final HashTable[][] tables;   // [scope][algorithm], null where no segment has entries
+    private final HashTable[] allowed;    // [algorithm]
+
+    private HashTables(List<HashSegment> segments) {
+        this.segments = List.copyOf(segments);
+        this.nameBases = new int[segments.size() + 1];
+        for (int i = 0; i < segments.size(); i++) {
+            nameBases[i + 1] = Math.addExact(nameBases[i], segments.get(i).signatureCount());
+        }
+        this.tables = new HashTable[SCOPES][ALGORITHMS];
+        this.allowed = new HashTable[ALGORITHMS];
+        for (HashAlgorithm algorithm : HashAlgorithm.values()) {
+            int a = algorithm.ordinal();
+            for (int s = 0; s < SCOPES; s++) {
+                int scope = s;
+                tables[s][a] = view(algorithm, segment -> segment.table(scope, a));
+            }
+            allowed[a] = view(algorithm, segment -> segment.allowed(a));
+        }
+    }
+
+    private HashTable view(HashAlgorithm algorithm, Function<HashSegment, SegmentTable> part) {
+        SegmentTable[] parts = new SegmentTable[segments.size()];
+        int[] bases = new int[segments.size()];
+        int n = 0;
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentTable t = part.apply(segments.get(i));
+            if (t != null) {
+                parts[n] = t;
+                bases[n++] = nameBases[i];
+            }
+        }
+        return n == 0 ? null : new HashTable(algorithm, Arrays.copyOf(parts, n), Arrays.copyOf(bases, n));
     }
 
     public HashTable table(HashScope scope, HashAlgorithm algorithm) {
@@ -32,8 +68,20 @@ public final class HashTables {
         return allowed[algorithm.ordinal()];
     }
 
+    /** The name of the signature with this global index (as {@link HashTable#findAll} returns). */
     public String name(int index) {
-        return names.get(index);
+        int i = Arrays.binarySearch(nameBases, index);
+        // an exact hit may be the base of empty segments too: take the last segment starting there
+        int segment = i >= 0 ? lastStartingAt(i) : -i - 2;
+        return segments.get(segment).name(index - nameBases[segment]);
+    }
+
+    private int lastStartingAt(int i) {
+        int s = i;
+        while (s + 1 < segments.size() && nameBases[s + 1] == nameBases[i]) {
+            s++;
+        }
+        return s;
     }
 
     public boolean hasScope(HashScope scope) {
@@ -45,114 +93,110 @@ public final class HashTables {
         return false;
     }
 
-    public void writeTo(ImageOutput out) throws IOException {
-        names.writeTo(out);
-        out.writeInt(tables.length);
-        for (HashTable[] row : tables) {
-            out.writeInt(row.length);
-            for (HashTable t : row) {
-                writeTable(out, t);
-            }
-        }
-        out.writeInt(allowed.length);
-        for (HashTable t : allowed) {
-            writeTable(out, t);
-        }
+    /** The segments in load order. */
+    public List<HashSegment> segments() {
+        return segments;
     }
 
-    private static void writeTable(ImageOutput out, HashTable t) throws IOException {
-        out.writeBoolean(t != null);
-        if (t != null) {
-            t.writeTo(out);
+    /** Number of detection signatures in all segments. */
+    public int signatureCount() {
+        return nameBases[segments.size()];
+    }
+
+    public void writeTo(ImageOutput out) throws IOException {
+        out.writeInt(segments.size());
+        for (HashSegment s : segments) {
+            s.writeTo(out);
         }
     }
 
     public static HashTables readFrom(ImageInput in) throws IOException {
-        NameTable names = NameTable.readFrom(in);
-        int scopes = HashScope.values().length;
-        int algorithms = HashAlgorithm.values().length;
-        if (in.readInt() != scopes) {
-            throw new ImageFormatException("engine image is corrupt: hash scopes");
-        }
-        HashTable[][] tables = new HashTable[scopes][algorithms];
-        for (int s = 0; s < scopes; s++) {
-            if (in.readInt() != algorithms) {
-                throw new ImageFormatException("engine image is corrupt: hash algorithms");
+        // a segment takes at least its name table's and table counts' ints
+        int count = in.readCount(16);
+        List<HashSegment> segments = new ArrayList<>(count);
+        long names = 0;
+        for (int i = 0; i < count; i++) {
+            HashSegment s = HashSegment.readFrom(in);
+            names += s.signatureCount();
+            if (names > Integer.MAX_VALUE) {
+                throw new ImageFormatException("engine image is corrupt: too many hash names");
             }
-            for (int a = 0; a < algorithms; a++) {
-                tables[s][a] = readTable(in, names.size(), a);
-            }
+            segments.add(s);
         }
-        if (in.readInt() != algorithms) {
-            throw new ImageFormatException("engine image is corrupt: allow-list algorithms");
-        }
-        HashTable[] allowed = new HashTable[algorithms];
-        for (int a = 0; a < algorithms; a++) {
-            // Allow-list entries carry name 0 whether or not any name exists.
-            allowed[a] = readTable(in, Math.max(1, names.size()), a);
-        }
-        return new HashTables(tables, allowed, names);
+        return new HashTables(segments);
     }
 
-    private static HashTable readTable(ImageInput in, int nameCount, int algorithm) throws IOException {
-        if (!in.readBoolean()) {
-            return null;
-        }
-        HashTable t = HashTable.readFrom(in, nameCount);
-        if (t.algorithm().ordinal() != algorithm) {
-            throw new ImageFormatException("engine image is corrupt: hash table in the wrong place");
-        }
-        return t;
-    }
-
+    /**
+     * Collects hash signatures into segments. Signatures added between {@link #beginSegment()} and
+     * {@link #endSegment()} form one segment; those added outside form segments of their own, in order, so that the
+     * segments always hold the signatures in the order they were added.
+     */
     public static final class Builder {
-        private final HashTable.Builder[][] tables =
-                new HashTable.Builder[HashScope.values().length][HashAlgorithm.values().length];
-        private final HashTable.Builder[] allowed = new HashTable.Builder[HashAlgorithm.values().length];
-        private final NameTable names = new NameTable();
+        private final List<HashSegment> segments = new ArrayList<>();
+        private HashSegment.Builder open;
         private int count;
 
         public void add(HashSignature s) {
-            HashTable.Builder[] row = tables[s.scope().ordinal()];
-            int a = s.algorithm().ordinal();
-            if (row[a] == null) {
-                row[a] = new HashTable.Builder(s.algorithm());
-            }
-            row[a].add(s.digest(), s.size(), names.add(s.name()));
+            open().add(s);
             count++;
         }
 
-        /**
-         * Adds a hash signature without a {@link HashSignature} object: the digest is
-         * {@code digest[0 .. algorithm length)}, the name the UTF-8 bytes {@code name[nameFrom, nameTo)} followed by
-         * {@code nameSuffix} (may be null).
-         */
+        /** As {@link HashSegment.Builder#add(HashScope, HashAlgorithm, byte[], long, byte[], int, int, byte[])}. */
         public void add(HashScope scope, HashAlgorithm algorithm, byte[] digest, long size, byte[] name,
                         int nameFrom, int nameTo, byte[] nameSuffix) {
-            HashTable.Builder[] row = tables[scope.ordinal()];
-            int a = algorithm.ordinal();
-            if (row[a] == null) {
-                row[a] = new HashTable.Builder(algorithm);
-            }
-            row[a].add(digest, size, names.add(name, nameFrom, nameTo, nameSuffix));
+            open().add(scope, algorithm, digest, size, name, nameFrom, nameTo, nameSuffix);
             count++;
         }
 
-        /** An allow-list entry without a {@link HashSignature} object; see {@link #allow(HashSignature)}. */
+        /** An allow-list entry without a {@link HashSignature} object. */
         public void allow(HashAlgorithm algorithm, byte[] digest, long size) {
-            int a = algorithm.ordinal();
-            if (allowed[a] == null) {
-                allowed[a] = new HashTable.Builder(algorithm);
-            }
-            allowed[a].add(digest, size, 0);
+            open().allow(algorithm, digest, size);
         }
 
         public void allow(HashSignature s) {
-            int a = s.algorithm().ordinal();
-            if (allowed[a] == null) {
-                allowed[a] = new HashTable.Builder(s.algorithm());
+            open().allow(s.algorithm(), s.digest(), s.size());
+        }
+
+        private HashSegment.Builder open() {
+            if (open == null) {
+                open = new HashSegment.Builder();
             }
-            allowed[a].add(s.digest(), s.size(), 0);
+            return open;
+        }
+
+        /** Ends the segment being filled, if any: what is added next starts a new one. */
+        public void beginSegment() {
+            closeOpen();
+        }
+
+        /**
+         * Ends the segment being filled and returns it, built (its tables sorted now, so that the builder's blocks
+         * become garbage at once); an empty segment is returned but not kept.
+         */
+        public HashSegment endSegment() {
+            HashSegment s = closeOpen();
+            return s == null ? new HashSegment.Builder().build() : s;
+        }
+
+        /** Adds a segment built earlier (by this builder or another), after everything added so far. */
+        public void addSegment(HashSegment segment) {
+            closeOpen();
+            if (!segment.isEmpty()) {
+                segments.add(segment);
+                count += segment.signatureCount();
+            }
+        }
+
+        private HashSegment closeOpen() {
+            if (open == null) {
+                return null;
+            }
+            HashSegment s = open.build();
+            open = null;
+            if (!s.isEmpty()) {
+                segments.add(s);
+            }
+            return s;
         }
 
         /** Number of detection signatures added (allow-list entries excluded). */
@@ -161,19 +205,8 @@ public final class HashTables {
         }
 
         public HashTables build() {
-            HashTable[][] t = new HashTable[tables.length][];
-            for (int s = 0; s < tables.length; s++) {
-                t[s] = new HashTable[tables[s].length];
-                for (int a = 0; a < tables[s].length; a++) {
-                    t[s][a] = tables[s][a] == null ? null : tables[s][a].build();
-                }
-            }
-            HashTable[] al = new HashTable[allowed.length];
-            for (int a = 0; a < allowed.length; a++) {
-                al[a] = allowed[a] == null ? null : allowed[a].build();
-            }
-            names.trim();
-            return new HashTables(t, al, names);
+            closeOpen();
+            return new HashTables(segments);
         }
     }
 }

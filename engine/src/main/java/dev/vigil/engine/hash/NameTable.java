@@ -88,6 +88,25 @@ public final class NameTable {
         return size;
     }
 
+    /** A test of one name, given as its UTF-8 bytes {@code bytes[from, from + length)}, which it must not change. */
+    @FunctionalInterface
+    public interface NameTest {
+        boolean test(byte[] bytes, int from, int length);
+    }
+
+    /** True if some name satisfies {@code test}; names are read in place. */
+    public boolean anyName(NameTest test) {
+        for (int n = 0; n < size; n++) {
+            int[] entries = index[n >>> INDEX_BITS];
+            int e = (n & (INDEX_SIZE - 1)) * 2;
+            int p = entries[e];
+            if (test.test(blocks[p >>> BLOCK_BITS], p & (BLOCK_SIZE - 1), entries[e + 1])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Releases unused capacity once loading is over. */
     public void trim() {
         blocks = Arrays.copyOf(blocks, blockCount);
