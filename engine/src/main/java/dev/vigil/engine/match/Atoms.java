@@ -101,15 +101,22 @@ final class Atoms {
             prefixMin += minLengths[i];
             prefixMax += maxLengths[i];
         }
+        // The compiler only ever moves a part to a candidate at least as long as its best: shorter ones are not kept.
+        int stored = 0;
         for (int k = 0; k < kept; k++) {
+            if (lens[k] < lens[0]) {
+                continue;
+            }
             int expansion = 1;
             for (int j = 0; j < lens[k]; j++) {
                 expansion *= width[at[k] + j];
             }
             int[] block = out.add(lens[k], (int) mins[k], (int) maxs[k], scores[k], expansion);
-            expand(sets, at[k], lens[k], block, out.valueOffset(out.count() - 1));
+            expand(sets, at[k], lens[k], block, out.valueOffset());
+            out.commit();
+            stored++;
         }
-        return kept;
+        return stored;
     }
 
     /** Per-part working arrays, reused from part to part. */
