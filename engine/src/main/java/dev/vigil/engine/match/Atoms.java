@@ -36,19 +36,21 @@ final class Atoms {
         long[] maxLengths = w.maxLengths;
         for (int i = 0; i < n; i++) {
             PatternNode node = nodes.get(i);
-            minLengths[i] = node.minLength();
-            maxLengths[i] = node.maxLength();
             if (node instanceof ByteSet s) {
+                // nearly every node: no interface calls for its lengths
+                minLengths[i] = 1;
+                maxLengths[i] = 1;
                 int size = s.size();
-                if (size <= 4) {
-                    width[i] = size;
-                    score[i] = rarity(s, size);
-                    sets[i] = s;
-                    continue;
-                }
+                boolean narrow = size <= 4;
+                width[i] = narrow ? size : 0;
+                score[i] = narrow ? rarity(s, size) : 0;
+                sets[i] = narrow ? s : null;
+            } else {
+                minLengths[i] = node.minLength();
+                maxLengths[i] = node.maxLength();
+                width[i] = 0;
+                sets[i] = null;
             }
-            width[i] = 0;
-            sets[i] = null;
         }
         int[] at = w.at;
         int[] lens = w.lens;
@@ -159,13 +161,25 @@ final class Atoms {
     /** How much one position narrows the search: rare, specific bytes score high. */
     private static double rarity(ByteSet s, int size) {
         if (size == 1) {
-            return byteRarity(s.singleValue());
+            return RARITY[s.singleValue()];
         }
         double worst = Double.POSITIVE_INFINITY;
-        for (int v : s.values()) {
-            worst = Math.min(worst, byteRarity(v));
+        long[] words = {s.w0(), s.w1(), s.w2(), s.w3()};
+        for (int i = 0; i < 4; i++) {
+            for (long w = words[i]; w != 0; w &= w - 1) {
+                worst = Math.min(worst, RARITY[i * 64 + Long.numberOfTrailingZeros(w)]);
+            }
         }
         return worst;
+    }
+
+    /** {@link #byteRarity} of every byte, looked up once per pattern position. */
+    private static final double[] RARITY = new double[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            RARITY[v] = byteRarity(v);
+        }
     }
 
     private static double byteRarity(int v) {

@@ -668,7 +668,10 @@ public final class CompiledSignatures {
             for (int i = 0; i < n; i++) {
                 count(crowd, cs, pendingFrom.get(i), 1);
             }
-            for (int pass = 0; pass < 2; pass++) {
+            boolean moved = true;
+            // A pass that moves nothing leaves every count as it found them: a second one would decide the same.
+            for (int pass = 0; pass < 2 && moved; pass++) {
+                moved = false;
                 for (int i = 0; i < n; i++) {
                     int base = pendingFrom.get(i);
                     int size = (pendingTo.get(i) - pendingFrom.get(i));
@@ -690,6 +693,7 @@ public final class CompiledSignatures {
                         }
                     }
                     if (best != pick[i]) {
+                        moved = true;
                         count(crowd, cs, cur, -1);
                         count(crowd, cs, base + best, 1);
                         pick[i] = best;
