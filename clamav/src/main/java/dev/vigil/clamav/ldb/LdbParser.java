@@ -30,6 +30,10 @@ public final class LdbParser {
     private static final int MAX_FIELDS = 68;
     private static final int MAX_SUB_FIELDS = 5;
 
+    /** Expressions and target descriptions are immutable and repeat from line to line: parsed once, shared. */
+    private static final TextCache<ClamLogicExpression> EXPRESSIONS = new TextCache<>(256);
+    private static final TextCache<TargetDescription> TARGETS = new TextCache<>(256);
+
     private LdbParser() {
     }
 
@@ -51,7 +55,12 @@ public final class LdbParser {
         if (fields.size() < 4) {
             throw new SignatureSyntaxException("logical signature needs at least 4 ';'-separated fields");
         }
-        ClamLogicExpression expression = ClamLogicExpression.parse(fields.get(2));
+        String expressionText = fields.get(2);
+        ClamLogicExpression expression = EXPRESSIONS.get(expressionText, 0);
+        if (expression == null) {
+            expression = ClamLogicExpression.parse(expressionText);
+            EXPRESSIONS.put(expressionText, 0, expression);
+        }
         long declared = (long) expression.maxSubsignature() + 1;
         int present = fields.size() - 3;
         if (declared != present) {
@@ -61,7 +70,12 @@ public final class LdbParser {
         if (present > MAX_SUBSIGNATURES) {
             throw new SignatureSyntaxException("more than 64 subsignatures");
         }
-        TargetDescription target = TargetDescriptionParser.parse(fields.get(1), options.engineLevel());
+        String targetText = fields.get(1);
+        TargetDescription target = TARGETS.get(targetText, options.engineLevel());
+        if (target == null) {
+            target = TargetDescriptionParser.parse(targetText, options.engineLevel());
+            TARGETS.put(targetText, options.engineLevel(), target);
+        }
         if (target == null) {
             return null;
         }

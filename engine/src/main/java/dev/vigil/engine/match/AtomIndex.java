@@ -178,33 +178,38 @@ final class AtomIndex {
         return (h ^ (h >>> 15)) & mask;
     }
 
-    /** Collects (length, value, record) triples, then freezes them. */
+    /**
+     * Collects (length, value, record) triples, then freezes them. Each triple is one long, key above record, so
+     * that one primitive sort orders them by key and, within a key, by record (records arrive in ascending order),
+     * and the build reads them in sequence; a second array of records and a permutation would cost twelve more
+     * bytes per atom at the compiler's peak.
+     */
     static final class Builder {
-        private long[] entries = new long[64]; // length << 32 | value
-        private int[] recs = new int[64];
+        private static final int RECORD_BITS = 28;
+        private static final long RECORD_MASK = (1L << RECORD_BITS) - 1;
+        private long[] entries = new long[64]; // (length << 32 | value) << RECORD_BITS | record
         private int n;
 
         void add(int length, int value, int record) {
-            if (n == recs.length) {
-                entries = Arrays.copyOf(entries, n * 2);
-                recs = Arrays.copyOf(recs, n * 2);
+            if (record < 0 || record > RECORD_MASK) {
+                throw new IllegalStateException("too many atoms");
+            }
+            if (n == entries.length) {
+                entries = Arrays.copyOf(entries, n + (n >> 1));
             }
             long v = length == 4 ? value & 0xffffffffL : value & ((1L << (8 * length)) - 1);
-            entries[n] = ((long) length << 32) | v;
-            recs[n] = record;
-            n++;
+            entries[n++] = ((((long) length << 32) | v) << RECORD_BITS) | record;
+        }
+
+        private long key(int i) {
+            return entries[i] >>> RECORD_BITS;
         }
 
         AtomIndex build() {
-            // Sort entries by (length, value) keeping record ids alongside.
-            int[] order = new int[n];
-            for (int i = 0; i < n; i++) {
-                order[i] = i;
-            }
-            sortByKey(order, entries);
+            Arrays.sort(entries, 0, n);
             int[] records = new int[n];
             for (int i = 0; i < n; i++) {
-                records[i] = recs[order[i]];
+                records[i] = (int) (entries[i] & RECORD_MASK);
             }
             int[] start1 = new int[257];
             int[] start2 = null;
@@ -213,16 +218,16 @@ final class AtomIndex {
             int count4 = 0;
             boolean has1 = false;
             for (int i = 0; i < n; i++) {
-                long e = entries[order[i]];
+                long e = key(i);
                 int len = (int) (e >>> 32);
                 if (len == 1) {
                     has1 = true;
                 } else if (len == 2 && start2 == null) {
                     start2 = new int[65537];
                     bits2 = new long[1024];
-                } else if (len == 3 && (i == 0 || entries[order[i - 1]] != e)) {
+                } else if (len == 3 && (i == 0 || key(i - 1) != e)) {
                     count3++;
-                } else if (len == 4 && (i == 0 || entries[order[i - 1]] != e)) {
+                } else if (len == 4 && (i == 0 || key(i - 1) != e)) {
                     count4++;
                 }
             }
@@ -232,7 +237,7 @@ final class AtomIndex {
             int first1 = -1;
             int first2 = -1;
             for (int i = 0; i < n; i++) {
-                long e = entries[order[i]];
+                long e = key(i);
                 int len = (int) (e >>> 32);
                 int v = (int) e;
                 if (len == 1) {
@@ -276,9 +281,9 @@ final class AtomIndex {
             Arrays.fill(to4, -1);
             int i = 0;
             while (i < n) {
-                long e = entries[order[i]];
+                long e = key(i);
                 int j = i;
-                while (j < n && entries[order[j]] == e) {
+                while (j < n && key(j) == e) {
                     j++;
                 }
                 int len = (int) (e >>> 32);
@@ -294,6 +299,8 @@ final class AtomIndex {
                 }
                 i = j;
             }
+            entries = null; // the builder is done; its triples are the largest thing the compiler still holds
+            n = 0;
             return new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift3, shift4,
                     keys3, from3, to3, keys4, from4, to4);
         }
@@ -324,21 +331,6 @@ final class AtomIndex {
             keys[s] = key;
             from[s] = f;
             to[s] = t;
-        }
-
-        private static void sortByKey(int[] order, long[] keys) {
-            // Sort (key, index) pairs packed in one long: keys use 35 bits, indexes 28.
-            long[] packed = new long[order.length];
-            for (int i = 0; i < order.length; i++) {
-                packed[i] = (keys[i] << 28) | i;
-            }
-            if (order.length >= 1 << 28) {
-                throw new IllegalStateException("too many atoms");
-            }
-            Arrays.sort(packed);
-            for (int i = 0; i < order.length; i++) {
-                order[i] = (int) (packed[i] & ((1 << 28) - 1));
-            }
         }
     }
 

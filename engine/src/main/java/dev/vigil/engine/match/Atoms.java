@@ -27,89 +27,139 @@ final class Atoms {
     static int candidates(Part part, int max, AtomCandidates out) {
         List<PatternNode> nodes = part.nodes();
         int n = nodes.size();
-        // Per node: number of values it can take (0 = not a narrow byte set) and its rarity score.
         Scratch w = out.scratch(n, max);
+        classify(nodes, n, w);
+        int kept = rank(n, max, w);
+        return store(kept, w, out);
+    }
+
+    // The steps are methods of their own: a load runs them for every part of every signature, and the JIT compiles
+    // (and, when a later database brings other shapes, recompiles) small methods far more cheaply than one large one.
+
+    /** Per node: number of values it can take (0 = not a narrow byte set), rarity score, lengths, run with the previous. */
+    private static void classify(List<PatternNode> nodes, int n, Scratch w) {
         int[] width = w.width;
         double[] score = w.score;
         ByteSet[] sets = w.sets;
         long[] minLengths = w.minLengths;
         long[] maxLengths = w.maxLengths;
+        boolean[] sameAsPrevious = w.sameAsPrevious;
         for (int i = 0; i < n; i++) {
             PatternNode node = nodes.get(i);
-            minLengths[i] = node.minLength();
-            maxLengths[i] = node.maxLength();
             if (node instanceof ByteSet s) {
+                // nearly every node: no interface calls for its lengths
+                minLengths[i] = 1;
+                maxLengths[i] = 1;
                 int size = s.size();
-                if (size <= 4) {
-                    width[i] = size;
-                    score[i] = rarity(s, size);
-                    sets[i] = s;
-                    continue;
-                }
+                boolean narrow = size <= 4;
+                width[i] = narrow ? size : 0;
+                score[i] = narrow ? rarity(s, size) : 0;
+                sets[i] = narrow ? s : null;
+                sameAsPrevious[i] = narrow && i > 0 && sets[i - 1] != null && sameSet(s, sets[i - 1]);
+            } else {
+                minLengths[i] = node.minLength();
+                maxLengths[i] = node.maxLength();
+                width[i] = 0;
+                sets[i] = null;
+                sameAsPrevious[i] = false;
             }
-            width[i] = 0;
-            sets[i] = null;
         }
-        int[] at = w.at;
-        int[] lens = w.lens;
-        double[] scores = w.scores;
-        long[] mins = w.mins;
-        long[] maxs = w.maxs;
+    }
+
+    /** Scores the window at each position and keeps the best {@code max} in {@code w}'s lists; returns how many. */
+    private static int rank(int n, int max, Scratch w) {
+        int[] width = w.width;
+        double[] score = w.score;
+        boolean[] sameAsPrevious = w.sameAsPrevious;
+        long[] minLengths = w.minLengths;
+        long[] maxLengths = w.maxLengths;
         int kept = 0;
         long prefixMin = 0;
         long prefixMax = 0;
-        for (int i = 0; i < n && prefixMax <= 1 << 20; i++) {
+        for (int i = 0; i < n; i++) {
+            if (prefixMax > 1 << 20) {
+                break;
+            }
+            int limit = Math.min(MAX_LENGTH, n - i);
             int len = 0;
             int expansion = 1;
             double sc = 0;
-            while (len < MAX_LENGTH && i + len < n && width[i + len] > 0
-                    && expansion * width[i + len] <= MAX_EXPANSION) {
-                expansion *= width[i + len];
+            for (; len < limit; len++) {
+                int wd = width[i + len];
+                if (wd == 0 || expansion * wd > MAX_EXPANSION) {
+                    break;
+                }
+                expansion *= wd;
                 sc += score[i + len];
-                if (len > 0 && sameSet(sets[i + len], sets[i + len - 1])) {
+                if (len > 0 && sameAsPrevious[i + len]) {
                     sc -= 4; // runs such as 00 00 or 90 90 are common in files
                 }
-                len++;
             }
             if (len > 0) {
                 sc -= Math.log(expansion) * 3;
                 if (prefixMin != prefixMax) {
                     sc -= 2 + (prefixMax - prefixMin); // a variable prefix means several candidate starts
                 }
-                // Insert into the sorted top-max list.
-                int pos = kept;
-                while (pos > 0 && scores[pos - 1] < sc) {
-                    pos--;
-                }
-                if (pos < max) {
-                    int last = Math.min(kept, max - 1);
-                    for (int k = last; k > pos; k--) {
-                        at[k] = at[k - 1];
-                        lens[k] = lens[k - 1];
-                        scores[k] = scores[k - 1];
-                        mins[k] = mins[k - 1];
-                        maxs[k] = maxs[k - 1];
-                    }
-                    at[pos] = i;
-                    lens[pos] = len;
-                    scores[pos] = sc;
-                    mins[pos] = prefixMin;
-                    maxs[pos] = prefixMax;
-                    kept = Math.min(kept + 1, max);
-                }
+                kept = insert(w, kept, max, i, len, sc, prefixMin, prefixMax);
             }
             prefixMin += minLengths[i];
             prefixMax += maxLengths[i];
         }
+        return kept;
+    }
+
+    /** Inserts a window into the sorted top-{@code max} list of {@code kept} entries; returns the new count. */
+    private static int insert(Scratch w, int kept, int max, int i, int len, double sc, long prefixMin,
+                              long prefixMax) {
+        double[] scores = w.scores;
+        int pos = kept;
+        while (pos > 0 && scores[pos - 1] < sc) {
+            pos--;
+        }
+        if (pos >= max) {
+            return kept;
+        }
+        int[] at = w.at;
+        int[] lens = w.lens;
+        long[] mins = w.mins;
+        long[] maxs = w.maxs;
+        int last = Math.min(kept, max - 1);
+        for (int k = last; k > pos; k--) {
+            at[k] = at[k - 1];
+            lens[k] = lens[k - 1];
+            scores[k] = scores[k - 1];
+            mins[k] = mins[k - 1];
+            maxs[k] = maxs[k - 1];
+        }
+        at[pos] = i;
+        lens[pos] = len;
+        scores[pos] = sc;
+        mins[pos] = prefixMin;
+        maxs[pos] = prefixMax;
+        return Math.min(kept + 1, max);
+    }
+
+    /** Expands and stores the kept windows; returns how many were stored. */
+    private static int store(int kept, Scratch w, AtomCandidates out) {
+        int[] width = w.width;
+        int[] at = w.at;
+        int[] lens = w.lens;
+        // The compiler only ever moves a part to a candidate at least as long as its best: shorter ones are not kept.
+        int stored = 0;
         for (int k = 0; k < kept; k++) {
+            if (lens[k] < lens[0]) {
+                continue;
+            }
             int expansion = 1;
             for (int j = 0; j < lens[k]; j++) {
                 expansion *= width[at[k] + j];
             }
-            int[] block = out.add(lens[k], (int) mins[k], (int) maxs[k], scores[k], expansion);
-            expand(sets, at[k], lens[k], block, out.valueOffset(out.count() - 1));
+            int[] block = out.add(lens[k], (int) w.mins[k], (int) w.maxs[k], w.scores[k], expansion);
+            expand(w.sets, at[k], lens[k], block, out.valueOffset());
+            out.commit();
+            stored++;
         }
-        return kept;
+        return stored;
     }
 
     /** Per-part working arrays, reused from part to part. */
@@ -119,6 +169,7 @@ final class Atoms {
         ByteSet[] sets = new ByteSet[0];
         long[] minLengths = new long[0];
         long[] maxLengths = new long[0];
+        boolean[] sameAsPrevious = new boolean[0];
         int[] at = new int[0];
         int[] lens = new int[0];
         double[] scores = new double[0];
@@ -133,6 +184,7 @@ final class Atoms {
                 sets = new ByteSet[cap];
                 minLengths = new long[cap];
                 maxLengths = new long[cap];
+                sameAsPrevious = new boolean[cap];
             }
             if (at.length < max) {
                 at = new int[max];
@@ -152,13 +204,25 @@ final class Atoms {
     /** How much one position narrows the search: rare, specific bytes score high. */
     private static double rarity(ByteSet s, int size) {
         if (size == 1) {
-            return byteRarity(s.singleValue());
+            return RARITY[s.singleValue()];
         }
         double worst = Double.POSITIVE_INFINITY;
-        for (int v : s.values()) {
-            worst = Math.min(worst, byteRarity(v));
+        long[] words = {s.w0(), s.w1(), s.w2(), s.w3()};
+        for (int i = 0; i < 4; i++) {
+            for (long w = words[i]; w != 0; w &= w - 1) {
+                worst = Math.min(worst, RARITY[i * 64 + Long.numberOfTrailingZeros(w)]);
+            }
         }
         return worst;
+    }
+
+    /** {@link #byteRarity} of every byte, looked up once per pattern position. */
+    private static final double[] RARITY = new double[256];
+
+    static {
+        for (int v = 0; v < 256; v++) {
+            RARITY[v] = byteRarity(v);
+        }
     }
 
     private static double byteRarity(int v) {

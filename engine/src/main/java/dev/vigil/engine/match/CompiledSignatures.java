@@ -95,23 +95,23 @@ public final class CompiledSignatures {
     private CompiledSignatures(HashTables hashes, FileTypeDetector detector, Section p, Compiler c) {
         this.hashes = hashes;
         this.detector = detector;
-        this.patFirstPart = p.patFirstPart.toArray();
-        this.patPartCount = p.patPartCount.toArray();
-        this.patOwner = p.patOwner.toArray();
-        this.patTarget = p.patTarget.toArray();
+        this.patFirstPart = p.patFirstPart.take();
+        this.patPartCount = p.patPartCount.take();
+        this.patOwner = p.patOwner.take();
+        this.patTarget = p.patTarget.take();
         this.patOffset = p.patOffset.toArray(new OffsetSpec[0]);
         this.partProgram = p.partProgram.toArray(new PartProgram[0]);
-        this.partPattern = p.partPattern.toArray();
-        this.partIndex = p.partIndex.toArray();
-        this.partGapMin = p.partGapMin.toArray();
-        this.partGapMax = p.partGapMax.toArray();
-        this.partChainSlot = p.partChainSlot.toArray();
+        this.partPattern = p.partPattern.take();
+        this.partIndex = p.partIndex.take();
+        this.partGapMin = p.partGapMin.take();
+        this.partGapMax = p.partGapMax.take();
+        this.partChainSlot = p.partChainSlot.take();
         this.chainSlots = p.chainSlots;
-        this.recPart = p.recPart.toArray();
-        this.recPrefixMin = p.recPrefixMin.toArray();
-        this.recPrefixMax = p.recPrefixMax.toArray();
+        this.recPart = p.recPart.take();
+        this.recPrefixMin = p.recPrefixMin.take();
+        this.recPrefixMax = p.recPrefixMax.take();
         this.atoms = p.atomBuilder.build();
-        this.offsetAnchoredParts = p.offsetAnchored.toArray();
+        this.offsetAnchoredParts = p.offsetAnchored.take();
         this.maxBack = p.maxBack;
         this.maxForward = p.maxForward;
         this.sectionStartOnLargeFiles = new long[(patOwner.length + 63) >>> 6];
@@ -120,10 +120,10 @@ public final class CompiledSignatures {
         }
         this.bodyNames = c.bodyNames.toArray(new String[0]);
         this.lsigs = c.lsigs.toArray(new LogicalSignature[0]);
-        this.lsigSlotBase = c.lsigSlotBase.toArray();
+        this.lsigSlotBase = c.lsigSlotBase.take();
         this.slotLsig = c.slotLsig.toArray();
         this.slotCount = c.slotLsig.size();
-        this.lsigAlwaysEvaluate = c.alwaysEvaluate.toArray();
+        this.lsigAlwaysEvaluate = c.alwaysEvaluate.take();
         this.maxTextPatternLength = p.maxTextPatternLength;
         this.warnings = List.copyOf(p.warnings);
         this.externals = p.externals;
@@ -668,7 +668,10 @@ public final class CompiledSignatures {
             for (int i = 0; i < n; i++) {
                 count(crowd, cs, pendingFrom.get(i), 1);
             }
-            for (int pass = 0; pass < 2; pass++) {
+            boolean moved = true;
+            // A pass that moves nothing leaves every count as it found them: a second one would decide the same.
+            for (int pass = 0; pass < 2 && moved; pass++) {
+                moved = false;
                 for (int i = 0; i < n; i++) {
                     int base = pendingFrom.get(i);
                     int size = (pendingTo.get(i) - pendingFrom.get(i));
@@ -690,6 +693,7 @@ public final class CompiledSignatures {
                         }
                     }
                     if (best != pick[i]) {
+                        moved = true;
                         count(crowd, cs, cur, -1);
                         count(crowd, cs, base + best, 1);
                         pick[i] = best;
@@ -783,6 +787,13 @@ public final class CompiledSignatures {
         int[] toArray() {
             return Arrays.copyOf(a, n);
         }
+
+        /** The elements in an array of their exact size; the list lets go of its own (it is done growing). */
+        int[] take() {
+            int[] r = a.length == n ? a : Arrays.copyOf(a, n);
+            a = null;
+            return r;
+        }
     }
 
     static final class LongList {
@@ -800,8 +811,11 @@ public final class CompiledSignatures {
             return a[i];
         }
 
-        long[] toArray() {
-            return Arrays.copyOf(a, n);
+        /** As {@link IntList#take()}. */
+        long[] take() {
+            long[] r = a.length == n ? a : Arrays.copyOf(a, n);
+            a = null;
+            return r;
         }
     }
 }
