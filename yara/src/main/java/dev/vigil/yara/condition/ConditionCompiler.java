@@ -500,7 +500,7 @@ final class ConditionCompiler {
                 out.add(stringIndexes[stringLocal(item)]);
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return RuleSetCompiler.ints(out);
     }
 
     // ---- identifiers and modules --------------------------------------------------------------------------------
@@ -662,8 +662,12 @@ final class ConditionCompiler {
             throw error("wrong arguments for function \"" + describe(call.function()) + "\"");
         }
         ObjNode target = (ObjNode) fn.node();
-        Object[] argNodes = args.stream().map(X::node).toArray();
-        T[] argTypes = args.stream().map(X::t).toArray(T[]::new);
+        Object[] argNodes = new Object[args.size()];
+        T[] argTypes = new T[args.size()];
+        for (int i = 0; i < argNodes.length; i++) {
+            argNodes[i] = args.get(i).node();
+            argTypes[i] = args.get(i).t();
+        }
         int ov = overload;
         ObjNode raw = f -> {
             if (!(target.eval(f) instanceof ModuleFunction mf)) {
@@ -1244,7 +1248,7 @@ final class ConditionCompiler {
                 out.add(r);
             }
         }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return RuleSetCompiler.ints(out);
     }
 
     private void enterLoop(int line) {

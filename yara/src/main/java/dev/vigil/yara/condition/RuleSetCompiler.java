@@ -110,12 +110,24 @@ public final class RuleSetCompiler {
         int[][] gates = new int[state.rules.size()][];
         for (int i = 0; i < gates.length; i++) {
             List<Integer> g = state.globalsByNamespace.getOrDefault(state.rules.get(i).namespace(), List.of());
-            gates[i] = g.stream().mapToInt(Integer::intValue).toArray();
+            gates[i] = ints(g);
         }
         CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
                 state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates, state.needsAllMatches,
                 state.fixedOffsets);
         return new Result(set, List.of(), List.copyOf(state.warnings), List.copyOf(state.diagnostics));
+    }
+
+    /**
+     * The list as an array. A loop, not a stream: this runs per rule and per string set, and each stream pipeline
+     * of a cold run costs its objects and calls in the interpreter and the C1 compilations of its parts.
+     */
+    static int[] ints(List<Integer> list) {
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = list.get(i);
+        }
+        return out;
     }
 
     /** Compilation state shared by all sources. */
@@ -181,7 +193,10 @@ public final class RuleSetCompiler {
             names.put(rule.name(), rules.size());
             ConditionCompiler cc = new ConditionCompiler(this, rule, namespace, indexes);
             Nodes.IntNode condition = cc.compileCondition();
-            cc.needsAllMatches().stream().forEach(i -> needsAllMatches.set(indexes[i]));
+            java.util.BitSet all = cc.needsAllMatches();
+            for (int i = all.nextSetBit(0); i >= 0; i = all.nextSetBit(i + 1)) {
+                needsAllMatches.set(indexes[i]);
+            }
             for (int i = 0; i < indexes.length; i++) {
                 fixedOffsets.put(indexes[i], cc.fixedOffset(i));
             }

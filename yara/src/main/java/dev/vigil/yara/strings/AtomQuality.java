@@ -128,13 +128,44 @@ final class AtomQuality {
         return MAX_QUALITY - 22 * 4 + q;
     }
 
+    /** Per byte value, what {@link #quality} adds for it. */
+    private static final byte[] BYTE_SCORE = new byte[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            BYTE_SCORE[b] = (byte) (b == 0x00 || b == 0x20 || b == 0xCC || b == 0xFF ? 12
+                    : (b | 0x20) >= 'a' && (b | 0x20) <= 'z' ? 18 : 20);
+        }
+    }
+
+    /**
+     * {@code quality(t, from, 4)} without the sets: four bytes compare pairwise for uniqueness. A literal's window
+     * choice scores every 4-byte window of the text, and text of letters never reaches the top score that stops it.
+     */
+    static int quality4(byte[] t, int from) {
+        int b0 = t[from] & 0xFF;
+        int b1 = t[from + 1] & 0xFF;
+        int b2 = t[from + 2] & 0xFF;
+        int b3 = t[from + 3] & 0xFF;
+        int q = BYTE_SCORE[b0] + BYTE_SCORE[b1] + BYTE_SCORE[b2] + BYTE_SCORE[b3];
+        int unique = 1 + (b1 != b0 ? 1 : 0) + (b2 != b0 && b2 != b1 ? 1 : 0)
+                + (b3 != b0 && b3 != b1 && b3 != b2 ? 1 : 0);
+        boolean common = b0 == 0x00 || b0 == 0x20 || b0 == 0x90 || b0 == 0xCC || b0 == 0xFF;
+        if (unique == 1 && common) {
+            q -= 10 * 4;
+        } else {
+            q += 2 * unique;
+        }
+        return MAX_QUALITY - 22 * 4 + q;
+    }
+
     /** Offset of the 4-byte window YARA picks in a literal: the first one of the highest quality. */
     static int bestLiteralWindow(byte[] text) {
         int len = Math.min(4, text.length);
         int best = 0;
         int bestQ = quality(text, 0, len);
         for (int i = 4; i < text.length && bestQ < MAX_QUALITY; i++) {
-            int q = quality(text, i - 3, 4);
+            int q = quality4(text, i - 3);
             if (q > bestQ) {
                 bestQ = q;
                 best = i - 3;
@@ -153,10 +184,11 @@ final class AtomQuality {
 
     /**
      * Whether YARA finds no atom at all for the pattern; it then matches from every offset with forward code only and
-     * no backward code, and 4.5.2's wide fullword check takes the ASCII path (research §2.4 item 15).
+     * no backward code, and 4.5.2's wide fullword check takes the ASCII path (research §2.4 item 15). Takes the
+     * pattern's {@link #ofTree} quality, which the compiler has at hand already.
      */
-    static boolean yaraFindsNoAtom(ReNode root) {
-        return ofTree(root) <= MIN_QUALITY;
+    static boolean findsNoAtom(int treeQuality) {
+        return treeQuality <= MIN_QUALITY;
     }
 
     /** Emulates YARA's walk: runs of literal/masked/any bytes give leaves; an alternation gives min of its sides. */

@@ -96,16 +96,20 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
          * known to match), or null when nothing outside the atom is fixed.
          */
         HitFilter best(int atomLength, int minPos) {
-            int bestBits = 0;
+            // a sliding sum over the fixed bits per position (this runs for every atom of a rule set)
+            int[] fixed = new int[mask.length];
+            for (int i = 0; i < mask.length; i++) {
+                int rel = i - REACH;
+                fixed[i] = rel < 0 || rel >= atomLength ? Integer.bitCount(mask[i]) : 0;
+            }
+            int bits = 0;
+            for (int j = 0; j < 8; j++) {
+                bits += fixed[j];
+            }
+            int bestBits = bits;
             int bestStart = 0;
-            for (int start = 0; start + 8 <= mask.length; start++) {
-                int bits = 0;
-                for (int j = 0; j < 8; j++) {
-                    int rel = start + j - REACH;
-                    if (rel < 0 || rel >= atomLength) {
-                        bits += Integer.bitCount(mask[start + j]);
-                    }
-                }
+            for (int start = 1; start + 8 <= mask.length; start++) {
+                bits += fixed[start + 7] - fixed[start - 1];
                 if (bits > bestBits) {
                     bestBits = bits;
                     bestStart = start;

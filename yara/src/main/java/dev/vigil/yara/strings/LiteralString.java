@@ -179,8 +179,12 @@ final class LiteralString implements CompiledString {
     private HitFilter.Bytes formBytes(boolean w, int key, int origin) {
         HitFilter.Bytes f = new HitFilter.Bytes();
         int step = w ? 2 : 1;
-        for (int i = 0; i < text.length; i++) {
+        // only the characters within the filter's reach of the atom count (texts can be far longer)
+        for (int i = Math.max(0, (-HitFilter.REACH - 1 - origin) / step); i < text.length; i++) {
             int rel = origin + step * i;
+            if (rel >= HitFilter.REACH) {
+                break;
+            }
             int c = text[i] & 0xFF;
             if (nocase && lower[i] >= 'a' && lower[i] <= 'z') {
                 f.require(rel, 0xDF, c & 0xDF);

@@ -101,7 +101,10 @@ final class PatternAtoms {
 
     private static Choice of(ReNode n) {
         return switch (n.type) {
-            case BYTES -> cardinality(n) > 0 && cardinality(n) <= MAX_SET ? run(List.of(n), 0, 0) : null;
+            case BYTES -> {
+                int card = cardinality(n);
+                yield card > 0 && card <= MAX_SET ? run(List.of(n), new int[] {card}, 0, 0, 0) : null;
+            }
             case CONCAT -> nested(ofConcat(n.children));
             case ALT -> {
                 Choice a = of(n.children.get(0));
@@ -143,9 +146,13 @@ final class PatternAtoms {
         int runStart = -1;
         long runMin = 0;
         long runMax = 0;
+        int[] cards = new int[children.size()];
         for (int i = 0; i <= children.size(); i++) {
             ReNode c = i < children.size() ? children.get(i) : null;
             int card = c != null && c.type == ReNode.Type.BYTES ? cardinality(c) : 0;
+            if (c != null) {
+                cards[i] = card;
+            }
             boolean small = card > 0 && card <= MAX_SET;
             if (small) {
                 if (runStart < 0) {
@@ -155,7 +162,7 @@ final class PatternAtoms {
                 }
             } else {
                 if (runStart >= 0) {
-                    best = better(best, offsetTail(run(children.subList(runStart, i),
+                    best = better(best, offsetTail(run(children.subList(runStart, i), cards, runStart,
                             (int) Math.min(runMin, INF), (int) Math.min(runMax, INF)), runStart));
                     runStart = -1;
                 }
@@ -202,8 +209,11 @@ final class PatternAtoms {
         return 2 * (32 - Integer.numberOfLeadingZeros(s));
     }
 
-    /** Best window of up to 4 nodes inside a run of small byte sets; offsets are those of the run start. */
-    private static Choice run(List<ReNode> nodes, int min, int max) {
+    /**
+     * Best window of up to 4 nodes inside a run of small byte sets; offsets are those of the run start. The nodes'
+     * set sizes are {@code cardsOf[cardsFrom..]} (the caller counted them already).
+     */
+    private static Choice run(List<ReNode> nodes, int[] cardsOf, int cardsFrom, int min, int max) {
         // Windows are scored on their first expansion (lowest byte of each set); only the winner is expanded.
         int bestFrom = -1;
         int bestLen = 0;
@@ -215,7 +225,7 @@ final class PatternAtoms {
         byte[] lows = new byte[size];
         int k = 0;
         for (ReNode n : nodes) {
-            cards[k] = cardinality(n);
+            cards[k] = cardsOf[cardsFrom + k];
             lows[k++] = (byte) lowest(n.set);
         }
         for (int from = 0; from < size; from++) {

@@ -15,7 +15,10 @@ final class PatternString implements CompiledString {
     static final int SCAN_LIMIT = 4096;
 
     static final class Piece {
+        /** The piece's NFA; null where nothing would run it (see {@link StringCompiler}: plain hex pieces). */
         final Program program;
+        /** Bytes a match of the piece can start with, or null when a match may be empty. */
+        final long[] firstBytes;
         final int[] atomMin;  // per global atom: distance range from the piece start in characters, or -1 if not ours
         final int[] atomMax;
         final boolean yaraFindsNoAtom;
@@ -25,8 +28,10 @@ final class PatternString implements CompiledString {
         boolean[] atomHasTail;    // per global atom: whether a hit of it must be followed by a match of tail
         boolean[] atomIsWide;     // per global atom: a wide atom, whose tail is matched as wide text
 
-        Piece(Program program, JumpMatcher jumps, int[] atomMin, int[] atomMax, boolean yaraFindsNoAtom) {
+        Piece(Program program, long[] firstBytes, JumpMatcher jumps, int[] atomMin, int[] atomMax,
+              boolean yaraFindsNoAtom) {
             this.program = program;
+            this.firstBytes = firstBytes;
             this.jumps = jumps;
             this.atomMin = atomMin;
             this.atomMax = atomMax;
@@ -226,7 +231,7 @@ final class PatternString implements CompiledString {
 
     private void tryStart(int pieceIndex, Piece p, byte[] buf, long base, int s, int end, int dataEnd,
                           StringMatches out) {
-        long[] first = p.program.firstBytes;
+        long[] first = p.firstBytes;
         if (first != null && (first[(buf[s] & 0xFF) >>> 6] & (1L << buf[s])) == 0) {
             return; // no match can start with this byte (ascii or wide alike)
         }

@@ -21,7 +21,8 @@ final class ReNode {
     enum ByteKind { LITERAL, MASKED, ANY, OTHER }
 
     final Type type;
-    final List<ReNode> children = new ArrayList<>(2);
+    /** Empty and immutable for leaves (a hex string has one BYTES node per byte: no list each). */
+    final List<ReNode> children;
     long[] set;               // BYTES: accepted bytes
     ByteKind byteKind = ByteKind.OTHER;
     int value;                // BYTES LITERAL/MASKED/ANY: value and mask as YARA's atom code sees them
@@ -34,6 +35,7 @@ final class ReNode {
 
     ReNode(Type type) {
         this.type = type;
+        this.children = type == Type.CONCAT || type == Type.ALT || type == Type.REPEAT ? new ArrayList<>(2) : List.of();
     }
 
     static ReNode bytes(long[] set, ByteKind kind, int value, int mask) {
@@ -52,9 +54,12 @@ final class ReNode {
     }
 
     static ReNode concat(List<ReNode> parts) {
-        ReNode n = new ReNode(Type.CONCAT);
-        n.children.addAll(parts);
-        return n;
+        return new ReNode(Type.CONCAT, new ArrayList<>(parts));
+    }
+
+    private ReNode(Type type, List<ReNode> children) {
+        this.type = type;
+        this.children = children;
     }
 
     static ReNode alt(ReNode a, ReNode b) {

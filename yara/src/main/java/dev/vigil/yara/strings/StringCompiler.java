@@ -170,8 +170,10 @@ public final class StringCompiler {
         }
 
         int quality = AtomQuality.MAX_QUALITY;
-        for (ReNode piece : pieceRoots) {
-            quality = Math.min(quality, AtomQuality.ofTree(piece));
+        int[] pieceQuality = new int[pieceRoots.size()];
+        for (int i = 0; i < pieceQuality.length; i++) {
+            pieceQuality[i] = AtomQuality.ofTree(pieceRoots.get(i));
+            quality = Math.min(quality, pieceQuality[i]);
         }
         slowWarning(id, quality, warnings);
 
@@ -229,22 +231,33 @@ public final class StringCompiler {
                     hi[j] = ranges.get(j)[1];
                 }
             }
-            boolean noAtom = AtomQuality.yaraFindsNoAtom(pieceRoots.get(i));
-            Program prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
+            boolean noAtom = AtomQuality.findsNoAtom(pieceQuality[i]);
             JumpMatcher jumps = JumpMatcher.of(pieceRoots.get(i), PatternString.SCAN_LIMIT);
-            pieces[i] = new PatternString.Piece(prog, jumps, lo, hi, noAtom);
-            if (jumps != null && ascii && !wide) {
-                int[] place = new int[atoms.size()];
+            int[] place = null;
+            // Whether the NFA (and the tail program) can ever run: not for an ascii-only piece whose every atom has
+            // one place in the jump matcher, as verification and the hit filters then go by the jump matcher alone.
+            // Most hex strings are such pieces; skipping their programs saves compile time and memory.
+            boolean needsProgram = jumps == null || !ascii || wide;
+            if (!needsProgram) {
+                place = new int[atoms.size()];
                 java.util.Arrays.fill(place, -1);
                 for (int j = 0; j < atoms.size(); j++) {
                     if (owner.get(j) == i) {
                         place[j] = jumps.locate(atoms.get(j), lo[j], hi[j], PatternString.SCAN_LIMIT);
+                        needsProgram |= place[j] < 0;
                     }
                 }
-                pieces[i].atomPlace = place;
             }
+            Program prog = null;
+            long[] first = needsProgram ? null : leadingSet(pieceRoots.get(i));
+            if (needsProgram || first == null) {
+                prog = Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
+                first = prog.firstBytes;
+            }
+            pieces[i] = new PatternString.Piece(needsProgram ? prog : null, first, jumps, lo, hi, noAtom);
+            pieces[i].atomPlace = place;
             int tailFrom = choices[i] == null ? -1 : choices[i].tailFrom();
-            if (allHaveAtoms && tailFrom >= 0) {
+            if (allHaveAtoms && tailFrom >= 0 && needsProgram) {
                 ReNode pr = pieceRoots.get(i);
                 List<ReNode> rest = pr.type == ReNode.Type.CONCAT ? pr.children.subList(tailFrom, pr.children.size())
                         : List.of(pr);
@@ -260,11 +273,31 @@ public final class StringCompiler {
                 pieces[i].atomIsWide = isWide;
             }
         }
-        int[] atomPiece = owner.stream().mapToInt(Integer::intValue).toArray();
-        int[] gapMin = gapMins.stream().mapToInt(Integer::intValue).toArray();
-        long[] gapMax = gapMaxs.stream().mapToLong(Long::longValue).toArray();
+        // loops, not streams: this runs for every hex string and regex
+        int[] atomPiece = new int[owner.size()];
+        for (int j = 0; j < atomPiece.length; j++) {
+            atomPiece[j] = owner.get(j);
+        }
+        int[] gapMin = new int[n];
+        long[] gapMax = new long[n];
+        for (int j = 0; j < n; j++) {
+            gapMin[j] = gapMins.get(j);
+            gapMax[j] = gapMaxs.get(j);
+        }
         return new Result(new PatternString(id, pieces, atomPiece, atoms, gapMin, gapMax, ascii, wide, fullword,
                 greedy), warnings);
+    }
+
+    /**
+     * The byte set a piece that begins with a byte (as every hex piece does) starts with, which is the program's
+     * {@code firstBytes} there; null for any other piece.
+     */
+    private static long[] leadingSet(ReNode piece) {
+        ReNode first = piece;
+        while (first.type == ReNode.Type.CONCAT && !first.children.isEmpty()) {
+            first = first.children.get(0);
+        }
+        return first.type == ReNode.Type.BYTES ? first.set.clone() : null;
     }
 
     private static Result base64(String id, byte[] text, StringModifiers m, List<String> warnings) {
