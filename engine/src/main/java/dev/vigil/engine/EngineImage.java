@@ -37,7 +37,7 @@ import java.util.List;
 public final class EngineImage {
     private static final byte[] MAGIC = "VIGIL-ENGINE-IMAGE\n".getBytes(StandardCharsets.US_ASCII);
     /** Bump on any change to what a writeTo method writes. */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
 
     private EngineImage() {
     }

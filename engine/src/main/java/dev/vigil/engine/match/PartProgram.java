@@ -22,9 +22,11 @@ import java.util.List;
  * linear in the part's length whatever its alternations and ranges.
  */
 final class PartProgram {
-    // Straight form: one int per byte position: 0..255 literal, ANY_CODE, or SET_BASE + set index.
+    // Straight form: the bytes to compare, and where some position is not a single byte, a code per position:
+    // 0..255 literal, ANY_CODE, or SET_BASE + set index (a char, so at most MAX_STRAIGHT_SETS sets).
     static final int ANY_CODE = 256;
     static final int SET_BASE = 512;
+    static final int MAX_STRAIGHT_SETS = Character.MAX_VALUE - SET_BASE + 1;
 
     // NFA instruction opcodes (3 ints per instruction: op, a, b).
     static final int OP_SET = 1;      // consume one byte in set a
@@ -39,8 +41,13 @@ final class PartProgram {
 
     final int minLength;
     final int maxLength;
-    /** Non-null for the straight form. */
-    final int[] straight;
+    /**
+     * Non-null for the straight form: one byte per position (most parts are plain bytes, and a byte each keeps a
+     * large database's programs a quarter of the size that an int each took).
+     */
+    final byte[] straight;
+    /** Straight form with a wildcard or byte set somewhere: the code of each position; null when all are literal. */
+    final char[] codes;
     /** Non-null for the NFA form. */
     final int[] prog;
     final int[] aux;
@@ -51,11 +58,12 @@ final class PartProgram {
     /** How many bytes after a look-around's position it may read. */
     final int aheadReach;
 
-    private PartProgram(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets,
-                        int behindReach, int aheadReach) {
+    private PartProgram(int minLength, int maxLength, byte[] straight, char[] codes, int[] prog, int[] aux,
+                        long[] sets, int behindReach, int aheadReach) {
         this.minLength = minLength;
         this.maxLength = maxLength;
         this.straight = straight;
+        this.codes = codes;
         this.prog = prog;
         this.aux = aux;
         this.sets = sets;
@@ -64,9 +72,9 @@ final class PartProgram {
     }
 
     /**
-     * Writes all programs as one table: their scalar fields as four columns, then each kind of array (straight code,
-     * NFA, auxiliary data, byte sets) as a column of lengths (-1 for none) and one concatenation. A reader then pulls
-     * eight bulk arrays instead of a million small ones.
+     * Writes all programs as one table: their scalar fields as four columns, then each kind of array (straight bytes,
+     * straight codes, NFA, auxiliary data, byte sets) as a column of lengths (-1 for none) and one concatenation. A
+     * reader then pulls a few bulk arrays instead of a million small ones.
      */
     static void writeAll(ImageOutput out, PartProgram[] programs) throws IOException {
         int n = programs.length;
@@ -84,7 +92,8 @@ final class PartProgram {
         out.writeInts(maxLengths);
         out.writeInts(behind);
         out.writeInts(ahead);
-        writeIntColumn(out, programs, p -> p.straight);
+        writeStraightBytes(out, programs);
+        writeIntColumn(out, programs, p -> p.codes == null ? null : codesAsInts(p.codes));
         writeIntColumn(out, programs, p -> p.prog);
         writeIntColumn(out, programs, p -> p.aux);
         int[] setLengths = new int[n];
@@ -101,6 +110,34 @@ final class PartProgram {
         }
         out.writeInts(setLengths);
         out.writeLongs(sets);
+    }
+
+    private static void writeStraightBytes(ImageOutput out, PartProgram[] programs) throws IOException {
+        int[] lengths = new int[programs.length];
+        long total = 0;
+        for (int i = 0; i < programs.length; i++) {
+            byte[] a = programs[i].straight;
+            lengths[i] = a == null ? -1 : a.length;
+            total += a == null ? 0 : a.length;
+        }
+        byte[] all = new byte[Math.toIntExact(total)];
+        int at = 0;
+        for (PartProgram p : programs) {
+            if (p.straight != null) {
+                System.arraycopy(p.straight, 0, all, at, p.straight.length);
+                at += p.straight.length;
+            }
+        }
+        out.writeInts(lengths);
+        out.writeBytes(all);
+    }
+
+    private static int[] codesAsInts(char[] codes) {
+        int[] a = new int[codes.length];
+        for (int i = 0; i < codes.length; i++) {
+            a[i] = codes[i];
+        }
+        return a;
     }
 
     private static void writeIntColumn(ImageOutput out, PartProgram[] programs,
@@ -131,7 +168,8 @@ final class PartProgram {
         int[] maxLengths = column(in, count);
         int[] behind = column(in, count);
         int[] ahead = column(in, count);
-        int[][] straight = slices(in, count);
+        byte[][] straight = byteSlices(in, count);
+        int[][] codes = slices(in, count);
         int[][] prog = slices(in, count);
         int[][] aux = slices(in, count);
         int[] setLengths = column(in, count);
@@ -148,7 +186,8 @@ final class PartProgram {
             }
             long[] s = n == 0 ? NO_SETS : Arrays.copyOfRange(sets, at, at + n);
             at += n;
-            out[i] = check(minLengths[i], maxLengths[i], straight[i], prog[i], aux[i], s, behind[i], ahead[i]);
+            out[i] = check(minLengths[i], maxLengths[i], straight[i], codes[i], prog[i], aux[i], s, behind[i],
+                    ahead[i]);
         }
         if (at != sets.length) {
             throw corrupt("program table");
@@ -190,21 +229,59 @@ final class PartProgram {
         return out;
     }
 
+    /** As {@link #slices}, for a byte column. */
+    private static byte[][] byteSlices(ImageInput in, int count) throws IOException {
+        int[] lengths = column(in, count);
+        byte[] all = in.readBytes();
+        if (all == null) {
+            throw corrupt("program table");
+        }
+        byte[][] out = new byte[count][];
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            int n = lengths[i];
+            if (n == -1) {
+                continue;
+            }
+            if (n < 0 || n > all.length - at) {
+                throw corrupt("program table");
+            }
+            out[i] = Arrays.copyOfRange(all, at, at + n);
+            at += n;
+        }
+        if (at != all.length) {
+            throw corrupt("program table");
+        }
+        return out;
+    }
+
     /** A program read from an image, once every byte-set code, jump and auxiliary reference is inside it. */
-    private static PartProgram check(int minLength, int maxLength, int[] straight, int[] prog, int[] aux, long[] sets,
-                                     int behindReach, int aheadReach) throws ImageFormatException {
+    private static PartProgram check(int minLength, int maxLength, byte[] straight, int[] codeInts, int[] prog,
+                                     int[] aux, long[] sets, int behindReach, int aheadReach)
+            throws ImageFormatException {
         if (sets == null || sets.length % 4 != 0 || (straight == null) == (prog == null)
+                || (straight == null && codeInts != null)
                 || (prog != null && (aux == null || prog.length % 3 != 0 || prog.length == 0))
                 || minLength < 0 || behindReach < 0 || aheadReach < 0) {
             throw corrupt("program shape");
         }
         int setCount = sets.length / 4;
+        char[] codes = null;
         if (straight != null) {
-            if (minLength != straight.length || maxLength != straight.length) {
+            if (minLength != straight.length || maxLength != straight.length
+                    || (codeInts != null && codeInts.length != straight.length)) {
                 throw corrupt("straight program length");
             }
-            for (int code : straight) {
-                checkCode(code, setCount);
+            if (codeInts != null) {
+                codes = new char[codeInts.length];
+                for (int i = 0; i < codeInts.length; i++) {
+                    checkCode(codeInts[i], setCount);
+                    if (codeInts[i] > Character.MAX_VALUE
+                            || (codeInts[i] < ANY_CODE && (byte) codeInts[i] != straight[i])) {
+                        throw corrupt("straight program code");
+                    }
+                    codes[i] = (char) codeInts[i];
+                }
             }
         } else {
             int count = prog.length / 3;
@@ -241,7 +318,7 @@ final class PartProgram {
                 throw corrupt("program without an end");
             }
         }
-        return new PartProgram(minLength, maxLength, straight, prog, aux, sets, behindReach, aheadReach);
+        return new PartProgram(minLength, maxLength, straight, codes, prog, aux, sets, behindReach, aheadReach);
     }
 
     private static void checkCode(int code, int setCount) throws ImageFormatException {
@@ -272,17 +349,45 @@ final class PartProgram {
         }
         SetPool pool = new SetPool();
         if (simple) {
-            int[] code = new int[nodes.size()];
-            for (int i = 0; i < code.length; i++) {
+            int n = nodes.size();
+            byte[] bytes = new byte[n];
+            char[] codes = null;
+            boolean tooManySets = false;
+            for (int i = 0; i < n; i++) {
                 ByteSet s = (ByteSet) nodes.get(i);
-                code[i] = s.isAny() ? ANY_CODE : s.isSingleton() ? s.singleValue() : SET_BASE + pool.index(s);
+                if (s.isSingleton()) {
+                    bytes[i] = (byte) s.singleValue();
+                    if (codes != null) {
+                        codes[i] = (char) s.singleValue();
+                    }
+                    continue;
+                }
+                if (codes == null) {
+                    codes = new char[n];
+                    for (int j = 0; j < i; j++) {
+                        codes[j] = (char) (bytes[j] & 0xff);
+                    }
+                }
+                if (s.isAny()) {
+                    codes[i] = (char) ANY_CODE;
+                } else {
+                    int set = pool.index(s);
+                    if (set >= MAX_STRAIGHT_SETS) {
+                        tooManySets = true;   // more distinct sets than a char can code: the NFA takes it
+                        break;
+                    }
+                    codes[i] = (char) (SET_BASE + set);
+                }
             }
-            return new PartProgram(code.length, code.length, code, null, null, pool.toArray(), 0, 0);
+            if (!tooManySets) {
+                return new PartProgram(n, n, bytes, codes, null, null, pool.toArray(), 0, 0);
+            }
+            pool = new SetPool();
         }
         NfaWriter w = new NfaWriter(pool);
         w.emitSequence(nodes);
         w.emit(OP_MATCH, 0, 0);
-        return new PartProgram(part.minLength(), part.maxLength(), null, w.prog(), w.aux(), pool.toArray(),
+        return new PartProgram(part.minLength(), part.maxLength(), null, null, w.prog(), w.aux(), pool.toArray(),
                 w.behindReach, w.aheadReach);
     }
 

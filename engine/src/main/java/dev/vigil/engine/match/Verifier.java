@@ -38,26 +38,34 @@ final class Verifier {
         }
         int off = (int) rel;
         if (p.straight != null) {
-            int[] code = p.straight;
-            if (off + code.length > limit) {
+            byte[] bytes = p.straight;
+            int n = bytes.length;
+            if (off + n > limit) {
                 return 0;
             }
-            long[] sets = p.sets;
-            for (int i = 0; i < code.length; i++) {
-                int b = buf[off + i] & 0xff;
-                int c = code[i];
-                if (c < 256) {
-                    if (b != c) {
-                        return 0;
-                    }
-                } else if (c != PartProgram.ANY_CODE) {
-                    int si = (c - PartProgram.SET_BASE) << 2;
-                    if ((sets[si + (b >>> 6)] & (1L << (b & 63))) == 0) {
-                        return 0;
+            char[] code = p.codes;
+            if (code == null) {
+                if (Arrays.mismatch(buf, off, off + n, bytes, 0, n) >= 0) {
+                    return 0;
+                }
+            } else {
+                long[] sets = p.sets;
+                for (int i = 0; i < n; i++) {
+                    int b = buf[off + i] & 0xff;
+                    int c = code[i];
+                    if (c < 256) {
+                        if (b != c) {
+                            return 0;
+                        }
+                    } else if (c != PartProgram.ANY_CODE) {
+                        int si = (c - PartProgram.SET_BASE) << 2;
+                        if ((sets[si + (b >>> 6)] & (1L << (b & 63))) == 0) {
+                            return 0;
+                        }
                     }
                 }
             }
-            addEnd(start + code.length);
+            addEnd(start + n);
             return endCount;
         }
         return runNfa(p, off);
