@@ -15,9 +15,16 @@ public final class CompiledRuleSet {
     private final int[][] namespaceGlobals;
     private final java.util.BitSet needsAllMatches;
     private final java.util.Map<Integer, Long> fixedOffsets;
+    /** Per rule: its condition is false when none of its strings matched (never set where console is imported). */
+    private final boolean[] needsAMatch;
 
     CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
-                    int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets) {
+                    int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets,
+                    java.util.BitSet needsAMatch) {
+        this.needsAMatch = new boolean[rules.size()];
+        for (int i = needsAMatch.nextSetBit(0); i >= 0 && i < rules.size(); i = needsAMatch.nextSetBit(i + 1)) {
+            this.needsAMatch[i] = true;
+        }
         this.fixedOffsets = new java.util.HashMap<>();
         fixedOffsets.forEach((k, v) -> {
             if (v != dev.vigil.yara.strings.StringMatches.ANYWHERE) {
@@ -82,6 +89,9 @@ public final class CompiledRuleSet {
         Frame frame = new Frame(context, deadline, rules.size(), moduleNames.length);
         boolean[] result = new boolean[rules.size()];
         for (int i = 0; i < conditions.length; i++) {
+            if (needsAMatch[i] && noneMatched(context, rules.get(i).stringIndexes())) {
+                continue; // false, as evaluating would find (ruleResults starts at 0)
+            }
             long v = conditions[i].eval(frame);
             boolean match = v != 0 && !Nodes.undef(v);
             frame.ruleResults[i] = (byte) (match ? 1 : 0);
@@ -96,5 +106,14 @@ public final class CompiledRuleSet {
             }
         }
         return result;
+    }
+
+    private static boolean noneMatched(ScanContext context, int[] strings) {
+        for (int s : strings) {
+            if (context.matches(s).count() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

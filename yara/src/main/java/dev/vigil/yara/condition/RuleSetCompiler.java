@@ -114,7 +114,7 @@ public final class RuleSetCompiler {
         }
         CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
                 state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates, state.needsAllMatches,
-                state.fixedOffsets);
+                state.fixedOffsets, state.moduleSlots.containsKey("console") ? new java.util.BitSet() : state.needsAMatch);
         return new Result(set, List.of(), List.copyOf(state.warnings), List.copyOf(state.diagnostics));
     }
 
@@ -145,6 +145,8 @@ public final class RuleSetCompiler {
         final Map<String, Set<String>> importsByNamespace = new HashMap<>();
         final Map<String, List<Integer>> globalsByNamespace = new HashMap<>();
         final Map<String, Integer> moduleSlots = new LinkedHashMap<>();
+        /** Rules whose condition is false without a match of their strings (see {@link StringGate}). */
+        final java.util.BitSet needsAMatch = new java.util.BitSet();
         int stringCount;
         /** Whether the rule being added got past the checks of its name. */
         boolean nameAccepted;
@@ -206,6 +208,9 @@ public final class RuleSetCompiler {
             }
             rules.add(new CompiledRule(namespace, rule.name(), rule.isPrivate(), rule.isGlobal(), rule.tags(),
                     rule.metas(), rule.strings(), indexes, rule.file(), rule.line()));
+            if (indexes.length > 0 && StringGate.needsAMatch(rule.condition())) {
+                needsAMatch.set(rules.size() - 1);
+            }
             conditions.add(condition);
         }
 

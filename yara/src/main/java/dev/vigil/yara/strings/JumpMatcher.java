@@ -123,6 +123,14 @@ final class JumpMatcher {
     private static boolean flatten(ReNode n, List<ReNode> out) {
         switch (n.type) {
             case BYTES -> out.add(n);
+            case ALT -> {
+                // (61 | 41): alternatives of one byte each consume one byte and go on alike, so they are one set
+                long[] set = oneByteSet(n);
+                if (set == null) {
+                    return false;
+                }
+                out.add(ReNode.bytes(set, ReNode.ByteKind.OTHER, 0, 0));
+            }
             case CONCAT -> {
                 for (ReNode c : n.children) {
                     if (!flatten(c, out)) {
@@ -133,12 +141,14 @@ final class JumpMatcher {
             case REPEAT -> {
                 ReNode c = n.children.get(0);
                 boolean anyByte = c.type == ReNode.Type.BYTES && (c.set[0] & c.set[1] & c.set[2] & c.set[3]) == -1L;
+                long[] set = oneByteSet(c);
                 if (n.rangeAny && anyByte) {
                     out.add(n);
-                } else if (c.type == ReNode.Type.BYTES && n.min == n.max && out.size() + n.min <= MAX_FLAT) {
+                } else if (set != null && n.min == n.max && out.size() + n.min <= MAX_FLAT) {
                     // a counted class like [0-9a-f]{32}: that many single sets, nothing to choose
+                    ReNode one = c.type == ReNode.Type.BYTES ? c : ReNode.bytes(set, ReNode.ByteKind.OTHER, 0, 0);
                     for (int i = 0; i < n.min; i++) {
-                        out.add(c);
+                        out.add(one);
                     }
                 } else {
                     return false;
@@ -149,6 +159,38 @@ final class JumpMatcher {
             }
         }
         return true;
+    }
+
+    /**
+     * The bytes {@code n} accepts when it always consumes exactly one byte (a byte set, alternatives of such, or a
+     * group holding one), else null. The union is exact: every alternative leads to the same continuation, so which
+     * one the NFA prefers cannot change the match.
+     */
+    private static long[] oneByteSet(ReNode n) {
+        switch (n.type) {
+            case BYTES -> {
+                return n.set;
+            }
+            case CONCAT -> {
+                return n.children.size() == 1 ? oneByteSet(n.children.get(0)) : null;
+            }
+            case ALT -> {
+                long[] union = new long[4];
+                for (ReNode c : n.children) {
+                    long[] set = oneByteSet(c);
+                    if (set == null) {
+                        return null;
+                    }
+                    for (int i = 0; i < 4; i++) {
+                        union[i] |= set[i];
+                    }
+                }
+                return union;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /**

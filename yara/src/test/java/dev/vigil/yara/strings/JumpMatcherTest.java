@@ -46,7 +46,11 @@ class JumpMatcherTest {
 
     @Test
     void takesOnlyByteSetsJumpsAndCountedClasses() {
-        assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 | 43 ) [1-2] 44"), 4096)).isNull();
+        assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 43 | 44 ) [1-2] 44"), 4096)).isNull();
+        assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 | 43 ?? ) 44"), 4096)).isNull();
+        assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 | 43 ) [1-2] 44"), 4096)).isNotNull();
+        assertThat(JumpMatcher.of(HexParser.parse("41 ( 42 | ( 4? | 43 ) ) 44"), 4096)).isNotNull();
+        assertThat(JumpMatcher.of(RegexParser.parse("a(b|c)d", false, false).root, 4096)).isNotNull();
         assertThat(JumpMatcher.of(RegexParser.parse("a\\bc", false, false).root, 4096)).isNull();
         assertThat(JumpMatcher.of(RegexParser.parse("a[bc]+", false, false).root, 4096)).isNull();
         assertThat(JumpMatcher.of(HexParser.parse("41 42 ?? 44"), 4096)).isNotNull();
@@ -84,7 +88,7 @@ class JumpMatcherTest {
         int tokens = 2 + rnd.nextInt(6);
         sb.append(randomByte(rnd));
         for (int i = 1; i < tokens; i++) {
-            int kind = rnd.nextInt(4);
+            int kind = rnd.nextInt(5);
             if (kind == 0) {
                 int lo = rnd.nextInt(4);
                 int hi = lo + rnd.nextInt(5);
@@ -92,7 +96,13 @@ class JumpMatcherTest {
             } else if (kind == 1) {
                 sb.append(" ??");
             }
-            sb.append(' ').append(randomByte(rnd));
+            if (kind == 4) {
+                // alternatives of one byte each: one set for the jump matcher
+                sb.append(" ( ").append(randomByte(rnd)).append(" | ").append(randomByte(rnd));
+                sb.append(rnd.nextBoolean() ? " | " + randomByte(rnd) + " )" : " )");
+            } else {
+                sb.append(' ').append(randomByte(rnd));
+            }
         }
         return sb.toString();
     }

@@ -45,6 +45,50 @@ final class Authenticode {
         List<Cert> certs;
         Signer signer;
         List<Countersignatures.Countersignature> countersignatures;
+        /** Set while the file digest is still to be compared (in {@link #checkFileDigest}). */
+        FileDigests pendingFiles;
+        String pendingAlgorithm;
+
+        /** Hashes the file (once per algorithm and file) and marks a digest that differs from the signed one. */
+        void checkFileDigest() {
+            if (pendingFiles == null) {
+                return;
+            }
+            fileDigest = pendingFiles.digest(pendingAlgorithm);
+            pendingFiles = null;
+            int n = fileDigest.length;
+            if (digest.length < n || !Arrays.equals(fileDigest, 0, n, digest, 0, n)) {
+                status = Status.WRONG_FILE_DIGEST;
+            }
+        }
+
+        boolean verified() {
+            if (status != Status.VALID) {
+                return false; // a digest check can only take VALID away
+            }
+            checkFileDigest();
+            return status == Status.VALID;
+        }
+    }
+
+    /**
+     * The Authenticode image hashes of one file by algorithm. Hashing a signed file costs more than the rest of
+     * the module together, and few rules read the values that depend on it ({@code is_signed}, a signature's
+     * {@code verified} and {@code file_digest}), so they are computed on first read.
+     */
+    private static final class FileDigests {
+        private final PeImage pe;
+        private final long certAddr;
+        private final java.util.Map<String, byte[]> byAlgorithm = new java.util.HashMap<>(4);
+
+        FileDigests(PeImage pe, long certAddr) {
+            this.pe = pe;
+            this.certAddr = certAddr;
+        }
+
+        byte[] digest(String algorithm) {
+            return byAlgorithm.computeIfAbsent(algorithm, a -> fileDigest(pe, a, certAddr));
+        }
     }
 
     private Authenticode() {
@@ -62,7 +106,7 @@ final class Authenticode {
             return;
         }
         List<Object> list = new ArrayList<>();
-        boolean anyValid = false;
+        List<Signature> kept = new ArrayList<>();
         for (Signature s : signatures) {
             switch (s.status) {
                 case CANT_PARSE, WRONG_PKCS7_TYPE, NO_SIGNER_INFO, NO_SIGNER_CERT, INTERNAL_ERROR -> {
@@ -71,12 +115,18 @@ final class Authenticode {
                 default -> {
                 }
             }
-            boolean verified = s.status == Status.VALID;
-            anyValid |= verified;
-            list.add(toStruct(s, verified));
+            kept.add(s);
+            list.add(toStruct(s));
         }
         out.set("signatures", list);
-        out.set("is_signed", anyValid ? 1L : 0L);
+        out.setLazy("is_signed", () -> {
+            for (Signature s : kept) {
+                if (s.verified()) {
+                    return 1L;
+                }
+            }
+            return 0L;
+        });
         out.set("number_of_signatures", (long) list.size());
     }
 
@@ -98,10 +148,14 @@ final class Authenticode {
         return out;
     }
 
-    private static StructValue toStruct(Signature s, boolean verified) {
+    private static StructValue toStruct(Signature s) {
         StructValue v = new StructValue();
-        v.set("verified", verified ? 1L : 0L).set("digest_alg", ascii(s.digestAlg)).set("digest", hex(s.digest))
-                .set("file_digest", hex(s.fileDigest))
+        v.setLazy("verified", () -> s.verified() ? 1L : 0L).set("digest_alg", ascii(s.digestAlg))
+                .set("digest", hex(s.digest))
+                .setLazy("file_digest", () -> {
+                    s.checkFileDigest();
+                    return hex(s.fileDigest);
+                })
                 .set("number_of_certificates", s.certs == null ? 0L : (long) s.certs.size())
                 .set("certificates", certList(s.certs));
         if (s.signer != null) {
@@ -156,6 +210,7 @@ final class Authenticode {
         }
         List<Signature> all = new ArrayList<>();
         parse(pe.data, (int) certAddr + 8, contentLength, all, 0);
+        FileDigests files = new FileDigests(pe, certAddr);
         for (Signature s : all) {
             String jdk = s.digestOid == null ? null : Pkcs7.jdkDigest(s.digestOid);
             if (jdk == null || s.digest == null) {
@@ -164,16 +219,17 @@ final class Authenticode {
                 }
                 continue;
             }
-            s.fileDigest = fileDigest(pe, jdk, certAddr);
-            if (s.fileDigest == null) {
+            if (!fileDigestDefined(pe, jdk, certAddr)) {
                 if (s.status == Status.VALID) {
                     s.status = Status.INTERNAL_ERROR;
                 }
                 break;
             }
-            int n = s.fileDigest.length;
-            if (s.digest.length < n || !Arrays.equals(s.fileDigest, 0, n, s.digest, 0, n)) {
-                s.status = Status.WRONG_FILE_DIGEST;
+            s.pendingFiles = files;
+            s.pendingAlgorithm = jdk;
+            if (s.status == Status.NO_SIGNER_INFO || s.status == Status.NO_SIGNER_CERT) {
+                // A wrong digest takes such a signature off the list (see parse): the count needs the hash now.
+                s.checkFileDigest();
             }
         }
         return all;
@@ -184,6 +240,9 @@ final class Authenticode {
      * directory entry. Null where the parser YARA uses fails (table inside the headers).
      */
     static byte[] fileDigest(PeImage pe, String algorithm, long certAddr) {
+        if (!fileDigestDefined(pe, algorithm, certAddr)) {
+            return null;
+        }
         MessageDigest md;
         try {
             md = MessageDigest.getInstance(algorithm);
@@ -192,17 +251,26 @@ final class Authenticode {
         }
         long checksum = pe.ntOffset + 0x58L;
         long afterChecksum = checksum + 4;
-        long directory = afterChecksum + 0x3c + (pe.is64 ? 16 : 0);
+        long directory = securityDirectory(pe);
         long afterDirectory = directory + 8;
-        if (certAddr <= directory) {
-            return null;
-        }
         md.update(pe.data, 0, (int) checksum);
         md.update(pe.data, (int) afterChecksum, (int) (directory - afterChecksum));
         if (certAddr > afterDirectory) {
             md.update(pe.data, (int) afterDirectory, (int) (certAddr - afterDirectory));
         }
         return md.digest();
+    }
+
+    /** Where {@link #fileDigest} gives null: no such algorithm, or the certificate table inside the headers. */
+    private static boolean fileDigestDefined(PeImage pe, String algorithm, long certAddr) {
+        if (Pkcs7.digestLength(algorithm) < 0) {
+            return false;
+        }
+        return certAddr > securityDirectory(pe);
+    }
+
+    private static long securityDirectory(PeImage pe) {
+        return pe.ntOffset + 0x58L + 4 + 0x3c + (pe.is64 ? 16 : 0);
     }
 
     /** authenticode_new: the signature in {@code data[off, off+len)} followed by those nested in it. */

@@ -24,8 +24,16 @@ public final class PeModule implements YaraModule {
 
     @Override
     public StructValue load(ModuleContext context) throws IOException {
+        if (context.size() < 2 || !isMz(context.input().readFully(0, 2))) {
+            // not a PE file: the values do not depend on the data, so it is not copied (ELF files are many MB)
+            return load(new byte[0]);
+        }
         byte[] data = context.input().readFully(0, (int) Math.min(context.size(), MAX_DATA));
         return load(data);
+    }
+
+    private static boolean isMz(byte[] head) {
+        return head[0] == 'M' && head[1] == 'Z';
     }
 
     /** The module's values for {@code data}; never throws for malformed data. */
