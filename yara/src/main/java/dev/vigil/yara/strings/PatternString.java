@@ -202,7 +202,7 @@ final class PatternString implements CompiledString {
             return;
         }
         // Most starts fail on their first byte: tested here, they cost no call and no matcher setup.
-        long[] first = atom < 0 && pieces.length > 1 ? null : p.program.firstBytes;
+        long[] first = atom < 0 && pieces.length > 1 ? null : p.firstBytes;
         for (long abs = firstAbs; abs <= base + hi; abs++) {
             int s = (int) (abs - base);
             if (s >= end) {
