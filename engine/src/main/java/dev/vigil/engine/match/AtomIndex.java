@@ -9,23 +9,10 @@ import java.util.Arrays;
 
 /**
  * The multi-pattern prefilter: every atom of length 1 to 4, looked up at each position of the data through the
- * 32-bit little-endian window of the next four bytes. Length 1 and 2 atoms use direct tables; lengths 3 and 4 use
- * open-addressing tables.
- * <p>
- * The matcher reads two bitmaps at every byte and takes one branch, so most positions cost a few instructions:
- * {@link #gate4}, hashed on all four bytes, holds every length-4 atom and, when they are few enough
- * ({@link #fold3}), every length-3 atom followed by each of the 256 possible bytes; {@link #gate2}, direct on the
- * first two bytes (8 KiB), holds every length-2 atom and every length-1 atom followed by each possible byte. A
- * position that passes neither starts no atom (of length 3 either, when folded; else the matcher also reads
- * {@link #bits3}, a hashed bitmap of the length-3 atoms). {@link #gate4} is a blocked Bloom filter: two bits per
- * entry within one 64-bit word, so one load answers with about a quarter of the false positives of a one-bit
- * bitmap; each false positive would cost a hash-table probe, usually a cache miss. Gating on atoms' first two or
- * three bytes instead lets too many positions of binaries through (a quarter of them with signature-base's atoms:
- * their prefixes are x86 idioms). The bitmaps are derived from the tables (never stored in an image), so they are
- * consistent by construction.
- * <p>
- * All arrays are primitive; a lookup allocates nothing. Each hit yields a range of candidate records in
- * {@link #records}.
+ * 32-bit little-endian window of the next four bytes. Length 1 and 2 atoms use direct tables; lengths 3 and 4 use a
+ * hashed bitmap (64 bits per distinct atom, so it stays cache-resident: it is read at every byte) in front of an
+ * open-addressing table. All arrays are primitive; a lookup allocates nothing.
+ * Each hit yields a range of candidate records in {@link #records}.
  */
 final class AtomIndex {
     // CSR lists of record ids per (length, value).
@@ -34,32 +21,26 @@ final class AtomIndex {
     final int[] start1;
     // Length 2: direct start offsets, 65537 entries (or null when there are no such atoms).
     final int[] start2;
-    // Lengths 3 and 4: hash tables of values -> [from, to) in records.
+    final long[] bits2;
+    // Lengths 3 and 4: bitmap filter + hash table of values -> [from, to) in records.
+    final long[] bits3;
+    final long[] bits4;
+    final int shift3;
+    final int shift4;
     final int[] keys3, from3, to3;
     final int[] keys4, from4, to4;
     final boolean has1;
-    final boolean has3;
-    final boolean has4;
-    /** Hashed bitmap of the length-3 atoms (64 bits per atom), null without any; {@link #shift3} is its hash's. */
-    final long[] bits3;
-    final int shift3;
-    /**
-     * The per-byte gate on four bytes (see the class comment), 2^(32 - {@link #shift4}) bits: a value's first bit
-     * is {@link #mix4}{@code (w, shift4)}, its second one {@link #second4}{@code (w)} in the same word.
-     */
-    final long[] gate4;
-    final int shift4;
-    /** Whether {@link #gate4} holds the length-3 atoms too, so the matcher need not read {@link #bits3} per byte. */
-    final boolean fold3;
-    /** The per-byte gate on two bytes: length-2 atoms, and length-1 atoms with any second byte. */
-    final long[] gate2;
 
-    private AtomIndex(int[] records, int[] start1, boolean has1, int[] start2, int shift3, int shift4,
-                      int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4, int[] to4) {
+    private AtomIndex(int[] records, int[] start1, boolean has1, int[] start2, long[] bits2, long[] bits3,
+                      long[] bits4, int shift3, int shift4, int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4,
+                      int[] to4) {
         this.records = records;
         this.start1 = start1;
         this.has1 = has1;
         this.start2 = start2;
+        this.bits2 = bits2;
+        this.bits3 = bits3;
+        this.bits4 = bits4;
         this.shift3 = shift3;
         this.shift4 = shift4;
         this.keys3 = keys3;
@@ -68,99 +49,6 @@ final class AtomIndex {
         this.keys4 = keys4;
         this.from4 = from4;
         this.to4 = to4;
-        int count3 = used(to3);
-        int count4 = used(to4);
-        this.has3 = count3 > 0;
-        this.has4 = count4 > 0;
-        this.fold3 = fold3(count3, count4);
-        this.bits3 = has3 ? new long[(1 << (32 - shift3)) >>> 6] : null;
-        this.gate4 = new long[(1 << (32 - shift4)) >>> 6];
-        for (int i = 0; i < keys3.length; i++) {
-            if (to3[i] >= 0) {
-                set(bits3, mix4(keys3[i], shift3));
-                if (fold3) {
-                    for (int next = 0; next < 256; next++) {
-                        setGate4(keys3[i] | next << 24);
-                    }
-                }
-            }
-        }
-        for (int i = 0; i < keys4.length; i++) {
-            if (to4[i] >= 0) {
-                setGate4(keys4[i]);
-            }
-        }
-        this.gate2 = new long[1024];
-        if (start2 != null) {
-            for (int v = 0; v < 65536; v++) {
-                if (start2[v + 1] > start2[v]) {
-                    set(gate2, v);
-                }
-            }
-        }
-        for (int v = 0; v < 256; v++) {
-            if (start1[v + 1] > start1[v]) {
-                for (int second = 0; second < 256; second++) {
-                    set(gate2, second << 8 | v);
-                }
-            }
-        }
-    }
-
-    private boolean anyLength1() {
-        for (int v = 0; v < 256; v++) {
-            if (start1[v + 1] > start1[v]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void setGate4(int w) {
-        int h = mix4(w, shift4);
-        gate4[h >>> 6] |= 1L << h | 1L << second4(w);
-    }
-
-    /** The second bit of {@code w} in its {@link #gate4} word: top bits of another multiplicative hash. */
-    static int second4(int w) {
-        return (w * 0x7FEB352D) >>> 26;
-    }
-
-    /** True when {@code w} may start a length-4 atom (or a folded length-3 one). */
-    boolean inGate4(int w) {
-        int h = mix4(w, shift4);
-        long word = gate4[h >>> 6];
-        return ((word >>> h) & (word >>> second4(w)) & 1) != 0;
-    }
-
-    private static void set(long[] bits, int bit) {
-        bits[bit >>> 6] |= 1L << bit;
-    }
-
-    private static int used(int[] to) {
-        int n = 0;
-        for (int t : to) {
-            n += t >= 0 ? 1 : 0;
-        }
-        return n;
-    }
-
-    /**
-     * Length-3 atoms go into the four-byte gate (256 entries each) while that at most doubles it or stays small;
-     * beyond that the matcher probes their own bitmap at each byte instead.
-     */
-    static boolean fold3(int count3, int count4) {
-        return count3 > 0 && (long) count3 * 256 <= Math.max(count4, 1 << 16);
-    }
-
-    /** log2 of {@link #gate4}'s size in bits: at least 64 bits per entry, at most 2^26 (8 MiB). */
-    static int gateLog(int count3, int count4) {
-        long entries = count4 + (fold3(count3, count4) ? (long) count3 * 256 : 0);
-        int log = 12;
-        while (log < 26 && (1L << log) < entries * 64) {
-            log++;
-        }
-        return log;
     }
 
     void writeTo(ImageOutput out) throws IOException {
@@ -169,8 +57,8 @@ final class AtomIndex {
         out.writeBoolean(has1);
         out.writeInts(start2);
         // the bitmaps are derived from the tables on reading: smaller images, and consistent by construction
-        out.writeBoolean(has3);
-        out.writeBoolean(has4);
+        out.writeBoolean(bits3 != null);
+        out.writeBoolean(bits4 != null);
         out.writeInt(shift3);
         out.writeInt(shift4);
         out.writeInts(keys3);
@@ -197,18 +85,40 @@ final class AtomIndex {
         int[] keys4 = in.readInts();
         int[] from4 = in.readInts();
         int[] to4 = in.readInts();
-        if (shift3 < 5 || shift3 > 20 || shift4 < 5 || shift4 > 20 || start1 == null || start1.length != 257
-                || keys3 == null || to3 == null || keys4 == null || to4 == null
+        if (shift3 < 5 || shift3 > 20 || shift4 < 5 || shift4 > 20 || keys3 == null || to3 == null || keys4 == null || to4 == null
                 || keys3.length != to3.length || keys4.length != to4.length
                 || (start2 != null && start2.length != 65537)) {
             throw new ImageFormatException("engine image is corrupt: atom index");
         }
-        AtomIndex index = new AtomIndex(records, start1, has1, start2, shift3, shift4, keys3, from3, to3, keys4, from4,
-                to4);
-        // the flags are redundant with the tables; an image whose flags disagree was not written by the builder
-        if (index.has3 != has3 || index.has4 != has4 || index.has1 != index.anyLength1()) {
-            throw new ImageFormatException("engine image is corrupt: atom index");
+        long[] bits2 = null;
+        if (start2 != null) {
+            bits2 = new long[1024];
+            for (int v = 0; v < 65536; v++) {
+                if (start2[v + 1] > start2[v]) {
+                    bits2[v >>> 6] |= 1L << v;
+                }
+            }
         }
+        long[] bits3 = has3 ? new long[(1 << (32 - shift3)) >>> 6] : null;
+        if (has3) {
+            for (int i = 0; i < keys3.length; i++) {
+                if (to3[i] >= 0) {
+                    int h = mix4(keys3[i], shift3);
+                    bits3[h >>> 6] |= 1L << h;
+                }
+            }
+        }
+        long[] bits4 = has4 ? new long[(1 << (32 - shift4)) >>> 6] : null;
+        if (has4) {
+            for (int i = 0; i < keys4.length; i++) {
+                if (to4[i] >= 0) {
+                    int h = mix4(keys4[i], shift4);
+                    bits4[h >>> 6] |= 1L << h;
+                }
+            }
+        }
+        AtomIndex index = new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift3, shift4, keys3, from3,
+                to3, keys4, from4, to4);
         index.check(recordCount);
         return index;
     }
@@ -298,6 +208,7 @@ final class AtomIndex {
             }
             int[] start1 = new int[257];
             int[] start2 = null;
+            long[] bits2 = null;
             int count3 = 0;
             int count4 = 0;
             boolean has1 = false;
@@ -308,6 +219,7 @@ final class AtomIndex {
                     has1 = true;
                 } else if (len == 2 && start2 == null) {
                     start2 = new int[65537];
+                    bits2 = new long[1024];
                 } else if (len == 3 && (i == 0 || entries[order[i - 1]] != e)) {
                     count3++;
                 } else if (len == 4 && (i == 0 || entries[order[i - 1]] != e)) {
@@ -333,6 +245,7 @@ final class AtomIndex {
                         first2 = i;
                     }
                     c2[v + 1]++;
+                    bits2[v >>> 6] |= 1L << v;
                 }
             }
             for (int i = 0; i < 256; i++) {
@@ -349,10 +262,14 @@ final class AtomIndex {
                     start2[i] = first2 + c2[i];
                 }
             }
-            int shift3 = 32 - filterLog(count3);
+            int bits3Log = filterLog(count3);
+            long[] bits3 = count3 == 0 ? null : new long[(1 << bits3Log) >>> 6];
+            int shift3 = 32 - bits3Log;
             int cap3 = tableSize(count3);
             int[] keys3 = new int[cap3], from3 = new int[cap3], to3 = new int[cap3];
-            int shift4 = 32 - gateLog(count3, count4);
+            int bits4Log = filterLog(count4);
+            long[] bits4 = count4 == 0 ? null : new long[(1 << bits4Log) >>> 6];
+            int shift4 = 32 - bits4Log;
             int cap4 = tableSize(count4);
             int[] keys4 = new int[cap4], from4 = new int[cap4], to4 = new int[cap4];
             Arrays.fill(to3, -1);
@@ -367,13 +284,18 @@ final class AtomIndex {
                 int len = (int) (e >>> 32);
                 int v = (int) e;
                 if (len == 3) {
+                    int h = mix4(v, shift3);
+                    bits3[h >>> 6] |= 1L << h;
                     put(keys3, from3, to3, v, i, j);
                 } else if (len == 4) {
+                    int h = mix4(v, shift4);
+                    bits4[h >>> 6] |= 1L << h;
                     put(keys4, from4, to4, v, i, j);
                 }
                 i = j;
             }
-            return new AtomIndex(records, start1, has1, start2, shift3, shift4, keys3, from3, to3, keys4, from4, to4);
+            return new AtomIndex(records, start1, has1, start2, bits2, bits3, bits4, shift3, shift4,
+                    keys3, from3, to3, keys4, from4, to4);
         }
 
         /** log2 of a filter with about 64 bits per distinct atom (a false positive rate near 1/64). */

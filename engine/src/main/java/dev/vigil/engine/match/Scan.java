@@ -308,127 +308,64 @@ final class Scan implements EvaluationContext {
 
     /** Looks up every atom starting in buf[from, to) and verifies the candidates. */
     private void scanRange(byte[] buf, long base, int from, int to) {
+        AtomIndex ix = c.atoms;
+        long[] bits4 = ix.bits4;
+        long[] bits3 = ix.bits3;
+        long[] bits2 = ix.bits2;
+        int shift3 = ix.shift3;
+        int shift4 = ix.shift4;
+        boolean has1 = ix.has1;
+        int[] start1 = ix.start1;
         windowBuf = buf;
         windowBase = base;
-        if (matchExternal && c.externalEveryOffset) {
-            scanRangeEveryOffset(buf, base, from, to);
-        } else if (c.atoms.has3 && !c.atoms.fold3) {
-            scanRangeGated3(buf, base, from, to);
-        } else {
-            scanRangeGated(buf, base, from, to);
-        }
-    }
-
-    /**
-     * The hot loop: one branch per byte on the two gates of the atom index (length-3 atoms folded into the
-     * four-byte gate or absent). A long shifted by an int uses the count's low six bits: the bit within the word.
-     */
-    private void scanRangeGated(byte[] buf, long base, int from, int to) {
-        AtomIndex ix = c.atoms;
-        long[] gate4 = ix.gate4;
-        long[] gate2 = ix.gate2;
-        int shift4 = ix.shift4;
-        int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
-                | (buf[from + 3] & 0xff) << 24;
-        int p = from;
-        while (true) {
-            int h = AtomIndex.mix4(w, shift4);
-            long word = gate4[h >>> 6];
-            if ((((word >>> h) & (word >>> AtomIndex.second4(w)) | (gate2[(w & 0xffff) >>> 6] >>> w)) & 1) != 0) {
-                atomsAt(ix, w, base + p);
-                if (stopMatching) {
-                    return;
-                }
-            }
-            if (++p >= to) {
-                return;
-            }
-            w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
-        }
-    }
-
-    /** {@link #scanRangeGated} for indexes with too many length-3 atoms to fold: their own bitmap is read too. */
-    private void scanRangeGated3(byte[] buf, long base, int from, int to) {
-        AtomIndex ix = c.atoms;
-        long[] gate4 = ix.gate4;
-        long[] gate2 = ix.gate2;
-        long[] bits3 = ix.bits3;
-        int shift4 = ix.shift4;
-        int shift3 = ix.shift3;
-        int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
-                | (buf[from + 3] & 0xff) << 24;
-        int p = from;
-        while (true) {
-            int h = AtomIndex.mix4(w, shift4);
-            long word = gate4[h >>> 6];
-            int h3 = AtomIndex.mix4(w & 0xffffff, shift3);
-            if ((((word >>> h) & (word >>> AtomIndex.second4(w)) | (bits3[h3 >>> 6] >>> h3)
-                    | (gate2[(w & 0xffff) >>> 6] >>> w)) & 1) != 0) {
-                atomsAt(ix, w, base + p);
-                if (stopMatching) {
-                    return;
-                }
-            }
-            if (++p >= to) {
-                return;
-            }
-            w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
-        }
-    }
-
-    /** The walk for external sources that look at every offset themselves. */
-    private void scanRangeEveryOffset(byte[] buf, long base, int from, int to) {
-        AtomIndex ix = c.atoms;
+        boolean every = matchExternal && c.externalEveryOffset;
         int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
                 | (buf[from + 3] & 0xff) << 24;
         for (int p = from; p < to; p++) {
             if (p > from) {
                 w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
             }
-            for (ExternalPatterns.ExternalScan x : externalScans) {
-                x.everyOffset(buf, base, windowValid, size, p);
-            }
-            atomsAt(ix, w, base + p);
-            if (stopMatching) {
-                return;
-            }
-        }
-    }
-
-    /** Dispatches the records of every atom that starts with the four bytes {@code w} at {@code at}. */
-    private void atomsAt(AtomIndex ix, int w, long at) {
-        if (ix.has4 && ix.inGate4(w)) {
-            long r = ix.lookup4(w);
-            if (r >= 0) {
-                candidates((int) (r >>> 32), (int) r, at);
-            }
-        }
-        if (ix.has3) {
-            int v = w & 0xffffff;
-            int h = AtomIndex.mix4(v, ix.shift3);
-            if ((ix.bits3[h >>> 6] & (1L << h)) != 0) {
-                long r = ix.lookup3(v);
-                if (r >= 0) {
-                    candidates((int) (r >>> 32), (int) r, at);
+            if (every) {
+                for (ExternalPatterns.ExternalScan x : externalScans) {
+                    x.everyOffset(buf, base, windowValid, size, p);
                 }
             }
-        }
-        int[] start2 = ix.start2;
-        if (start2 != null) {
-            int v = w & 0xffff;
-            int first = start2[v];
-            int last = start2[v + 1];
-            if (first != last) {
-                candidates(first, last, at);
+            if (bits4 != null) {
+                int h = AtomIndex.mix4(w, shift4);
+                if ((bits4[h >>> 6] & (1L << h)) != 0) {
+                    long r = ix.lookup4(w);
+                    if (r >= 0) {
+                        candidates((int) (r >>> 32), (int) r, base + p);
+                    }
+                }
             }
-        }
-        if (ix.has1) {
-            int[] start1 = ix.start1;
-            int v = w & 0xff;
-            int first = start1[v];
-            int last = start1[v + 1];
-            if (first != last) {
-                candidates(first, last, at);
+            if (bits3 != null) {
+                int v = w & 0xffffff;
+                int h = AtomIndex.mix4(v, shift3);
+                if ((bits3[h >>> 6] & (1L << h)) != 0) {
+                    long r = ix.lookup3(v);
+                    if (r >= 0) {
+                        candidates((int) (r >>> 32), (int) r, base + p);
+                    }
+                }
+            }
+            if (bits2 != null) {
+                int v = w & 0xffff;
+                if ((bits2[v >>> 6] & (1L << v)) != 0) {
+                    candidates(ix.start2[v], ix.start2[v + 1], base + p);
+                }
+            }
+            if (has1) {
+                // one-byte atoms are usually few: most bytes have an empty record range, skip the call for those
+                int v = w & 0xff;
+                int first = start1[v];
+                int last = start1[v + 1];
+                if (first != last) {
+                    candidates(first, last, base + p);
+                }
+            }
+            if (stopMatching) {
+                return;
             }
         }
     }
