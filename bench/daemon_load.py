@@ -229,6 +229,7 @@ def main():
     try:
         for d in daemons:
             startup = d.start()
+            at_start = status_kib(d.pid(), "VmRSS")
             print(f"{d.name}: up in {startup:.1f} s, RSS {status_kib(d.pid(), 'VmRSS') / 1024:.0f} MiB",
                   file=sys.stderr)
             for n in counts:
@@ -245,7 +246,7 @@ def main():
                 reloads.append((f"{os.path.basename(changed)} changed", measure_reload(d)))
                 os.truncate(changed, original_size)
             hwm = status_kib(d.pid(), "VmHWM")
-            rows.append((d.name, "rss", steady, hwm, reloads))
+            rows.append((d.name, "rss", steady, hwm, reloads, at_start))
             d.stop()
     finally:
         for d in daemons:
@@ -259,15 +260,18 @@ def main():
     for r in rows:
         if r[1] != "rss":
             print(f"| {r[0]} | {r[1]} | {r[2]:.0f} | {r[3]:.1f} | {r[4]:.1f} | {r[5]} |")
-    print("\n| daemon | RSS after load MiB | peak RSS (VmHWM) MiB | RELOAD of | RSS before RELOAD MiB "
-          "| peak during RELOAD MiB | reload/steady | reload s |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|")
+    # Two ratios: against the steady state (RSS after serving the load, the daemon's working size) and against the
+    # RSS just before the RELOAD (lower when an earlier reload left the heap freshly shrunk).
+    print("\n| daemon | RSS at start MiB | RSS after load (steady) MiB | peak RSS (VmHWM) MiB | RELOAD of "
+          "| RSS just before MiB | peak during RELOAD MiB | peak / steady | peak / just before | reload s |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
     for r in rows:
         if r[1] == "rss":
             for what, (before, peak, secs) in r[4]:
+                steady_ratio = peak / r[2] if r[2] else float("nan")
                 ratio = peak / before if before else float("nan")
-                print(f"| {r[0]} | {r[2] / 1024:.0f} | {r[3] / 1024:.0f} | {what} | {before / 1024:.0f} "
-                      f"| {peak / 1024:.0f} | {ratio:.2f} | {secs:.1f} |")
+                print(f"| {r[0]} | {r[5] / 1024:.0f} | {r[2] / 1024:.0f} | {r[3] / 1024:.0f} | {what} "
+                      f"| {before / 1024:.0f} | {peak / 1024:.0f} | {steady_ratio:.2f} | {ratio:.2f} | {secs:.1f} |")
 
 
 if __name__ == "__main__":
