@@ -207,24 +207,10 @@ final class PartProgram {
     private static int[][] slices(ImageInput in, int count) throws IOException {
         int[] lengths = column(in, count);
         int[] all = in.readInts();
-        if (all == null) {
-            throw corrupt("program table");
-        }
+        int[] starts = cut(lengths, all == null ? -1 : all.length);
         int[][] out = new int[count][];
-        int at = 0;
         for (int i = 0; i < count; i++) {
-            int n = lengths[i];
-            if (n == -1) {
-                continue;
-            }
-            if (n < 0 || n > all.length - at) {
-                throw corrupt("program table");
-            }
-            out[i] = Arrays.copyOfRange(all, at, at + n);
-            at += n;
-        }
-        if (at != all.length) {
-            throw corrupt("program table");
+            out[i] = starts[i] < 0 ? null : Arrays.copyOfRange(all, starts[i], starts[i] + lengths[i]);
         }
         return out;
     }
@@ -233,26 +219,40 @@ final class PartProgram {
     private static byte[][] byteSlices(ImageInput in, int count) throws IOException {
         int[] lengths = column(in, count);
         byte[] all = in.readBytes();
-        if (all == null) {
-            throw corrupt("program table");
-        }
+        int[] starts = cut(lengths, all == null ? -1 : all.length);
         byte[][] out = new byte[count][];
-        int at = 0;
         for (int i = 0; i < count; i++) {
-            int n = lengths[i];
-            if (n == -1) {
-                continue;
-            }
-            if (n < 0 || n > all.length - at) {
-                throw corrupt("program table");
-            }
-            out[i] = Arrays.copyOfRange(all, at, at + n);
-            at += n;
-        }
-        if (at != all.length) {
-            throw corrupt("program table");
+            out[i] = starts[i] < 0 ? null : Arrays.copyOfRange(all, starts[i], starts[i] + lengths[i]);
         }
         return out;
+    }
+
+    /**
+     * Where each slice starts in a concatenation of {@code total} elements (-1 where a program has none), once the
+     * lengths are known to cover it exactly; {@code total} -1 means the concatenation is missing.
+     */
+    private static int[] cut(int[] lengths, int total) throws ImageFormatException {
+        if (total < 0) {
+            throw corrupt("program table");
+        }
+        int[] starts = new int[lengths.length];
+        int at = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            int n = lengths[i];
+            if (n == -1) {
+                starts[i] = -1;
+                continue;
+            }
+            if (n < 0 || n > total - at) {
+                throw corrupt("program table");
+            }
+            starts[i] = at;
+            at += n;
+        }
+        if (at != total) {
+            throw corrupt("program table");
+        }
+        return starts;
     }
 
     /** A program read from an image, once every byte-set code, jump and auxiliary reference is inside it. */
