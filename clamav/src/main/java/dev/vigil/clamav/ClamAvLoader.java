@@ -122,13 +122,9 @@ public final class ClamAvLoader {
     }
 
     private void loadDirectory(Path dir) throws IOException, DatabaseException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> Files.isRegularFile(p) && isDatabaseName(p.getFileName().toString()))
-                    .sorted(Comparator.comparingInt(ClamAvLoader::priority)
-                            .thenComparing(p -> p.getFileName().toString()))
-                    .toList();
-        }
+        List<Path> files = databaseFiles(dir).stream()
+                .sorted(Comparator.comparingInt(ClamAvLoader::priority).thenComparing(p -> p.getFileName().toString()))
+                .toList();
         if (files.isEmpty()) {
             throw new DatabaseException(dir.toString(), 0, "no supported database files found");
         }
@@ -153,6 +149,13 @@ public final class ClamAvLoader {
             if (!p.equals(skip)) {
                 loadFile(p);
             }
+        }
+    }
+
+    /** The regular files of {@code dir} that a directory load reads, in no particular order. */
+    static List<Path> databaseFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> Files.isRegularFile(p) && isDatabaseName(p.getFileName().toString())).toList();
         }
     }
 
@@ -336,7 +339,7 @@ public final class ClamAvLoader {
         return sha.digest();
     }
 
-    private static MessageDigest newSha256() {
+    static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

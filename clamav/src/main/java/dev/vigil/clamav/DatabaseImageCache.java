@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -50,24 +49,18 @@ public final class DatabaseImageCache {
      * @throws NotCacheable when the directory holds YARA rules (an image cannot hold them) or no database file
      */
     public static String key(Path dir, LoadOptions options) throws IOException, NotCacheable {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) {
-                String name = p.getFileName().toString();
-                if (ClamAvLoader.isDatabaseName(name) && Files.isRegularFile(p)) {
-                    String lower = name.toLowerCase(Locale.ROOT);
-                    if (lower.endsWith(".yar") || lower.endsWith(".yara")) {
-                        throw new NotCacheable(dir + " holds YARA rules, which an engine image cannot hold");
-                    }
-                    files.add(p);
-                }
+        List<Path> files = new ArrayList<>(ClamAvLoader.databaseFiles(dir));
+        for (Path p : files) {
+            String lower = p.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".yar") || lower.endsWith(".yara")) {
+                throw new NotCacheable(dir + " holds YARA rules, which an engine image cannot hold");
             }
         }
         if (files.isEmpty()) {
             throw new NotCacheable(dir + " holds no database files");
         }
         files.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
-        MessageDigest sha = sha256();
+        MessageDigest sha = ClamAvLoader.newSha256();
         update(sha, "vigil database directory image 1\n" + options + "\n");
         for (Path p : files) {
             BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
@@ -122,17 +115,14 @@ public final class DatabaseImageCache {
      * running as another user) may read the image too; the image is written private first.
      */
     private static void sharePermissionsOf(Path dir, Path image) throws IOException {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) {
-                if (ClamAvLoader.isDatabaseName(p.getFileName().toString()) && Files.isRegularFile(p)) {
-                    try {
-                        Files.setPosixFilePermissions(image, Files.getPosixFilePermissions(p));
-                    } catch (UnsupportedOperationException e) {
-                        // not a POSIX file system: the platform's default permissions stay
-                    }
-                    return;
-                }
-            }
+        List<Path> files = ClamAvLoader.databaseFiles(dir);
+        if (files.isEmpty()) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(image, Files.getPosixFilePermissions(files.get(0)));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the platform's default permissions stay
         }
     }
 
@@ -146,13 +136,5 @@ public final class DatabaseImageCache {
 
     private static void update(MessageDigest sha, String s) {
         sha.update(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-        }
     }
 }
