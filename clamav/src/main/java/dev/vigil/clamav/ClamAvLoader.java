@@ -276,8 +276,13 @@ public final class ClamAvLoader {
             afterEachDatabase.run();
             return;
         }
-        String key = segmentKey(f, sha256 != null ? sha256 : sha256(f.source()));
-        HashSegmentCache.Entry old = previousSegments.find(key);
+        // The content digest is only worth a pass over the file when the previous load had a file of this name.
+        String key = null;
+        HashSegmentCache.Entry old = null;
+        if (previousSegments.hasFile(segmentKeyPrefix(f))) {
+            key = segmentKey(f, sha256 != null ? sha256 : sha256(f.source()));
+            old = previousSegments.find(key);
+        }
         if (old != null && reusable(old)) {
             builder.addHashSegment(old.segment());
             session.counted(old.counted());
@@ -299,9 +304,7 @@ public final class ClamAvLoader {
             ignoresUsed = session.ignored().stopRecording();
         }
         HashSegment segment = builder.endHashSegment();
-        if (readDigest != null) {
-            key = segmentKey(f, readDigest.digest());
-        }
+        key = segmentKey(f, readDigest != null ? readDigest.digest() : sha256);
         segments.put(key, new HashSegmentCache.Entry(segment, ignoresUsed, session.signatures() - countedBefore));
         parsedFiles++;
         afterEachDatabase.run();
@@ -309,8 +312,13 @@ public final class ClamAvLoader {
 
     /** What the signatures of a hash database file depend on besides the ignore lists. */
     private String segmentKey(DbFile f, byte[] sha256) {
+        return segmentKeyPrefix(f) + HexFormat.of().formatHex(sha256);
+    }
+
+    /** The part of {@link #segmentKey} before the content digest. */
+    private String segmentKeyPrefix(DbFile f) {
         return options + "\n" + f.fileName() + "\n" + (f.official() ? "official" : "unofficial")
-                + (f.fromContainer() ? " container member" : " plain file") + "\n" + HexFormat.of().formatHex(sha256);
+                + (f.fromContainer() ? " container member" : " plain file") + "\n";
     }
 
     /**

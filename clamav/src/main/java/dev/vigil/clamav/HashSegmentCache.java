@@ -43,6 +43,16 @@ public final class HashSegmentCache {
         return byKey.get(key);
     }
 
+    /** Whether some held key starts with {@code keyPrefix} (the same file under the same options, any content). */
+    boolean hasFile(String keyPrefix) {
+        for (String key : byKey.keySet()) {
+            if (key.startsWith(keyPrefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Number of files whose segment is held. */
     public int size() {
         return byKey.size();
