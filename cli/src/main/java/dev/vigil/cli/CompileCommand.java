@@ -45,29 +45,24 @@ final class CompileCommand implements Callable<Integer> {
     public Integer call() {
         try {
             if (!YaraSignatures.files(databases, List.of()).isEmpty()) {
-                io.err().print("ERROR: the databases include YARA rules, which an engine image cannot hold\n");
-                return 2;
+                return fail("the databases include YARA rules, which an engine image cannot hold");
             }
         } catch (IOException e) {
-            io.err().print("ERROR: can't read " + databases + ": " + Errors.strerror(e) + "\n");
-            return 2;
+            return fail("can't read " + databases + ": " + Errors.strerror(e));
         }
         String directoryKey = null;
         Path directory = null;
         if (output == null) {
             if (databases.size() != 1 || !Files.isDirectory(databases.get(0))) {
-                io.err().print("ERROR: without -o, give exactly one database directory (-d DIR)\n");
-                return 2;
+                return fail("without -o, give exactly one database directory (-d DIR)");
             }
             directory = databases.get(0);
             try {
                 directoryKey = DatabaseImageCache.key(directory, Signatures.options(detectPua));
             } catch (DatabaseImageCache.NotCacheable e) {
-                io.err().print("ERROR: " + e.getMessage() + "\n");
-                return 2;
+                return fail(e.getMessage());
             } catch (IOException e) {
-                io.err().print("ERROR: can't read " + directory + ": " + Errors.strerror(e) + "\n");
-                return 2;
+                return fail("can't read " + directory + ": " + Errors.strerror(e));
             }
         }
         EngineBuilder builder = Engine.builder();
@@ -75,8 +70,7 @@ final class CompileCommand implements Callable<Integer> {
         try {
             known = Signatures.load(databases, detectPua, builder, n -> { });
         } catch (Signatures.LoadFailure e) {
-            io.err().print("ERROR: " + e.getMessage() + "\n");
-            return 2;
+            return fail(e.getMessage());
         }
         Engine engine = builder.build();
         Path written = output;
@@ -87,14 +81,16 @@ final class CompileCommand implements Callable<Integer> {
                 written = DatabaseImageCache.write(directory, Signatures.options(detectPua), directoryKey, engine, known);
             }
         } catch (DatabaseImageCache.NotCacheable e) {
-            io.err().print("ERROR: " + e.getMessage() + "\n");
-            return 2;
+            return fail(e.getMessage());
         } catch (IOException e) {
-            io.err().print("ERROR: can't write " + (written == null ? directory : written) + ": "
-                    + Errors.strerror(e) + "\n");
-            return 2;
+            return fail("can't write " + (written == null ? directory : written) + ": " + Errors.strerror(e));
         }
         io.out().print("Compiled " + known + " signatures into " + written + "\n");
         return 0;
+    }
+
+    private int fail(String message) {
+        io.err().print("ERROR: " + message + "\n");
+        return 2;
     }
 }

@@ -48,8 +48,7 @@ final class Signatures {
                 return stored == null ? null : EngineImage.read(stored, ImageDecoding.DECODER);
             } catch (IOException e) {
                 warn.accept("WARNING: ignoring the engine image " + (stored == null ? databases.get(0) : stored) + ": "
-                        + (e instanceof ImageFormatException ? e.getMessage() : Errors.strerror(e))
-                        + "; loading the databases instead");
+                        + reason(e) + "; loading the databases instead");
                 return null;
             }
         }
@@ -68,9 +67,13 @@ final class Signatures {
             }
             return EngineImage.read(image, ImageDecoding.DECODER);
         } catch (IOException e) {
-            throw new LoadFailure("Can't load " + (image == null ? databases : image) + ": "
-                    + (e instanceof ImageFormatException ? e.getMessage() : Errors.strerror(e)), e);
+            throw new LoadFailure("Can't load " + (image == null ? databases : image) + ": " + reason(e), e);
         }
+    }
+
+    /** An image's own complaint, or the system's for a file that could not be read. */
+    private static String reason(IOException e) {
+        return e instanceof ImageFormatException ? e.getMessage() : Errors.strerror(e);
     }
 
     static LoadOptions options(boolean detectPua) {
