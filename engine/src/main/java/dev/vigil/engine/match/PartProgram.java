@@ -93,9 +93,13 @@ final class PartProgram {
         out.writeInts(behind);
         out.writeInts(ahead);
         writeStraightBytes(out, programs);
-        writeIntColumn(out, programs, p -> p.codes == null ? null : codesAsInts(p.codes));
-        writeIntColumn(out, programs, p -> p.prog);
-        writeIntColumn(out, programs, p -> p.aux);
+        int[][] codes = new int[n][];
+        for (int i = 0; i < n; i++) {
+            codes[i] = programs[i].codes == null ? null : codesAsInts(programs[i].codes);
+        }
+        writeIntColumn(out, n, i -> codes[i]);
+        writeIntColumn(out, n, i -> programs[i].prog);
+        writeIntColumn(out, n, i -> programs[i].aux);
         int[] setLengths = new int[n];
         long total = 0;
         for (int i = 0; i < n; i++) {
@@ -140,19 +144,19 @@ final class PartProgram {
         return a;
     }
 
-    private static void writeIntColumn(ImageOutput out, PartProgram[] programs,
-                                       java.util.function.Function<PartProgram, int[]> field) throws IOException {
-        int[] lengths = new int[programs.length];
+    private static void writeIntColumn(ImageOutput out, int n, java.util.function.IntFunction<int[]> field)
+            throws IOException {
+        int[] lengths = new int[n];
         long total = 0;
-        for (int i = 0; i < programs.length; i++) {
-            int[] a = field.apply(programs[i]);
+        for (int i = 0; i < n; i++) {
+            int[] a = field.apply(i);
             lengths[i] = a == null ? -1 : a.length;
             total += a == null ? 0 : a.length;
         }
         int[] all = new int[Math.toIntExact(total)];
         int at = 0;
-        for (PartProgram p : programs) {
-            int[] a = field.apply(p);
+        for (int i = 0; i < n; i++) {
+            int[] a = field.apply(i);
             if (a != null) {
                 System.arraycopy(a, 0, all, at, a.length);
                 at += a.length;
