@@ -30,6 +30,11 @@ final class AtomIndex {
     final int[] keys3, from3, to3;
     final int[] keys4, from4, to4;
     final boolean has1;
+    /**
+     * One bit per two-byte value: set when an atom of length 1 or 2 matches there (little-endian, as in the
+     * window). Together with the length-3 and length-4 bitmaps it is all the scan's first loop reads per position.
+     */
+    final long[] short2;
 
     private AtomIndex(int[] records, int[] start1, boolean has1, int[] start2, long[] bits2, long[] bits3,
                       long[] bits4, int shift3, int shift4, int[] keys3, int[] from3, int[] to3, int[] keys4, int[] from4,
@@ -49,6 +54,20 @@ final class AtomIndex {
         this.keys4 = keys4;
         this.from4 = from4;
         this.to4 = to4;
+        this.short2 = short2();
+    }
+
+    private long[] short2() {
+        long[] bits = bits2 == null ? new long[1024] : bits2.clone();
+        for (int b = 0; b < 256; b++) {
+            if (start1[b + 1] > start1[b]) {
+                for (int second = 0; second < 256; second++) {
+                    int v = b | second << 8;
+                    bits[v >>> 6] |= 1L << v;
+                }
+            }
+        }
+        return bits;
     }
 
     void writeTo(ImageOutput out) throws IOException {

@@ -306,64 +306,97 @@ final class Scan implements EvaluationContext {
         }
     }
 
-    /** Looks up every atom starting in buf[from, to) and verifies the candidates. */
+    /**
+     * Looks up every atom starting in buf[from, to) and verifies the candidates. Block by block, a tight first loop
+     * keeps the positions whose first two bytes begin some atom (an L1-resident bitmap, no branch); the full look-ups
+     * run only at those. Keeping the look-ups and verification out of the per-byte loop lets it compile small.
+     */
     private void scanRange(byte[] buf, long base, int from, int to) {
-        AtomIndex ix = c.atoms;
-        long[] bits4 = ix.bits4;
-        long[] bits3 = ix.bits3;
-        long[] bits2 = ix.bits2;
-        int shift3 = ix.shift3;
-        int shift4 = ix.shift4;
-        boolean has1 = ix.has1;
-        int[] start1 = ix.start1;
         windowBuf = buf;
         windowBase = base;
-        boolean every = matchExternal && c.externalEveryOffset;
-        int w = (buf[from] & 0xff) | (buf[from + 1] & 0xff) << 8 | (buf[from + 2] & 0xff) << 16
-                | (buf[from + 3] & 0xff) << 24;
-        for (int p = from; p < to; p++) {
-            if (p > from) {
-                w = (w >>> 8) | (buf[p + 3] & 0xff) << 24;
-            }
-            if (every) {
-                for (ExternalPatterns.ExternalScan x : externalScans) {
-                    x.everyOffset(buf, base, windowValid, size, p);
-                }
-            }
-            if (bits4 != null) {
-                int h = AtomIndex.mix4(w, shift4);
-                if ((bits4[h >>> 6] & (1L << h)) != 0) {
-                    long r = ix.lookup4(w);
-                    if (r >= 0) {
-                        candidates((int) (r >>> 32), (int) r, base + p);
-                    }
-                }
-            }
-            if (bits3 != null) {
-                int v = w & 0xffffff;
-                int h = AtomIndex.mix4(v, shift3);
-                if ((bits3[h >>> 6] & (1L << h)) != 0) {
-                    long r = ix.lookup3(v);
-                    if (r >= 0) {
-                        candidates((int) (r >>> 32), (int) r, base + p);
-                    }
-                }
-            }
-            if (bits2 != null) {
+        if (matchExternal && c.externalEveryOffset) {
+            scanEveryOffset(buf, base, from, to);
+            return;
+        }
+        AtomIndex ix = c.atoms;
+        long[] short2 = ix.short2;
+        // a missing table gets a one-word empty bitmap, so that the loop needs no test for it
+        long[] bits3 = ix.bits3 == null ? NO_BITS : ix.bits3;
+        long[] bits4 = ix.bits4 == null ? NO_BITS : ix.bits4;
+        int shift3 = ix.bits3 == null ? 26 : ix.shift3;
+        int shift4 = ix.bits4 == null ? 26 : ix.shift4;
+        int[] positions = candidatePositions;
+        for (int block = from; block < to; block += positions.length) {
+            int blockEnd = Math.min(to, block + positions.length);
+            int n = 0;
+            for (int p = block; p < blockEnd; p++) {
+                int w = (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16
+                        | (buf[p + 3] & 0xff) << 24;
+                int h4 = AtomIndex.mix4(w, shift4);
+                int h3 = AtomIndex.mix4(w & 0xffffff, shift3);
                 int v = w & 0xffff;
-                if ((bits2[v >>> 6] & (1L << v)) != 0) {
-                    candidates(ix.start2[v], ix.start2[v + 1], base + p);
+                long any = (bits4[h4 >>> 6] >>> h4) | (bits3[h3 >>> 6] >>> h3) | (short2[v >>> 6] >>> v);
+                positions[n] = p;
+                n += (int) any & 1;
+            }
+            for (int i = 0; i < n; i++) {
+                lookUp(buf, base, positions[i]);
+                if (stopMatching) {
+                    return;
                 }
             }
-            if (has1) {
-                // one-byte atoms are usually few: most bytes have an empty record range, skip the call for those
-                int v = w & 0xff;
-                int first = start1[v];
-                int last = start1[v + 1];
-                if (first != last) {
-                    candidates(first, last, base + p);
+        }
+    }
+
+    private final int[] candidatePositions = new int[2048];
+    private static final long[] NO_BITS = new long[1];
+
+    /** All atom look-ups at one position. */
+    private void lookUp(byte[] buf, long base, int p) {
+        AtomIndex ix = c.atoms;
+        int w = (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16 | (buf[p + 3] & 0xff) << 24;
+        if (ix.bits4 != null) {
+            int h = AtomIndex.mix4(w, ix.shift4);
+            if ((ix.bits4[h >>> 6] & (1L << h)) != 0) {
+                long r = ix.lookup4(w);
+                if (r >= 0) {
+                    candidates((int) (r >>> 32), (int) r, base + p);
                 }
             }
+        }
+        if (ix.bits3 != null) {
+            int v = w & 0xffffff;
+            int h = AtomIndex.mix4(v, ix.shift3);
+            if ((ix.bits3[h >>> 6] & (1L << h)) != 0) {
+                long r = ix.lookup3(v);
+                if (r >= 0) {
+                    candidates((int) (r >>> 32), (int) r, base + p);
+                }
+            }
+        }
+        if (ix.bits2 != null) {
+            int v = w & 0xffff;
+            if ((ix.bits2[v >>> 6] & (1L << v)) != 0) {
+                candidates(ix.start2[v], ix.start2[v + 1], base + p);
+            }
+        }
+        if (ix.has1) {
+            int v = w & 0xff;
+            int first = ix.start1[v];
+            int last = ix.start1[v + 1];
+            if (first != last) {
+                candidates(first, last, base + p);
+            }
+        }
+    }
+
+    /** The scan when external patterns ask to see every offset (atomless strings): each position in turn. */
+    private void scanEveryOffset(byte[] buf, long base, int from, int to) {
+        for (int p = from; p < to; p++) {
+            for (ExternalPatterns.ExternalScan x : externalScans) {
+                x.everyOffset(buf, base, windowValid, size, p);
+            }
+            lookUp(buf, base, p);
             if (stopMatching) {
                 return;
             }
