@@ -26,6 +26,9 @@ import dev.vigil.engine.normalize.HtmlViews;
 import dev.vigil.engine.normalize.TextNormalizer;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -330,8 +333,7 @@ final class Scan implements EvaluationContext {
             int blockEnd = Math.min(to, block + positions.length);
             int n = 0;
             for (int p = block; p < blockEnd; p++) {
-                int w = (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16
-                        | (buf[p + 3] & 0xff) << 24;
+                int w = (int) LITTLE_ENDIAN_INT.get(buf, p);
                 int h4 = AtomIndex.mix4(w, shift4);
                 int h3 = AtomIndex.mix4(w & 0xffffff, shift3);
                 int v = w & 0xffff;
@@ -350,11 +352,14 @@ final class Scan implements EvaluationContext {
 
     private final int[] candidatePositions = new int[2048];
     private static final long[] NO_BITS = new long[1];
+    /** One load for the four bytes at a position (the buffer has eight bytes of padding after its data). */
+    private static final VarHandle LITTLE_ENDIAN_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** All atom look-ups at one position. */
     private void lookUp(byte[] buf, long base, int p) {
         AtomIndex ix = c.atoms;
-        int w = (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8 | (buf[p + 2] & 0xff) << 16 | (buf[p + 3] & 0xff) << 24;
+        int w = (int) LITTLE_ENDIAN_INT.get(buf, p);
         if (ix.bits4 != null) {
             int h = AtomIndex.mix4(w, ix.shift4);
             if ((ix.bits4[h >>> 6] & (1L << h)) != 0) {
