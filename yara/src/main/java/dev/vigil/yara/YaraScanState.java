@@ -47,6 +47,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private final long deadline;
     private final boolean fastMode;
     private final boolean[] oneMatchEnough;
+    /** String index -> the index its matches are kept under (see {@link YaraPatterns#shared}). */
+    private final int[] shared;
     private YaraScanResult report;
 
     YaraScanState(YaraPatterns patterns, long deadlineNanos) {
@@ -57,6 +59,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         this.deadline = deadlineNanos;
         this.fastMode = patterns.fastMode;
         this.oneMatchEnough = patterns.oneMatchEnough;
+        this.shared = patterns.shared;
     }
 
     /** yara -f: a string whose condition needs one match is not verified again once it has one. */
@@ -128,7 +131,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         if (anyTooManyMatches()) {
             for (CompiledRule r : rules) {
                 for (int k = 0; k < r.strings().size(); k++) {
-                    StringMatches m = matches[r.stringIndexes()[k]];
+                    StringMatches m = matches[shared[r.stringIndexes()[k]]];
                     if (m != null && m.tooManyMatches()) {
                         warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
                     }
@@ -140,9 +143,14 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
         for (int t = 0; t < touchedCount; t++) {
             int s = touched[t];
-            int rule = patterns.stringRule[s];
-            if (matches[s].count() > 0 && !withStrings.containsKey(rule)) {
-                withStrings.put(rule, stringMatches(rules.get(rule), context));
+            if (matches[s].count() == 0) {
+                continue;
+            }
+            for (int i = patterns.sharingRulesStart[s]; i < patterns.sharingRulesStart[s + 1]; i++) {
+                int rule = patterns.sharingRules[i];
+                if (!withStrings.containsKey(rule)) {
+                    withStrings.put(rule, stringMatches(rules.get(rule), context));
+                }
             }
         }
         List<Detection> detections = new ArrayList<>();
@@ -197,7 +205,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         List<RuleMatch.StringMatch> out = null;
         for (int k = 0; k < r.strings().size(); k++) {
             StringDecl decl = r.strings().get(k);
-            StringMatches m = matches[r.stringIndexes()[k]];
+            StringMatches m = matches[shared[r.stringIndexes()[k]]];
             if (m == null || m.count() == 0 || decl.modifiers().isPrivate()) {
                 continue;
             }
@@ -237,7 +245,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
         @Override
         public MatchView matches(int stringIndex) {
-            MatchView m = matches[stringIndex];
+            MatchView m = matches[shared[stringIndex]];
             return m == null ? NONE : m;
         }
 
