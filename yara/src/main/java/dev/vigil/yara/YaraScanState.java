@@ -107,12 +107,12 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     }
 
     @Override
-    public void everyOffset(byte[] buf, long base, int valid, long size, int pos) {
+    public void everyOffset(byte[] buf, long base, int valid, long size, int from, int to) {
         for (int s : patterns.atomless) {
             if (done(s)) {
                 continue;
             }
-            strings[s].verify(-1, buf, base, valid, size, pos, state(s));
+            strings[s].verifyEvery(buf, base, valid, size, from, to, state(s), fastMode && oneMatchEnough[s]);
         }
     }
 

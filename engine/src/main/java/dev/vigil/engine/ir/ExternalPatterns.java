@@ -35,16 +35,17 @@ public interface ExternalPatterns {
     ExternalScan begin(long deadlineNanos);
 
     /**
-     * The state of one scan. The engine calls {@link #atom} and {@link #everyOffset} in increasing position order;
-     * {@code buf[0..valid)} holds data whose offset is {@code base + i}, with at least {@link #maxBack()} bytes
-     * before {@code pos} (or everything from offset 0) and {@link #maxForward()} from it (or everything to the end);
-     * {@code size} is the size of the whole data.
+     * The state of one scan. The engine calls {@link #atom} in increasing position order, and {@link #everyOffset}
+     * for each range of positions before the atoms in that range; {@code buf[0..valid)} holds data whose offset is
+     * {@code base + i}, with at least {@link #maxBack()} bytes before each position (or everything from offset 0)
+     * and {@link #maxForward()} from it (or everything to the end); {@code size} is the size of the whole data.
      */
     interface ExternalScan {
 
         void atom(int atom, byte[] buf, long base, int valid, long size, int pos);
 
-        void everyOffset(byte[] buf, long base, int valid, long size, int pos);
+        /** Atom-less patterns: every position in {@code buf[from, to)}, in one call so the loop can be the pattern's. */
+        void everyOffset(byte[] buf, long base, int valid, long size, int from, int to);
 
         /**
          * After the pass: evaluates what the pass found and returns the detections. {@code complete} is false when

@@ -318,8 +318,9 @@ final class Scan implements EvaluationContext {
         windowBuf = buf;
         windowBase = base;
         if (matchExternal && c.externalEveryOffset) {
-            scanEveryOffset(buf, base, from, to);
-            return;
+            for (ExternalPatterns.ExternalScan x : externalScans) {
+                x.everyOffset(buf, base, windowValid, size, from, to);
+            }
         }
         AtomIndex ix = c.atoms;
         long[] short2 = ix.short2;
@@ -391,19 +392,6 @@ final class Scan implements EvaluationContext {
             int last = ix.start1[v + 1];
             if (first != last) {
                 candidates(first, last, base + p);
-            }
-        }
-    }
-
-    /** The scan when external patterns ask to see every offset (atomless strings): each position in turn. */
-    private void scanEveryOffset(byte[] buf, long base, int from, int to) {
-        for (int p = from; p < to; p++) {
-            for (ExternalPatterns.ExternalScan x : externalScans) {
-                x.everyOffset(buf, base, windowValid, size, p);
-            }
-            lookUp(buf, base, p);
-            if (stopMatching) {
-                return;
             }
         }
     }

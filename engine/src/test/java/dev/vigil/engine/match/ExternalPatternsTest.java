@@ -89,7 +89,7 @@ class ExternalPatternsTest {
                 }
 
                 @Override
-                public void everyOffset(byte[] buf, long base, int valid, long size, int pos) {
+                public void everyOffset(byte[] buf, long base, int valid, long size, int from, int to) {
                     throw new AssertionError("no atomless pattern here");
                 }
 

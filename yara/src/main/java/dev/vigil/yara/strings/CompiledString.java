@@ -38,6 +38,20 @@ public interface CompiledString {
      * A cheap test that every hit of atom {@code atom} which can lead to a match passes, and most other hits fail;
      * null when there is none. A hit that fails it may be skipped: verifying it would record nothing.
      */
+    /**
+     * A string without atoms: verifies every start in {@code buf[from, to)}, as {@link #verify} with atom -1 at each
+     * would. {@code firstOnly}: stop once the string has a match (yara -f, when one match is all its rules need).
+     */
+    default void verifyEvery(byte[] buf, long base, int valid, long size, int from, int to, StringMatches out,
+                             boolean firstOnly) {
+        for (int pos = from; pos < to; pos++) {
+            if (firstOnly && out.count() > 0) {
+                return;
+            }
+            verify(-1, buf, base, valid, size, pos, out);
+        }
+    }
+
     default HitFilter hitFilter(int atom) {
         return null;
     }

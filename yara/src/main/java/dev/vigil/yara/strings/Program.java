@@ -70,6 +70,59 @@ final class Program {
     }
 
     /**
+     * What the first characters of every match are: per depth d, the 256-bit set (4 longs at 4d) the d-th character
+     * of any match belongs to, for up to {@code maxDepth} characters and stopping at the first depth where a match may
+     * already end. Assertions count as passed (this only over-approximates). Atom-less strings test it at each start.
+     */
+    long[] prefixSets(int maxDepth) {
+        long[] out = new long[4 * maxDepth];
+        int depth = 0;
+        boolean[] seen = new boolean[size];
+        int[] stack = new int[size * 2 + 2];
+        int[] frontier = {0};
+        int frontierCount = 1;
+        int[] next = new int[size];
+        while (depth < maxDepth && frontierCount > 0) {
+            java.util.Arrays.fill(seen, false);
+            int sp = 0;
+            for (int i = 0; i < frontierCount; i++) {
+                stack[sp++] = frontier[i];
+            }
+            int nextCount = 0;
+            long[] set = new long[4];
+            while (sp > 0) {
+                int pc = stack[--sp];
+                if (seen[pc]) {
+                    continue;
+                }
+                seen[pc] = true;
+                switch (op[pc]) {
+                    case CONSUME -> {
+                        for (int w = 0; w < 4; w++) {
+                            set[w] |= sets[arg1[pc] * 4 + w];
+                        }
+                        next[nextCount++] = pc + 1;
+                    }
+                    case MATCH -> {
+                        return Arrays.copyOf(out, 4 * depth);
+                    }
+                    case JMP -> stack[sp++] = arg1[pc];
+                    case SPLIT -> {
+                        stack[sp++] = arg1[pc];
+                        stack[sp++] = arg2[pc];
+                    }
+                    default -> stack[sp++] = pc + 1;
+                }
+            }
+            System.arraycopy(set, 0, out, 4 * depth, 4);
+            depth++;
+            frontier = Arrays.copyOf(next, nextCount);
+            frontierCount = nextCount;
+        }
+        return Arrays.copyOf(out, 4 * depth);
+    }
+
+    /**
      * @param repeatCap iterations beyond this can never fit in the scan window, so repeats are capped there
      */
     static Program compile(ReNode root, int repeatCap) {

@@ -256,6 +256,11 @@ public final class StringCompiler {
             }
             pieces[i] = new PatternString.Piece(needsProgram ? prog : null, first, jumps, lo, hi, noAtom);
             pieces[i].atomPlace = place;
+            if (atoms.isEmpty() && n == 1) {
+                // verified at every offset: what each start must begin with is worth knowing
+                Program p = prog != null ? prog : Program.compile(pieceRoots.get(i), PatternString.SCAN_LIMIT + 1);
+                pieces[i].everyPrefix = p.prefixSets(PatternString.PREFIX_DEPTH);
+            }
             int tailFrom = choices[i] == null ? -1 : choices[i].tailFrom();
             if (allHaveAtoms && tailFrom >= 0 && needsProgram) {
                 ReNode pr = pieceRoots.get(i);
