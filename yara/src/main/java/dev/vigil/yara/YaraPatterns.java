@@ -3,6 +3,7 @@ package dev.vigil.yara;
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
+import dev.vigil.yara.strings.StartFilter;
 
 import dev.vigil.yara.condition.CompiledRule;
 import dev.vigil.yara.syntax.StringDecl;
@@ -11,6 +12,7 @@ import dev.vigil.yara.syntax.StringModifiers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +52,12 @@ final class YaraPatterns implements ExternalPatterns {
     final int[] publicRules;
     /** Strings without a usable atom, verified at every offset. */
     final int[] atomless;
+    /**
+     * The atom-less strings in groups that share one {@link StartFilter} pass ({@link #atomlessFilters}, same index);
+     * a string without a filter is a group of its own with a null filter.
+     */
+    final int[][] atomlessGroups;
+    final StartFilter[] atomlessFilters;
     private final int maxBack;
     private final int maxForward;
 
@@ -113,6 +121,24 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomString = java.util.Arrays.copyOf(owner, all.size());
         this.atomLocal = java.util.Arrays.copyOf(local, all.size());
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
+        Map<StartFilter, List<Integer>> byFilter = new LinkedHashMap<>();
+        List<int[]> groups = new ArrayList<>();
+        List<StartFilter> filters = new ArrayList<>();
+        for (int s : atomless) {
+            StartFilter f = strings[s].startFilter();
+            if (f == null) {
+                groups.add(new int[] {s});
+                filters.add(null);
+            } else {
+                byFilter.computeIfAbsent(f, x -> new ArrayList<>()).add(s);
+            }
+        }
+        byFilter.forEach((f, members) -> {
+            groups.add(members.stream().mapToInt(Integer::intValue).toArray());
+            filters.add(f);
+        });
+        this.atomlessGroups = groups.toArray(new int[0][]);
+        this.atomlessFilters = filters.toArray(new StartFilter[0]);
         this.hitFilters = new long[3 * all.size()];
         int at = 0;
         for (int s = 0; s < strings.length; s++) {

@@ -16,6 +16,7 @@ import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.strings.ScanScratch;
+import dev.vigil.yara.strings.StartFilter;
 import dev.vigil.yara.strings.StringMatches;
 import dev.vigil.yara.syntax.StringDecl;
 
@@ -108,13 +109,37 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public void everyOffset(byte[] buf, long base, int valid, long size, int from, int to) {
-        for (int s : patterns.atomless) {
-            if (done(s)) {
+        int[][] groups = patterns.atomlessGroups;
+        int end = (int) Math.min(valid, size - base);
+        int stop = Math.min(to, end);
+        for (int g = 0; g < groups.length; g++) {
+            StartFilter filter = patterns.atomlessFilters[g];
+            if (filter == null) {
+                int s = groups[g][0];
+                if (!done(s)) {
+                    strings[s].verifyEvery(buf, base, valid, size, from, to, state(s), fastMode && oneMatchEnough[s]);
+                }
                 continue;
             }
-            strings[s].verifyEvery(buf, base, valid, size, from, to, state(s), fastMode && oneMatchEnough[s]);
+            if (starts == null) {
+                starts = new int[4096];
+            }
+            for (int at = from; at < stop; ) {
+                int n = filter.collect(buf, at, stop, end, starts);
+                int next = StartFilter.resumeAfter(starts, n, stop);
+                for (int s : groups[g]) {
+                    if (!done(s)) {
+                        strings[s].verifyStarts(buf, base, valid, size, starts, n, next, state(s),
+                                fastMode && oneMatchEnough[s]);
+                    }
+                }
+                at = next;
+            }
         }
     }
+
+    /** Starts that passed a {@link StartFilter}, one block at a time. */
+    private int[] starts;
 
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {

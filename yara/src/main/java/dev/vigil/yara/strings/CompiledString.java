@@ -52,6 +52,20 @@ public interface CompiledString {
         }
     }
 
+    /** For a string without atoms: the test its starts must pass, or null when each start needs verifying. */
+    default StartFilter startFilter() {
+        return null;
+    }
+
+    /**
+     * For a string with a {@link #startFilter()}: verifies the starts it let through ({@code starts[0, n)}, buffer
+     * indexes, ascending) of the range that ends at {@code to}, as {@link #verifyEvery} would over that range.
+     */
+    default void verifyStarts(byte[] buf, long base, int valid, long size, int[] starts, int n, int to,
+                              StringMatches out, boolean firstOnly) {
+        throw new UnsupportedOperationException("no start filter");
+    }
+
     default HitFilter hitFilter(int atom) {
         return null;
     }

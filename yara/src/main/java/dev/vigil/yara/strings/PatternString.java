@@ -238,51 +238,24 @@ final class PatternString implements CompiledString {
     }
 
     @Override
-    public void verifyEvery(byte[] buf, long base, int valid, long size, int from, int to, StringMatches out,
-                            boolean firstOnly) {
+    public StartFilter startFilter() {
         long[] prefix = pieces.length == 1 ? pieces[0].everyPrefix : null;
-        if (prefix == null || prefix.length == 0) {
-            CompiledString.super.verifyEvery(buf, base, valid, size, from, to, out, firstOnly);
-            return;
-        }
+        return prefix == null || prefix.length == 0 ? null : new StartFilter(prefix, ascii, wide);
+    }
+
+    @Override
+    public void verifyStarts(byte[] buf, long base, int valid, long size, int[] starts, int n, int to,
+                             StringMatches out, boolean firstOnly) {
         if (out.disabled()) {
             return;
         }
         int dataEnd = (int) Math.min(size - base, Integer.MAX_VALUE);
         int end = Math.min(valid, dataEnd);
-        int stop = Math.min(to, end);
-        long first = Math.max(Math.max(out.nextStart, base + from), Math.max(0, base));
+        long first = Math.max(out.nextStart, Math.max(0, base));
         Piece p = pieces[0];
-        boolean uniform = uniform(prefix);
-        // Starts below these fail the prefix test, known from a miss found for an earlier start (see below).
-        int asciiFailsBelow = 0;
-        int wideEvenFailsBelow = 0;
-        int wideOddFailsBelow = 0;
-        for (int s = (int) (first - base); s < stop; s++) {
-            // the prefix test rejects most starts without a call; it never rejects a start that can match
-            boolean can = false;
-            if (ascii && s >= asciiFailsBelow) {
-                int miss = firstMiss(buf, s, end, prefix, 1);
-                can = miss < 0;
-                if (!can && uniform) {
-                    // every depth has the same set: the starts up to the byte outside it all fail on that byte
-                    asciiFailsBelow = miss + 1;
-                }
-            }
-            if (!can && wide && s >= ((s & 1) == 0 ? wideEvenFailsBelow : wideOddFailsBelow)) {
-                int miss = firstMiss(buf, s, end, prefix, 2);
-                can = miss < 0;
-                // A later start of the same parity meets the same byte: at a character place (a set miss, which
-                // dooms it only when every depth has that set) or at a zero place (a non-zero byte, which always
-                // does). Starts of the other parity read it differently and are not skipped.
-                int failsBelow = ((miss - s) & 1) == 0 ? (uniform ? miss + 1 : 0) : miss;
-                if (!can && (s & 1) == 0) {
-                    wideEvenFailsBelow = Math.max(wideEvenFailsBelow, failsBelow);
-                } else if (!can) {
-                    wideOddFailsBelow = Math.max(wideOddFailsBelow, failsBelow);
-                }
-            }
-            if (!can) {
+        for (int i = 0; i < n; i++) {
+            int s = starts[i];
+            if (base + s < first || s >= end) {
                 continue;
             }
             tryStart(0, p, buf, base, s, end, dataEnd, out);
@@ -291,35 +264,6 @@ final class PatternString implements CompiledString {
             }
         }
         out.nextStart = Math.max(out.nextStart, base + to);
-    }
-
-    private static boolean uniform(long[] prefix) {
-        for (int i = 4; i < prefix.length; i++) {
-            if (prefix[i] != prefix[i & 3]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Where the characters from {@code s} (ascii, or wide: each followed by a zero byte) first leave the prefix sets:
-     * the index of the byte outside its set (or of the non-zero byte after a wide character), or -1 if they fit.
-     */
-    private static int firstMiss(byte[] buf, int s, int end, long[] prefix, int charSize) {
-        for (int d = 0, i = s; d < prefix.length >>> 2; d++, i += charSize) {
-            if (i >= end) {
-                return -1;
-            }
-            int b = buf[i] & 0xFF;
-            if ((prefix[4 * d + (b >>> 6)] & (1L << b)) == 0) {
-                return i;
-            }
-            if (charSize == 2 && i + 1 < end && buf[i + 1] != 0) {
-                return i + 1;
-            }
-        }
-        return -1;
     }
 
     private void tryStart(int pieceIndex, Piece p, byte[] buf, long base, int s, int end, int dataEnd,
