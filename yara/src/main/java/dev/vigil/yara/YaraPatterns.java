@@ -38,6 +38,8 @@ final class YaraPatterns implements ExternalPatterns {
     final int[] atomless;
     private final int maxBack;
     private final int maxForward;
+    /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
+    final YaraScanScratch.Pool scratchPool;
 
     YaraPatterns(YaraRules rules, boolean fastMode) {
         this.rules = rules;
@@ -112,6 +114,7 @@ final class YaraPatterns implements ExternalPatterns {
             metas.add(List.copyOf(m));
         }
         this.metadata = List.copyOf(metas);
+        this.scratchPool = new YaraScanScratch.Pool(strings.length);
     }
 
     @Override

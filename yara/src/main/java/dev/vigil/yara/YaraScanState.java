@@ -15,7 +15,6 @@ import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
-import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StringMatches;
 import dev.vigil.yara.syntax.StringDecl;
 
@@ -39,11 +38,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     private final YaraPatterns patterns;
     private final long[] hitFilters;
-    private final ScanScratch scratch = new ScanScratch();
     private final CompiledString[] strings;
-    private final StringMatches[] matches;
-    private int[] touched = new int[64];  // strings that got a state, in first-hit order
-    private int touchedCount;
+    /** Taken from the rule set's pool at the start, given back at the end of {@link #finish}. */
+    private YaraScanScratch scratch;
+    private StringMatches[] matches;
     private final long deadline;
     private final boolean fastMode;
     private final boolean[] oneMatchEnough;
@@ -53,7 +51,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         this.patterns = patterns;
         this.strings = patterns.rules.strings;
         this.hitFilters = patterns.hitFilters;
-        this.matches = new StringMatches[strings.length];
+        this.scratch = patterns.scratchPool.take();
+        this.matches = scratch.matches;
         this.deadline = deadlineNanos;
         this.fastMode = patterns.fastMode;
         this.oneMatchEnough = patterns.oneMatchEnough;
@@ -67,21 +66,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     private StringMatches state(int s) {
         StringMatches m = matches[s];
-        if (m == null) {
-            m = new StringMatches(scratch);
-            m.onlyAt(patterns.onlyAt[s]);
-            matches[s] = m;
-            if (touchedCount == touched.length) {
-                touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
-            }
-            touched[touchedCount++] = s;
-        }
-        return m;
+        return m != null ? m : scratch.matchesFor(s, patterns.onlyAt[s]);
     }
 
     /** Whether a string reached the match cap (checked over the strings that had hits only). */
     private boolean anyTooManyMatches() {
-        for (int i = 0; i < touchedCount; i++) {
+        int[] touched = scratch.touched;
+        for (int i = 0; i < scratch.touchedCount; i++) {
             if (matches[touched[i]].tooManyMatches()) {
                 return true;
             }
@@ -115,6 +106,18 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {
+        try {
+            return evaluate(context);
+        } finally {
+            // Nothing made for the report refers to the scratch: its matches are copied into RuleMatch objects.
+            YaraScanScratch s = scratch;
+            scratch = null;
+            matches = null;
+            patterns.scratchPool.giveBack(s);
+        }
+    }
+
+    private List<Detection> evaluate(EvaluationContext context) {
         Context ctx = new Context(context);
         List<String> warnings = new ArrayList<>();
         boolean[] matched;
@@ -138,7 +141,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        for (int t = 0; t < touchedCount; t++) {
+        int[] touched = scratch.touched;
+        for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             int rule = patterns.stringRule[s];
             if (matches[s].count() > 0 && !withStrings.containsKey(rule)) {

@@ -40,6 +40,11 @@ final class StartMemo {
         valid = false;
     }
 
+    /** Whether its tables grew past what is worth keeping from one scan to the next. */
+    boolean oversized() {
+        return pool.length > 1 << 16 || slots.length > 1 << 13;
+    }
+
     /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
     int intern(int[] list, int n, boolean matched) {
         int h = matched ? 0x9E3779B9 : 0;
@@ -107,9 +112,11 @@ final class StartMemo {
     /** Forgets every state (ids in the ring become meaningless, so the previous run is dropped too). */
     void clear() {
         epoch++;
-        states = 0;
         poolSize = 0;
-        Arrays.fill(slots, 0);
+        if (states > 0) {
+            Arrays.fill(slots, 0);
+        }
+        states = 0;
         valid = false;
     }
 
