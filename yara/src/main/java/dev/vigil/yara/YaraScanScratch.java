@@ -72,8 +72,8 @@ final class YaraScanScratch {
 
     /**
      * A few scratches for the scans of one rule set. Not a per-thread cache: a scan can start inside another on the
-     * same thread (an embedded object, an archive member), and two live scans must never share scratch. Holds at
-     * most about one per processor; a scan that finds the pool empty makes its own, and one given back to a full
+     * same thread (an embedded object, an archive member), and two live scans must never share one. Keeps at most
+     * one per processor (16 at most); a scan that finds the pool empty makes its own, and one given back to a full
      * pool is dropped.
      */
     static final class Pool {
@@ -83,7 +83,7 @@ final class YaraScanScratch {
 
         Pool(int strings) {
             this.strings = strings;
-            this.kept = new YaraScanScratch[Math.max(2, Math.min(64, Runtime.getRuntime().availableProcessors()))];
+            this.kept = new YaraScanScratch[Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors()))];
         }
 
         /** A scratch for a scan that starts now, owned by it until {@link #giveBack}. */

@@ -42,7 +42,7 @@ final class StartMemo {
 
     /** Whether its tables grew past what is worth keeping from one scan to the next. */
     boolean oversized() {
-        return pool.length > 1 << 16 || slots.length > 1 << 13;
+        return pool.length > 1 << 14 || slots.length > 1 << 12;
     }
 
     /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
