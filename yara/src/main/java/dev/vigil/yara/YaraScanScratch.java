@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class YaraScanScratch {
     /** Match objects kept for reuse; a scan touching more strings makes the rest anew. */
-    private static final int MAX_FREE = 4096;
+    private static final int MAX_FREE = 1 << 14;
     private static final int MAX_KEPT_TOUCHED = 1 << 14;
 
     final ScanScratch matcher = new ScanScratch();

@@ -21,7 +21,6 @@ import dev.vigil.yara.syntax.StringDecl;
 import java.io.IOException;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -152,17 +151,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
         int[] publicRules = patterns.publicRules;
-        int[] notMatching = new int[publicRules.length];
-        int notMatchingCount = 0;
         for (int i : publicRules) {
-            if (!matched[i]) {
-                notMatching[notMatchingCount++] = i;
-                continue;
+            if (matched[i]) {
+                detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
+                found.add(ruleMatch(i, withStrings));
             }
-            detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-            found.add(ruleMatch(i, withStrings));
         }
-        report = new YaraScanResult(found, new NotMatching(Arrays.copyOf(notMatching, notMatchingCount), withStrings),
+        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(), withStrings),
                 warnings, ctx.console);
         return detections;
     }
@@ -178,22 +173,39 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * scanned file costs more than the scan of a small file.
      */
     private final class NotMatching extends AbstractList<RuleMatch> implements RandomAccess {
-        private final int[] ruleIndexes;
+        /** Per rule: whether it matched; owned by this list (evaluation makes a new array per scan). */
+        private final boolean[] matched;
+        private final int size;
         private final Map<Integer, List<RuleMatch.StringMatch>> withStrings;
+        /** The rules of this list in order, found on first use: most reports are never asked. */
+        private volatile int[] ruleIndexes;
 
-        NotMatching(int[] ruleIndexes, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
-            this.ruleIndexes = ruleIndexes;
+        NotMatching(boolean[] matched, int size, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+            this.matched = matched;
+            this.size = size;
             this.withStrings = withStrings;
         }
 
         @Override
         public RuleMatch get(int index) {
-            return ruleMatch(ruleIndexes[index], withStrings);
+            java.util.Objects.checkIndex(index, size);
+            int[] rules = ruleIndexes;
+            if (rules == null) {
+                rules = new int[size];
+                int n = 0;
+                for (int i : patterns.publicRules) {
+                    if (!matched[i]) {
+                        rules[n++] = i;
+                    }
+                }
+                ruleIndexes = rules;
+            }
+            return ruleMatch(rules[index], withStrings);
         }
 
         @Override
         public int size() {
-            return ruleIndexes.length;
+            return size;
         }
     }
 

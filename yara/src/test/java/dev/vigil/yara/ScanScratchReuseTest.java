@@ -57,6 +57,25 @@ class ScanScratchReuseTest {
                 .isPositive();
     }
 
+    /** The report's rules that did not match (listed on demand) are the others, in declaration order. */
+    @Test
+    void notMatchingHoldsTheOtherRulesInOrder() throws Exception {
+        YaraRules rules = compile();
+        for (byte[] f : files(3)) {
+            YaraScanResult r = rules.scan(f, YaraScanOptions.DEFAULT);
+            List<String> matched = r.matches().stream().map(RuleMatch::name).toList();
+            List<String> others = r.notMatching().stream().map(RuleMatch::name).toList();
+            assertThat(matched).isNotEmpty();
+            assertThat(others).doesNotContainAnyElementsOf(matched);
+            List<String> all = new ArrayList<>();
+            for (int i = 0; i < rules.ruleCount(); i++) {
+                all.add("r" + i);
+            }
+            assertThat(others).isEqualTo(all.stream().filter(n -> !matched.contains(n)).toList());
+            assertThat(matched).isEqualTo(all.stream().filter(matched::contains).toList());
+        }
+    }
+
     @Test
     void aScanStartedInsideAnotherGetsItsOwnScratch() throws Exception {
         YaraPatterns patterns = (YaraPatterns) compile().patterns();
@@ -174,6 +193,11 @@ class ScanScratchReuseTest {
             }
             src.append(" condition:\n  any of them\n}\n");
         }
+        // two rules that never match, one of them with string matches to report
+        int next = (STRINGS.length + 2) / 3;
+        src.append("rule r").append(next).append(" { strings: $n = /qq[0-9]qq/ condition: $n }\n");
+        src.append("rule r").append(next + 1)
+                .append(" { strings: $x = \"thing\" $y = \"no such text\" condition: all of them }\n");
         return new YaraCompiler().addSource(src.toString(), "default", "reuse.yar").compile();
     }
 
@@ -204,7 +228,14 @@ class ScanScratchReuseTest {
 
     private static String render(YaraScanResult r) {
         StringBuilder s = new StringBuilder();
-        for (RuleMatch m : r.matches()) {
+        List<RuleMatch> all = new ArrayList<>(r.matches());
+        all.add(null);
+        all.addAll(r.notMatching());
+        for (RuleMatch m : all) {
+            if (m == null) {
+                s.append("not matching:\n");
+                continue;
+            }
             s.append(m.name()).append('\n');
             for (RuleMatch.StringMatch sm : m.strings()) {
                 s.append("  ").append(sm.identifier()).append(' ').append(sm.offset()).append(' ').append(sm.length())

@@ -13,9 +13,13 @@ public final class StringMatches implements MatchView {
 
     public static final int MAX_MATCHES = 1_000_000;
 
-    private long[] offsets = new long[8];
-    private int[] lengths = new int[8];
-    private byte[] keys = new byte[8];
+    // Made on the first match: most strings of a scan get atom hits that never verify.
+    private long[] offsets = NO_OFFSETS;
+    private int[] lengths = NO_LENGTHS;
+    private byte[] keys = NO_KEYS;
+    private static final long[] NO_OFFSETS = new long[0];
+    private static final int[] NO_LENGTHS = new int[0];
+    private static final byte[] NO_KEYS = new byte[0];
     private int count;
     private boolean tooMany;
     /** The one offset this string may match at ({@link #onlyAt}), or {@link #ANYWHERE}. */
@@ -75,9 +79,9 @@ public final class StringMatches implements MatchView {
         reset();
         onlyAt = ANYWHERE;
         if (offsets.length > MAX_KEPT) {
-            offsets = new long[8];
-            lengths = new int[8];
-            keys = new byte[8];
+            offsets = NO_OFFSETS;
+            lengths = NO_LENGTHS;
+            keys = NO_KEYS;
         }
         if (nextStartByAtom.length > MAX_KEPT) {
             nextStartByAtom = new long[0];
@@ -158,7 +162,7 @@ public final class StringMatches implements MatchView {
             return;
         }
         if (count == offsets.length) {
-            int n = Math.min(MAX_MATCHES, count * 2);
+            int n = Math.min(MAX_MATCHES, Math.max(8, count * 2));
             offsets = Arrays.copyOf(offsets, n);
             lengths = Arrays.copyOf(lengths, n);
             keys = Arrays.copyOf(keys, n);
