@@ -114,7 +114,7 @@ final class YaraPatterns implements ExternalPatterns {
             metas.add(List.copyOf(m));
         }
         this.metadata = List.copyOf(metas);
-        this.scratchPool = new YaraScanScratch.Pool(strings.length);
+        this.scratchPool = new YaraScanScratch.Pool(strings.length, compiled.size());
     }
 
     @Override

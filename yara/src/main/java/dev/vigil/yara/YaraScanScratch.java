@@ -21,13 +21,16 @@ final class YaraScanScratch {
     /** The strings that got an entry in {@link #matches}, in first-hit order. */
     int[] touched = new int[64];
     int touchedCount;
+    /** Per rule, one bit: some string of it has a match (filled once the pass is over). */
+    final long[] rulesWithMatches;
     private StringMatches[] free = new StringMatches[64];
     private int freeCount;
     /** Whether a scan holds it: a second give-back must not put it into the pool twice. */
     private boolean taken;
 
-    YaraScanScratch(int strings) {
+    YaraScanScratch(int strings, int rules) {
         this.matches = new StringMatches[strings];
+        this.rulesWithMatches = new long[(rules + 63) >>> 6];
     }
 
     /** The matches of string {@code s}, made on its first hit in this scan. */
@@ -64,6 +67,7 @@ final class YaraScanScratch {
             }
         }
         touchedCount = 0;
+        Arrays.fill(rulesWithMatches, 0);
         if (touched.length > MAX_KEPT_TOUCHED) {
             touched = new int[64];
         }
@@ -78,11 +82,13 @@ final class YaraScanScratch {
      */
     static final class Pool {
         private final int strings;
+        private final int rules;
         private final YaraScanScratch[] kept;
         private int count;
 
-        Pool(int strings) {
+        Pool(int strings, int rules) {
             this.strings = strings;
+            this.rules = rules;
             this.kept = new YaraScanScratch[Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors()))];
         }
 
@@ -96,7 +102,7 @@ final class YaraScanScratch {
                 }
             }
             if (s == null) {
-                s = new YaraScanScratch(strings);
+                s = new YaraScanScratch(strings, rules);
             }
             s.taken = true;
             s.begin();

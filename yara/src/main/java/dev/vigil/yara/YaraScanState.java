@@ -41,6 +41,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** Taken from the rule set's pool at the start, given back at the end of {@link #finish}. */
     private YaraScanScratch scratch;
     private StringMatches[] matches;
+    /** Per rule, a bit: some string of it matched; set when the pass is over. */
+    private long[] rulesWithMatches;
     private final long deadline;
     private final boolean fastMode;
     private final boolean[] oneMatchEnough;
@@ -112,11 +114,22 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             YaraScanScratch s = scratch;
             scratch = null;
             matches = null;
+            rulesWithMatches = null;
             patterns.scratchPool.giveBack(s);
         }
     }
 
     private List<Detection> evaluate(EvaluationContext context) {
+        long[] withMatches = scratch.rulesWithMatches;
+        int[] touched = scratch.touched;
+        for (int t = 0; t < scratch.touchedCount; t++) {
+            int s = touched[t];
+            if (matches[s].count() > 0) {
+                int rule = patterns.stringRule[s];
+                withMatches[rule >>> 6] |= 1L << rule;
+            }
+        }
+        rulesWithMatches = withMatches;
         Context ctx = new Context(context);
         List<String> warnings = new ArrayList<>();
         boolean[] matched;
@@ -140,7 +153,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        int[] touched = scratch.touched;
         for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             int rule = patterns.stringRule[s];
@@ -255,6 +267,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         public MatchView matches(int stringIndex) {
             MatchView m = matches[stringIndex];
             return m == null ? NONE : m;
+        }
+
+        @Override
+        public boolean anyStringMatched(int rule, int[] stringIndexes) {
+            return (rulesWithMatches[rule >>> 6] & (1L << rule)) != 0;
         }
 
         @Override

@@ -120,7 +120,7 @@ class ScanScratchReuseTest {
 
     @Test
     void aScratchGivenBackTwiceIsRefused() {
-        YaraScanScratch.Pool pool = new YaraScanScratch.Pool(4);
+        YaraScanScratch.Pool pool = new YaraScanScratch.Pool(4, 2);
         YaraScanScratch s = pool.take();
         pool.giveBack(s);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.giveBack(s))
