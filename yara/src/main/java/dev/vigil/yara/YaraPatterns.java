@@ -60,6 +60,8 @@ final class YaraPatterns implements ExternalPatterns {
     final StartFilter[] atomlessFilters;
     private final int maxBack;
     private final int maxForward;
+    /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
+    final YaraScanScratch.Pool scratchPool;
 
     YaraPatterns(YaraRules rules, boolean fastMode) {
         this.rules = rules;
@@ -171,6 +173,7 @@ final class YaraPatterns implements ExternalPatterns {
             metas.add(List.copyOf(m));
         }
         this.metadata = List.copyOf(metas);
+        this.scratchPool = new YaraScanScratch.Pool(strings.length, compiled.size());
     }
 
     /** What decides a string's matches, apart from where it is declared and whether it is private. */

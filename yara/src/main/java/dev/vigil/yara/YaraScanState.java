@@ -15,7 +15,6 @@ import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
-import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StartFilter;
 import dev.vigil.yara.strings.StringMatches;
 import dev.vigil.yara.syntax.StringDecl;
@@ -23,7 +22,6 @@ import dev.vigil.yara.syntax.StringDecl;
 import java.io.IOException;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +38,12 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     private final YaraPatterns patterns;
     private final long[] hitFilters;
-    private final ScanScratch scratch = new ScanScratch();
     private final CompiledString[] strings;
-    private final StringMatches[] matches;
-    private int[] touched = new int[64];  // strings that got a state, in first-hit order
-    private int touchedCount;
+    /** Taken from the rule set's pool at the start, given back at the end of {@link #finish}. */
+    private YaraScanScratch scratch;
+    private StringMatches[] matches;
+    /** Per rule, a bit: some string of it matched; set when the pass is over. */
+    private long[] rulesWithMatches;
     private final long deadline;
     private final boolean fastMode;
     private final boolean[] oneMatchEnough;
@@ -56,7 +55,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         this.patterns = patterns;
         this.strings = patterns.rules.strings;
         this.hitFilters = patterns.hitFilters;
-        this.matches = new StringMatches[strings.length];
+        this.scratch = patterns.scratchPool.take();
+        this.matches = scratch.matches;
         this.deadline = deadlineNanos;
         this.fastMode = patterns.fastMode;
         this.oneMatchEnough = patterns.oneMatchEnough;
@@ -71,21 +71,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     private StringMatches state(int s) {
         StringMatches m = matches[s];
-        if (m == null) {
-            m = new StringMatches(scratch);
-            m.onlyAt(patterns.onlyAt[s]);
-            matches[s] = m;
-            if (touchedCount == touched.length) {
-                touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
-            }
-            touched[touchedCount++] = s;
-        }
-        return m;
+        return m != null ? m : scratch.matchesFor(s, patterns.onlyAt[s]);
     }
 
     /** Whether a string reached the match cap (checked over the strings that had hits only). */
     private boolean anyTooManyMatches() {
-        for (int i = 0; i < touchedCount; i++) {
+        int[] touched = scratch.touched;
+        for (int i = 0; i < scratch.touchedCount; i++) {
             if (matches[touched[i]].tooManyMatches()) {
                 return true;
             }
@@ -143,6 +135,31 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {
+        try {
+            return evaluate(context);
+        } finally {
+            // Nothing made for the report refers to the scratch: its matches are copied into RuleMatch objects.
+            YaraScanScratch s = scratch;
+            scratch = null;
+            matches = null;
+            rulesWithMatches = null;
+            patterns.scratchPool.giveBack(s);
+        }
+    }
+
+    private List<Detection> evaluate(EvaluationContext context) {
+        long[] withMatches = scratch.rulesWithMatches;
+        int[] touched = scratch.touched;
+        for (int t = 0; t < scratch.touchedCount; t++) {
+            int s = touched[t];
+            if (matches[s].count() > 0) {
+                for (int i = patterns.sharingRulesStart[s]; i < patterns.sharingRulesStart[s + 1]; i++) {
+                    int rule = patterns.sharingRules[i];
+                    withMatches[rule >>> 6] |= 1L << rule;
+                }
+            }
+        }
+        rulesWithMatches = withMatches;
         Context ctx = new Context(context);
         List<String> warnings = new ArrayList<>();
         boolean[] matched;
@@ -166,7 +183,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        for (int t = 0; t < touchedCount; t++) {
+        for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             if (matches[s].count() == 0) {
                 continue;
@@ -181,17 +198,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
         int[] publicRules = patterns.publicRules;
-        int[] notMatching = new int[publicRules.length];
-        int notMatchingCount = 0;
         for (int i : publicRules) {
-            if (!matched[i]) {
-                notMatching[notMatchingCount++] = i;
-                continue;
+            if (matched[i]) {
+                detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
+                found.add(ruleMatch(i, withStrings));
             }
-            detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-            found.add(ruleMatch(i, withStrings));
         }
-        report = new YaraScanResult(found, new NotMatching(Arrays.copyOf(notMatching, notMatchingCount), withStrings),
+        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(), withStrings),
                 warnings, ctx.console);
         return detections;
     }
@@ -207,22 +220,39 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * scanned file costs more than the scan of a small file.
      */
     private final class NotMatching extends AbstractList<RuleMatch> implements RandomAccess {
-        private final int[] ruleIndexes;
+        /** Per rule: whether it matched; owned by this list (evaluation makes a new array per scan). */
+        private final boolean[] matched;
+        private final int size;
         private final Map<Integer, List<RuleMatch.StringMatch>> withStrings;
+        /** The rules of this list in order, found on first use: most reports are never asked. */
+        private volatile int[] ruleIndexes;
 
-        NotMatching(int[] ruleIndexes, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
-            this.ruleIndexes = ruleIndexes;
+        NotMatching(boolean[] matched, int size, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+            this.matched = matched;
+            this.size = size;
             this.withStrings = withStrings;
         }
 
         @Override
         public RuleMatch get(int index) {
-            return ruleMatch(ruleIndexes[index], withStrings);
+            java.util.Objects.checkIndex(index, size);
+            int[] rules = ruleIndexes;
+            if (rules == null) {
+                rules = new int[size];
+                int n = 0;
+                for (int i : patterns.publicRules) {
+                    if (!matched[i]) {
+                        rules[n++] = i;
+                    }
+                }
+                ruleIndexes = rules;
+            }
+            return ruleMatch(rules[index], withStrings);
         }
 
         @Override
         public int size() {
-            return ruleIndexes.length;
+            return size;
         }
     }
 
@@ -272,6 +302,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         public MatchView matches(int stringIndex) {
             MatchView m = matches[shared[stringIndex]];
             return m == null ? NONE : m;
+        }
+
+        @Override
+        public boolean anyStringMatched(int rule, int[] stringIndexes) {
+            return (rulesWithMatches[rule >>> 6] & (1L << rule)) != 0;
         }
 
         @Override

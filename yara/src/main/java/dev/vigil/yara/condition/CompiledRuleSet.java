@@ -89,7 +89,7 @@ public final class CompiledRuleSet {
         Frame frame = new Frame(context, deadline, rules.size(), moduleNames.length);
         boolean[] result = new boolean[rules.size()];
         for (int i = 0; i < conditions.length; i++) {
-            if (needsAMatch[i] && noneMatched(context, rules.get(i).stringIndexes())) {
+            if (needsAMatch[i] && !context.anyStringMatched(i, rules.get(i).stringIndexes())) {
                 continue; // false, as evaluating would find (ruleResults starts at 0)
             }
             long v = conditions[i].eval(frame);
@@ -106,14 +106,5 @@ public final class CompiledRuleSet {
             }
         }
         return result;
-    }
-
-    private static boolean noneMatched(ScanContext context, int[] strings) {
-        for (int s : strings) {
-            if (context.matches(s).count() > 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -10,6 +10,20 @@ public interface ScanContext {
     /** Matches of the string with this global index (see {@link CompiledRule#stringIndexes()}); never null. */
     MatchView matches(int stringIndex);
 
+    /**
+     * Whether some string of rule {@code rule} (whose strings are {@code stringIndexes}) has a match. Conditions
+     * that need a match are skipped when not; a scan that knows which rules have matches answers without looking
+     * at every string.
+     */
+    default boolean anyStringMatched(int rule, int[] stringIndexes) {
+        for (int s : stringIndexes) {
+            if (matches(s).count() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long filesize();
 
     /** Random access for {@code uint32(…)} and friends. */

@@ -140,11 +140,11 @@ final class PikeVm {
     // for wide runs, whose consecutive starts of the same parity are two bytes apart.
     private StartMemo memo;
     private StartMemo[] wideMemo;
-    // the last run made without a memo
-    private byte[] plainBuf;
-    private long plainBase;
-    private int plainStart = Integer.MIN_VALUE;
-    private Program plainProgram;
+    // the last single-byte run, memo or not
+    private byte[] lastBuf;
+    private long lastBase;
+    private int lastStart = Integer.MIN_VALUE;
+    private Program lastProgram;
 
     /**
      * Same result as {@link #run}, but reuses the previous call's run when that started one character earlier in the
@@ -158,18 +158,21 @@ final class PikeVm {
     int runMemo(Program p, byte[] buf, long base, int start, int limit, int dataEnd, int charSize) {
         ensure(p.size);
         StartMemo m = charSize == 1 ? memo : wideMemo == null ? null : wideMemo[start & 1];
-        if (m == null) {
-            // The memo (tens of KiB) pays off from the second of consecutive starts only; a string verified at
-            // isolated starts, one per atom hit, would allocate it per scanned file for nothing. Wide runs alternate
-            // between the two parities, so for them the memos are made at once.
-            if (charSize == 1
-                    && (plainBuf != buf || plainBase != base || plainStart != start - 1 || plainProgram != p)) {
-                plainBuf = buf;
-                plainBase = base;
-                plainStart = start;
-                plainProgram = p;
+        if (charSize == 1) {
+            boolean follows = lastBuf == buf && lastBase == base && lastStart == start - 1 && lastProgram == p;
+            lastBuf = buf;
+            lastBase = base;
+            lastStart = start;
+            lastProgram = p;
+            // The memo pays off from the second of consecutive starts only: a string verified at isolated starts,
+            // one per atom hit, would only fill it (and, with the machine shared by several strings, evict
+            // another program's memo for nothing).
+            if (!follows && (m == null || m.program != p)) {
                 return run(p, buf, base, start, limit, dataEnd, charSize);
             }
+        }
+        if (m == null) {
+            // Wide runs alternate between the two parities, so for them the memos are made at once.
             m = new StartMemo();
             if (charSize == 1) {
                 memo = m;
@@ -257,6 +260,51 @@ final class PikeVm {
         m.prevLastMatch = lastMatch;
         return lastMatch >= 0 ? lastMatch - start : -1;
     }
+
+    /**
+     * Forgets every earlier run, so that none is taken over: the next scan may bring the same buffer object, at the
+     * same offset, with other bytes. Also lets go of the buffer.
+     */
+    void forgetRuns() {
+        lastBuf = null;
+        lastStart = Integer.MIN_VALUE;
+        lastProgram = null;
+        forget(memo);
+        if (wideMemo != null) {
+            forget(wideMemo[0]);
+            forget(wideMemo[1]);
+        }
+    }
+
+    private static void forget(StartMemo m) {
+        if (m != null) {
+            m.invalidate();
+            m.buf = null;
+        }
+    }
+
+    /** Drops scratch that grew past what is worth keeping for the next scan. */
+    void trim() {
+        if (marks.length > MAX_KEPT_PROGRAM) {
+            current = new int[16];
+            next = new int[16];
+            marks = new int[16];
+            stack = new int[16];
+            generation = 0;
+        }
+        if (memo != null && memo.oversized()) {
+            memo = null;
+        }
+        if (wideMemo != null) {
+            for (int i = 0; i < 2; i++) {
+                if (wideMemo[i] != null && wideMemo[i].oversized()) {
+                    wideMemo[i] = null;
+                }
+            }
+        }
+    }
+
+    private static final int MAX_KEPT_PROGRAM = 1 << 14;
 
     /** Index of the first MATCH in current[0..count) (threads after it can never win), or count. */
     private int cutAtMatch(Program p, int count) {

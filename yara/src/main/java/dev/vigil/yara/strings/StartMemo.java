@@ -22,8 +22,12 @@ final class StartMemo {
     int[] len = new int[256];
     boolean[] match = new boolean[256];
     int states;
-    int epoch;
-    private int[] slots = new int[1024]; // open addressing, state id + 1, 0 = empty
+    /** Changes whenever the states are forgotten; never 0. */
+    int epoch = 1;
+    // Open addressing: slot i holds state id slots[i] when slotEpoch[i] == epoch, else it is empty; so forgetting
+    // every state costs nothing however large the table grew (a machine shared by strings does it at each switch).
+    private int[] slots = new int[1024];
+    private int[] slotEpoch = new int[1024];
 
     // the previous run
     final int[] ring = new int[RING];
@@ -40,6 +44,11 @@ final class StartMemo {
         valid = false;
     }
 
+    /** Whether its tables grew past what is worth keeping from one scan to the next. */
+    boolean oversized() {
+        return pool.length > 1 << 14 || slots.length > 1 << 12;
+    }
+
     /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
     int intern(int[] list, int n, boolean matched) {
         int h = matched ? 0x9E3779B9 : 0;
@@ -49,10 +58,10 @@ final class StartMemo {
         h ^= h >>> 15;
         int mask = slots.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            int id = slots[i] - 1;
-            if (id < 0) {
+            if (slotEpoch[i] != epoch) {
                 break;
             }
+            int id = slots[i];
             if (len[id] == n && match[id] == matched
                     && Arrays.equals(pool, start[id], start[id] + n, list, 0, n)) {
                 return id;
@@ -86,14 +95,16 @@ final class StartMemo {
     private void insert(int id, int h) {
         int mask = slots.length - 1;
         int i = h & mask;
-        while (slots[i] != 0) {
+        while (slotEpoch[i] == epoch) {
             i = (i + 1) & mask;
         }
-        slots[i] = id + 1;
+        slots[i] = id;
+        slotEpoch[i] = epoch;
     }
 
     private void rehash() {
         slots = new int[slots.length * 2];
+        slotEpoch = new int[slots.length];
         for (int id = 0; id < states; id++) {
             int h = match[id] ? 0x9E3779B9 : 0;
             for (int i = 0; i < len[id]; i++) {
@@ -106,10 +117,13 @@ final class StartMemo {
 
     /** Forgets every state (ids in the ring become meaningless, so the previous run is dropped too). */
     void clear() {
-        epoch++;
-        states = 0;
+        if (++epoch == 0) {
+            // wrapped around: stamps of old epochs could come back
+            Arrays.fill(slotEpoch, 0);
+            epoch = 1;
+        }
         poolSize = 0;
-        Arrays.fill(slots, 0);
+        states = 0;
         valid = false;
     }
 

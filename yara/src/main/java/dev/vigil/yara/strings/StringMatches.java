@@ -13,9 +13,13 @@ public final class StringMatches implements MatchView {
 
     public static final int MAX_MATCHES = 1_000_000;
 
-    private long[] offsets = new long[8];
-    private int[] lengths = new int[8];
-    private byte[] keys = new byte[8];
+    // Made on the first match: most strings of a scan get atom hits that never verify.
+    private long[] offsets = NO_OFFSETS;
+    private int[] lengths = NO_LENGTHS;
+    private byte[] keys = NO_KEYS;
+    private static final long[] NO_OFFSETS = new long[0];
+    private static final int[] NO_LENGTHS = new int[0];
+    private static final byte[] NO_KEYS = new byte[0];
     private int count;
     private boolean tooMany;
     /** The one offset this string may match at ({@link #onlyAt}), or {@link #ANYWHERE}. */
@@ -25,11 +29,17 @@ public final class StringMatches implements MatchView {
     /** First absolute start offset a pattern matcher has not tried yet: for atom-less strings, and per atom. */
     long nextStart;
     long[] nextStartByAtom = new long[0];
-    // Created on first use: most strings get atom hits that never reach the NFA or the jump matcher.
+    // Created on first use: most strings get atom hits that never reach the NFA or the jump matcher. Matches made
+    // for a scan use that scan's shared scratch instead.
     private PikeVm vm;
     private JumpMatcher.Scratch jumpScratch;
+    private final ScanScratch shared;
+    private int machine;
 
     PikeVm vm() {
+        if (shared != null) {
+            return shared.vm(machine);
+        }
         if (vm == null) {
             vm = new PikeVm();
         }
@@ -44,12 +54,44 @@ public final class StringMatches implements MatchView {
     }
 
     public StringMatches() {
+        this.shared = null;
     }
 
-    /** Matches whose matchers use the scan's shared scratch. */
+    /** Matches whose matchers use the scan's shared scratch; {@link #assign} says which string they are for. */
     public StringMatches(ScanScratch shared) {
+        this.shared = shared;
         this.jumpScratch = shared.jump;
     }
+
+    /**
+     * Makes these (reset) matches those of string {@code stringIndex} of a scan: picks its NFA machine in the shared
+     * scratch and the one offset it may match at ({@link #onlyAt}).
+     */
+    public void assign(int stringIndex, long onlyAt) {
+        machine = ScanScratch.slotOf(stringIndex);
+        this.onlyAt = onlyAt;
+    }
+
+    /**
+     * Resets these matches for another string of a later scan, dropping arrays that one file made grow large.
+     */
+    public void recycle() {
+        reset();
+        onlyAt = ANYWHERE;
+        if (offsets.length > MAX_KEPT) {
+            offsets = NO_OFFSETS;
+            lengths = NO_LENGTHS;
+            keys = NO_KEYS;
+        }
+        if (nextStartByAtom.length > MAX_KEPT) {
+            nextStartByAtom = new long[0];
+        }
+        if (chain != null && chain.oversized()) {
+            chain = null;
+        }
+    }
+
+    private static final int MAX_KEPT = 1024;
 
     ChainState chain;
 
@@ -120,7 +162,7 @@ public final class StringMatches implements MatchView {
             return;
         }
         if (count == offsets.length) {
-            int n = Math.min(MAX_MATCHES, count * 2);
+            int n = Math.min(MAX_MATCHES, Math.max(8, count * 2));
             offsets = Arrays.copyOf(offsets, n);
             lengths = Arrays.copyOf(lengths, n);
             keys = Arrays.copyOf(keys, n);
@@ -161,6 +203,18 @@ public final class StringMatches implements MatchView {
         void reset() {
             Arrays.fill(size, 0);
             Arrays.fill(nextStart, 0);
+        }
+
+        boolean oversized() {
+            if (size.length > MAX_KEPT) {
+                return true;
+            }
+            for (long[] piece : chainStart) {
+                if (piece.length > MAX_KEPT) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void add(int piece, long start, long end) {

@@ -1,0 +1,131 @@
+package dev.vigil.yara;
+
+import dev.vigil.yara.strings.ScanScratch;
+import dev.vigil.yara.strings.StringMatches;
+
+import java.util.Arrays;
+
+/**
+ * What one scan of a rule set needs beyond its results, kept for the next scan: the per-string match table (one
+ * entry per string of the rule set, tens of thousands for large sets, cleared only where a scan touched it), match
+ * objects to hand out again, and the matchers' scratch. Belongs to one live scan at a time; see {@link Pool}.
+ */
+final class YaraScanScratch {
+    /** Match objects kept for reuse; a scan touching more strings makes the rest anew. */
+    private static final int MAX_FREE = 1 << 14;
+    private static final int MAX_KEPT_TOUCHED = 1 << 14;
+
+    final ScanScratch matcher = new ScanScratch();
+    /** Per string: its matches in the current scan, or null before its first atom hit. */
+    final StringMatches[] matches;
+    /** The strings that got an entry in {@link #matches}, in first-hit order. */
+    int[] touched = new int[64];
+    int touchedCount;
+    /** Per rule, one bit: some string of it has a match (filled once the pass is over). */
+    final long[] rulesWithMatches;
+    private StringMatches[] free = new StringMatches[64];
+    private int freeCount;
+    /** Whether a scan holds it: a second give-back must not put it into the pool twice. */
+    private boolean taken;
+
+    YaraScanScratch(int strings, int rules) {
+        this.matches = new StringMatches[strings];
+        this.rulesWithMatches = new long[(rules + 63) >>> 6];
+    }
+
+    /** The matches of string {@code s}, made on its first hit in this scan. */
+    StringMatches matchesFor(int s, long onlyAt) {
+        StringMatches m = matches[s];
+        if (m == null) {
+            m = freeCount > 0 ? free[--freeCount] : new StringMatches(matcher);
+            m.assign(s, onlyAt);
+            matches[s] = m;
+            if (touchedCount == touched.length) {
+                touched = Arrays.copyOf(touched, touchedCount * 2);
+            }
+            touched[touchedCount++] = s;
+        }
+        return m;
+    }
+
+    private void begin() {
+        matcher.begin();
+    }
+
+    /** Empties the table (touched entries only) and keeps their match objects for the next scan. */
+    private void end() {
+        for (int i = 0; i < touchedCount; i++) {
+            int s = touched[i];
+            StringMatches m = matches[s];
+            matches[s] = null;
+            if (freeCount < MAX_FREE) {
+                m.recycle();
+                if (freeCount == free.length) {
+                    free = Arrays.copyOf(free, freeCount * 2);
+                }
+                free[freeCount++] = m;
+            }
+        }
+        touchedCount = 0;
+        Arrays.fill(rulesWithMatches, 0);
+        if (touched.length > MAX_KEPT_TOUCHED) {
+            touched = new int[64];
+        }
+        matcher.end();
+    }
+
+    /**
+     * A few scratches for the scans of one rule set. Not a per-thread cache: a scan can start inside another on the
+     * same thread (an embedded object, an archive member), and two live scans must never share one. Keeps at most
+     * one per processor (16 at most); a scan that finds the pool empty makes its own, and one given back to a full
+     * pool is dropped.
+     */
+    static final class Pool {
+        private final int strings;
+        private final int rules;
+        private final YaraScanScratch[] kept;
+        private int count;
+
+        Pool(int strings, int rules) {
+            this.strings = strings;
+            this.rules = rules;
+            this.kept = new YaraScanScratch[Math.max(2, Math.min(16, Runtime.getRuntime().availableProcessors()))];
+        }
+
+        /** A scratch for a scan that starts now, owned by it until {@link #giveBack}. */
+        YaraScanScratch take() {
+            YaraScanScratch s = null;
+            synchronized (this) {
+                if (count > 0) {
+                    s = kept[--count];
+                    kept[count] = null;
+                }
+            }
+            if (s == null) {
+                s = new YaraScanScratch(strings, rules);
+            }
+            s.taken = true;
+            s.begin();
+            return s;
+        }
+
+        /** Returns the scratch of a finished scan; its owner must not touch it (or its match objects) again. */
+        void giveBack(YaraScanScratch s) {
+            if (!s.taken) {
+                throw new IllegalStateException("scan scratch given back twice");
+            }
+            s.taken = false;
+            s.end();
+            synchronized (this) {
+                if (count < kept.length) {
+                    kept[count++] = s;
+                }
+            }
+        }
+
+        /** Scratches waiting for a scan (for tests). */
+        synchronized int idle() {
+            return count;
+        }
+    }
+}
