@@ -137,13 +137,16 @@ class ScanScratchReuseTest {
         return render((YaraScanResult) scan.report());
     }
 
-    /** Hands the scan every atom occurrence starting in [from, to), in position order, as the engine's pass does. */
+    /**
+     * Hands the scan the range [from, to) as the engine's pass does: the range to the atom-less strings, then every
+     * atom occurrence in it in position order.
+     */
     private static void feed(ExternalPatterns.ExternalScan scan, YaraPatterns patterns, byte[] data, int from, int to) {
         List<byte[]> atoms = patterns.atoms();
+        if (patterns.needsEveryOffset()) {
+            scan.everyOffset(data, 0, data.length, data.length, from, to);
+        }
         for (int pos = from; pos < to; pos++) {
-            if (patterns.needsEveryOffset()) {
-                scan.everyOffset(data, 0, data.length, data.length, pos);
-            }
             for (int i = 0; i < atoms.size(); i++) {
                 byte[] atom = atoms.get(i);
                 if (pos + atom.length <= data.length
