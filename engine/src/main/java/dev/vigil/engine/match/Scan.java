@@ -325,9 +325,7 @@ final class Scan implements EvaluationContext {
         AtomIndex ix = c.atoms;
         long[] short2 = ix.short2;
         // a missing table gets a one-word empty bitmap, so that the loop needs no test for it
-        long[] bits3 = ix.bits3 == null ? NO_BITS : ix.bits3;
         long[] bits4 = ix.bits4 == null ? NO_BITS : ix.bits4;
-        int shift3 = ix.bits3 == null ? 26 : ix.shift3;
         int shift4 = ix.bits4 == null ? 26 : ix.shift4;
         int[] positions = candidatePositions;
         for (int block = from; block < to; block += positions.length) {
@@ -336,9 +334,8 @@ final class Scan implements EvaluationContext {
             for (int p = block; p < blockEnd; p++) {
                 int w = (int) LITTLE_ENDIAN_INT.get(buf, p);
                 int h4 = AtomIndex.mix4(w, shift4);
-                int h3 = AtomIndex.mix4(w & 0xffffff, shift3);
                 int v = w & 0xffff;
-                long any = (bits4[h4 >>> 6] >>> h4) | (bits3[h3 >>> 6] >>> h3) | (short2[v >>> 6] >>> v);
+                long any = (bits4[h4 >>> 6] >>> h4) | (short2[v >>> 6] >>> v);
                 positions[n] = p;
                 n += (int) any & 1;
             }
