@@ -242,6 +242,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
 
         @Override
+        public int[] stringsWithHits() {
+            return Arrays.copyOf(touched, touchedCount);
+        }
+
+        @Override
         public long filesize() {
             return scan.size();
         }

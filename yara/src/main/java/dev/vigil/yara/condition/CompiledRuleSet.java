@@ -17,6 +17,8 @@ public final class CompiledRuleSet {
     private final java.util.Map<Integer, Long> fixedOffsets;
     /** Per rule: its condition is false when none of its strings matched (never set where console is imported). */
     private final boolean[] needsAMatch;
+    /** Global string index -> index of the rule that declares it. */
+    private final int[] stringRule;
 
     CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
                     int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets,
@@ -37,6 +39,12 @@ public final class CompiledRuleSet {
         this.moduleNames = moduleNames;
         this.stringCount = stringCount;
         this.namespaceGlobals = namespaceGlobals;
+        this.stringRule = new int[stringCount];
+        for (int r = 0; r < this.rules.size(); r++) {
+            for (int s : this.rules.get(r).stringIndexes()) {
+                stringRule[s] = r;
+            }
+        }
     }
 
     public List<CompiledRule> rules() {
@@ -88,8 +96,9 @@ public final class CompiledRuleSet {
         long deadline = deadlineNanos == Long.MAX_VALUE ? System.nanoTime() + Long.MAX_VALUE / 2 : deadlineNanos;
         Frame frame = new Frame(context, deadline, rules.size(), moduleNames.length);
         boolean[] result = new boolean[rules.size()];
+        boolean[] withMatch = rulesWithMatches(context);
         for (int i = 0; i < conditions.length; i++) {
-            if (needsAMatch[i] && noneMatched(context, rules.get(i).stringIndexes())) {
+            if (needsAMatch[i] && !anyMatch(context, withMatch, i)) {
                 continue; // false, as evaluating would find (ruleResults starts at 0)
             }
             long v = conditions[i].eval(frame);
@@ -108,12 +117,33 @@ public final class CompiledRuleSet {
         return result;
     }
 
-    private static boolean noneMatched(ScanContext context, int[] strings) {
-        for (int s : strings) {
+    /**
+     * Per rule, whether one of its strings matched, from the strings the scan saw hits of: far fewer than the
+     * strings of all rules. Null when the context does not list them.
+     */
+    private boolean[] rulesWithMatches(ScanContext context) {
+        int[] hit = context.stringsWithHits();
+        if (hit == null) {
+            return null;
+        }
+        boolean[] withMatch = new boolean[rules.size()];
+        for (int s : hit) {
             if (context.matches(s).count() > 0) {
-                return false;
+                withMatch[stringRule[s]] = true;
             }
         }
-        return true;
+        return withMatch;
+    }
+
+    private boolean anyMatch(ScanContext context, boolean[] withMatch, int rule) {
+        if (withMatch != null) {
+            return withMatch[rule];
+        }
+        for (int s : rules.get(rule).stringIndexes()) {
+            if (context.matches(s).count() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

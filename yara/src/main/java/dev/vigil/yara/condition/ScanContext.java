@@ -18,6 +18,15 @@ public interface ScanContext {
     /** The entry point offset for the deprecated {@code entrypoint} keyword, or null when undefined. */
     Long entrypoint();
 
+    /**
+     * Global indexes of the strings that may have matches, in any order: every string with a match is among them
+     * (others may be too). Null when not known; then each string is asked through {@link #matches}. Lets the
+     * evaluation find the few rules with a matching string without asking for every string of every rule.
+     */
+    default int[] stringsWithHits() {
+        return null;
+    }
+
     /** The values of an imported module for this scan, loaded lazily by the caller; null when unavailable. */
     StructValue module(String name);
 }
