@@ -137,12 +137,19 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
+        // Those of matching rules become match objects now; the others are packed for the few callers that ask.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
+        PackedStringMatches packed = new PackedStringMatches();
         for (int t = 0; t < touchedCount; t++) {
             int s = touched[t];
             int rule = patterns.stringRule[s];
-            if (matches[s].count() > 0 && !withStrings.containsKey(rule)) {
-                withStrings.put(rule, stringMatches(rules.get(rule), context));
+            if (matches[s].count() > 0 && !withStrings.containsKey(rule) && !rules.get(rule).isPrivate()) {
+                if (matched[rule]) {
+                    withStrings.put(rule, stringMatches(rules.get(rule), context));
+                } else {
+                    withStrings.put(rule, List.of()); // marks it as done
+                    packed.add(rule, rules.get(rule), matches, context.input(), MAX_MATCH_DATA);
+                }
             }
         }
         List<Detection> detections = new ArrayList<>();
@@ -156,17 +163,16 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 continue;
             }
             detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-            found.add(ruleMatch(i, withStrings));
+            found.add(ruleMatch(i, withStrings.getOrDefault(i, List.of())));
         }
-        report = new YaraScanResult(found, new NotMatching(Arrays.copyOf(notMatching, notMatchingCount), withStrings),
+        report = new YaraScanResult(found, new NotMatching(Arrays.copyOf(notMatching, notMatchingCount), packed),
                 warnings, ctx.console);
         return detections;
     }
 
-    private RuleMatch ruleMatch(int i, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+    private RuleMatch ruleMatch(int i, List<RuleMatch.StringMatch> strings) {
         CompiledRule r = patterns.rules.program.rules().get(i);
-        return new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i),
-                withStrings.getOrDefault(i, List.of()));
+        return new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i), strings);
     }
 
     /**
@@ -175,16 +181,17 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      */
     private final class NotMatching extends AbstractList<RuleMatch> implements RandomAccess {
         private final int[] ruleIndexes;
-        private final Map<Integer, List<RuleMatch.StringMatch>> withStrings;
+        private final PackedStringMatches strings;
 
-        NotMatching(int[] ruleIndexes, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+        NotMatching(int[] ruleIndexes, PackedStringMatches strings) {
             this.ruleIndexes = ruleIndexes;
-            this.withStrings = withStrings;
+            this.strings = strings;
         }
 
         @Override
         public RuleMatch get(int index) {
-            return ruleMatch(ruleIndexes[index], withStrings);
+            int rule = ruleIndexes[index];
+            return ruleMatch(rule, strings.get(rule, patterns.rules.program.rules().get(rule)));
         }
 
         @Override
