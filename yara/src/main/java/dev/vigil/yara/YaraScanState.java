@@ -182,7 +182,9 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
+        // Those of matching rules become match objects now; the others are packed for the few callers that ask.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
+        PackedStringMatches packed = new PackedStringMatches();
         for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             if (matches[s].count() == 0) {
@@ -190,8 +192,14 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             }
             for (int i = patterns.sharingRulesStart[s]; i < patterns.sharingRulesStart[s + 1]; i++) {
                 int rule = patterns.sharingRules[i];
-                if (!withStrings.containsKey(rule)) {
+                if (withStrings.containsKey(rule) || rules.get(rule).isPrivate()) {
+                    continue;
+                }
+                if (matched[rule]) {
                     withStrings.put(rule, stringMatches(rules.get(rule), context));
+                } else {
+                    withStrings.put(rule, List.of()); // marks it as done
+                    packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
                 }
             }
         }
@@ -201,18 +209,17 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         for (int i : publicRules) {
             if (matched[i]) {
                 detections.add(new Detection("YARA." + rules.get(i).name() + ".UNOFFICIAL", SignatureKind.YARA, -1));
-                found.add(ruleMatch(i, withStrings));
+                found.add(ruleMatch(i, withStrings.getOrDefault(i, List.of())));
             }
         }
-        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(), withStrings),
+        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(), packed),
                 warnings, ctx.console);
         return detections;
     }
 
-    private RuleMatch ruleMatch(int i, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+    private RuleMatch ruleMatch(int i, List<RuleMatch.StringMatch> strings) {
         CompiledRule r = patterns.rules.program.rules().get(i);
-        return new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i),
-                withStrings.getOrDefault(i, List.of()));
+        return new RuleMatch(r.namespace(), r.name(), r.tags(), patterns.metadata.get(i), strings);
     }
 
     /**
@@ -223,14 +230,14 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         /** Per rule: whether it matched; owned by this list (evaluation makes a new array per scan). */
         private final boolean[] matched;
         private final int size;
-        private final Map<Integer, List<RuleMatch.StringMatch>> withStrings;
+        private final PackedStringMatches strings;
         /** The rules of this list in order, found on first use: most reports are never asked. */
         private volatile int[] ruleIndexes;
 
-        NotMatching(boolean[] matched, int size, Map<Integer, List<RuleMatch.StringMatch>> withStrings) {
+        NotMatching(boolean[] matched, int size, PackedStringMatches strings) {
             this.matched = matched;
             this.size = size;
-            this.withStrings = withStrings;
+            this.strings = strings;
         }
 
         @Override
@@ -247,7 +254,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 }
                 ruleIndexes = rules;
             }
-            return ruleMatch(rules[index], withStrings);
+            int rule = rules[index];
+            return ruleMatch(rule, strings.get(rule, patterns.rules.program.rules().get(rule)));
         }
 
         @Override

@@ -47,6 +47,46 @@ final class ConditionCompiler {
     private record LoopVar(String name, T t, Type type, int slot) {
     }
 
+    /**
+     * Nodes whose value is fixed when the rules compile (literals, externals). A comparison, string operator or
+     * {@code matches} over such nodes only is evaluated once here: signature-base tests the empty {@code filename}
+     * external against hundreds of regular expressions, on every file otherwise.
+     */
+    private record ConstInt(long value) implements IntNode {
+        @Override
+        public long eval(Frame f) {
+            return value;
+        }
+    }
+
+    private record ConstStr(byte[] value) implements StrNode {
+        @Override
+        public byte[] eval(Frame f) {
+            return value;
+        }
+    }
+
+    private record ConstObj(Object value) implements ObjNode {
+        @Override
+        public Object eval(Frame f) {
+            return value;
+        }
+    }
+
+    private static boolean isConstant(Object node) {
+        return node instanceof ConstInt || node instanceof ConstStr || node instanceof ConstObj;
+    }
+
+    /** {@code node} itself, or its value as a constant node when every operand it reads is constant. */
+    private static IntNode folded(IntNode node, Object... operands) {
+        for (Object o : operands) {
+            if (!isConstant(o)) {
+                return node;
+            }
+        }
+        return new ConstInt(node.eval(null)); // the operands ignore the frame
+    }
+
     private final RuleSetCompiler.State state;
     private final Ast.Rule rule;
     private final String namespace;
@@ -170,10 +210,10 @@ final class ConditionCompiler {
                     warn("using literal string \"" + latin1(x.literal()) + "\" in a boolean operation.");
                 }
                 StrNode n = (StrNode) x.node();
-                return f -> {
+                return folded(f -> {
                     byte[] s = n.eval(f);
                     return s == null ? UNDEF : (s.length > 0 ? 1 : 0);
-                };
+                }, n);
             }
             default:
                 throw error("wrong usage of identifier \"" + (x.name() == null ? "" : x.name()) + "\"");
@@ -200,7 +240,7 @@ final class ConditionCompiler {
     }
 
     private static X constant(long v) {
-        return new X(T.INT, (IntNode) f -> v, null, v, null, null);
+        return new X(T.INT, new ConstInt(v), null, v, null, null);
     }
 
     private static long fold(long a, long b, java.util.function.LongBinaryOperator op) {
@@ -213,8 +253,7 @@ final class ConditionCompiler {
         line = e.line();
         return switch (e) {
             case Ast.BoolLit b -> {
-                long v = b.value() ? 1 : 0;
-                yield X.of(T.BOOL, (IntNode) f -> v);
+                yield X.of(T.BOOL, new ConstInt(b.value() ? 1 : 0));
             }
             case Ast.IntLit i -> constant(i.value());
             case Ast.FloatLit d -> {
@@ -223,7 +262,7 @@ final class ConditionCompiler {
             }
             case Ast.TextLit s -> {
                 byte[] v = s.value();
-                yield new X(T.STRING, (StrNode) f -> v, null, UNDEF, v, null);
+                yield new X(T.STRING, new ConstStr(v), null, UNDEF, v, null);
             }
             case Ast.RegexLit r -> X.of(T.REGEX, regexNode(r));
             case Ast.Filesize fs -> X.of(T.INT, (IntNode) f -> f.ctx.filesize());
@@ -261,7 +300,7 @@ final class ConditionCompiler {
         if (state.options.strictEscape() && re.hasUnknownEscape()) {
             warn("unknown escape sequence");
         }
-        return f -> re;
+        return new ConstObj(re);
     }
 
     private X intRead(Ast.IntRead r) {
@@ -528,16 +567,13 @@ final class ConditionCompiler {
         if (state.externals.containsKey(name)) {
             Object v = state.externals.get(name);
             return switch (v) {
-                case Long l -> X.of(T.INT, (IntNode) f -> l);
-                case Integer i -> X.of(T.INT, (IntNode) f -> i);
-                case Boolean b -> {
-                    long bv = b ? 1 : 0;
-                    yield X.of(T.BOOL, (IntNode) f -> bv);
-                }
+                case Long l -> X.of(T.INT, new ConstInt(l));
+                case Integer i -> X.of(T.INT, new ConstInt(i));
+                case Boolean b -> X.of(T.BOOL, new ConstInt(b ? 1 : 0));
                 case Double d -> X.of(T.FLOAT, (FloatNode) f -> d);
                 case String s -> {
                     byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-                    yield X.of(T.STRING, (StrNode) f -> bytes);
+                    yield X.of(T.STRING, new ConstStr(bytes));
                 }
                 default -> throw error("undefined identifier \"" + name + "\"");
             };
@@ -760,23 +796,23 @@ final class ConditionCompiler {
             IntNode l = toBool(compile(b.left()), true);
             IntNode r = toBool(compile(b.right()), true);
             if (op.equals("and")) {
-                return X.of(T.BOOL, (IntNode) f -> {
+                return X.of(T.BOOL, folded(f -> {
                     long a = l.eval(f);
                     if (a == 0) {
                         return 0;
                     }
                     long c = r.eval(f);
                     return !undef(a) && !undef(c) && c != 0 ? 1 : 0;
-                });
+                }, l, r));
             }
-            return X.of(T.BOOL, (IntNode) f -> {
+            return X.of(T.BOOL, folded(f -> {
                 long a = l.eval(f);
                 if (a != 0 && !undef(a)) {
                     return 1;
                 }
                 long c = r.eval(f);
                 return !undef(c) && c != 0 ? 1 : 0;
-            });
+            }, l, r));
         }
         X l = compile(b.left());
         X r = compile(b.right());
@@ -963,14 +999,14 @@ final class ConditionCompiler {
         if (l.t() == T.INT && r.t() == T.INT) {
             IntNode x = intNode(l);
             IntNode y = intNode(r);
-            return X.of(T.BOOL, (IntNode) f -> {
+            return X.of(T.BOOL, folded(f -> {
                 long p = x.eval(f);
                 long q = y.eval(f);
                 if (undef(p) || undef(q)) {
                     return UNDEF;
                 }
                 return test(code, Long.compare(p, q)) ? 1 : 0;
-            });
+            }, x, y));
         }
         if ((l.t() == T.INT || l.t() == T.FLOAT) && (r.t() == T.INT || r.t() == T.FLOAT)) {
             FloatNode x = toFloat(l);
@@ -995,14 +1031,14 @@ final class ConditionCompiler {
         if (l.t() == T.STRING && r.t() == T.STRING) {
             StrNode x = (StrNode) l.node();
             StrNode y = (StrNode) r.node();
-            return X.of(T.BOOL, (IntNode) f -> {
+            return X.of(T.BOOL, folded(f -> {
                 byte[] p = x.eval(f);
                 byte[] q = y.eval(f);
                 if (p == null || q == null) {
                     return UNDEF;
                 }
                 return test(code, Arrays.compareUnsigned(p, q)) ? 1 : 0;
-            });
+            }, x, y));
         }
         throw error("type mismatch");
     }
@@ -1023,14 +1059,14 @@ final class ConditionCompiler {
         requireType(r, T.REGEX, "matches");
         StrNode s = (StrNode) l.node();
         ObjNode re = (ObjNode) r.node();
-        return X.of(T.BOOL, (IntNode) f -> {
+        return X.of(T.BOOL, folded(f -> {
             byte[] v = s.eval(f);
             Object regex = re.eval(f);
             if (v == null || regex == null) {
                 return UNDEF;
             }
             return ((YaraRegex) regex).find(v) ? 1 : 0;
-        });
+        }, s, re));
     }
 
     private X stringOp(String op, X l, X r) {
@@ -1046,7 +1082,7 @@ final class ConditionCompiler {
             case "endswith" -> 2;
             default -> 3; // equals
         };
-        return X.of(T.BOOL, (IntNode) f -> {
+        return X.of(T.BOOL, folded(f -> {
             byte[] p = x.eval(f);
             byte[] q = y.eval(f);
             if (p == null || q == null) {
@@ -1059,7 +1095,7 @@ final class ConditionCompiler {
                 default -> p.length == q.length && regionEquals(p, 0, q, fold);
             };
             return res ? 1 : 0;
-        });
+        }, x, y));
     }
 
     private static int lower(int b) {

@@ -66,7 +66,10 @@ class OracleComparisonTest {
                 "not defined @a[-1] and not defined !a[0]", "all of ($a, $b) in (2..3)",
                 "any of ($a, $b) at #a + 1", "for any of ($a, $b) : (for any i in (1..#) : (@[i] == 8))",
                 "#a in (0..filesize) == #a and #b in (4..4) == 0", "for 1 i in (1..3) : (i == 1 or i == 2)",
-                "for all i in (1..3) : (for any j in (i..3) : (j == 3))", "none of ($a, $c) or any of ($c, $b)")) {
+                "for all i in (1..3) : (for any j in (i..3) : (j == 3))", "none of ($a, $c) or any of ($c, $b)",
+                // constant operands, evaluated once at compile time
+                "\"abc\" matches /B/i and not (\"\" matches /x/)", "\"ab\" == \"ab\" and \"b\" != \"a\"",
+                "(\"x\" matches /y/ or 1 == 1) and (2 < 1 or \"q\")", "not (\"\" or 0 > 1)")) {
             cases.add(new Case(ab, cond, d));
         }
         cases.add(new Case(List.of("$ = \"a\"", "$ = \"b\"", "$x1 = \"x\""), "all of them and #x1 == 2", d));

@@ -45,6 +45,11 @@ final class Authenticode {
         List<Cert> certs;
         Signer signer;
         List<Countersignatures.Countersignature> countersignatures;
+        /**
+         * The signer's signature check, run on first need ({@link #checkSignature}): an RSA or ECDSA verification
+         * per signed file, and no rule of a large set may ever read its outcome.
+         */
+        java.util.function.BooleanSupplier pendingSignature;
         /** Set while the file digest is still to be compared (in {@link #checkFileDigest}). */
         FileDigests pendingFiles;
         String pendingAlgorithm;
@@ -62,7 +67,20 @@ final class Authenticode {
             }
         }
 
+        /** Verifies the signer's signature if not done yet; an invalid one marks the signature INVALID. */
+        void checkSignature() {
+            if (pendingSignature == null) {
+                return;
+            }
+            boolean valid = pendingSignature.getAsBoolean();
+            pendingSignature = null;
+            if (!valid && status == Status.VALID) {
+                status = Status.INVALID;
+            }
+        }
+
         boolean verified() {
+            checkSignature();
             if (status != Status.VALID) {
                 return false; // a digest check can only take VALID away
             }
@@ -220,6 +238,7 @@ final class Authenticode {
                 continue;
             }
             if (!fileDigestDefined(pe, jdk, certAddr)) {
+                s.checkSignature(); // INTERNAL_ERROR takes a signature off the list; INVALID would have kept it
                 if (s.status == Status.VALID) {
                     s.status = Status.INTERNAL_ERROR;
                 }
@@ -365,9 +384,7 @@ final class Authenticode {
         if (opus != null) {
             signer.programName = programName(opus);
         }
-        if (!verify(sd, si, signCert)) {
-            auth.status = Status.INVALID;
-        }
+        auth.pendingSignature = () -> verify(sd, si, signCert);
     }
 
     /** SpcSpOpusInfo's program name as UTF-8 (from a BMPString or an IA5String). */

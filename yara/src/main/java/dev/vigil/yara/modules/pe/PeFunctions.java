@@ -119,7 +119,10 @@ final class PeFunctions {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            boolean first = true;
+            // The text is built in one array and hashed at once: MessageDigest.update(byte) per byte cost more
+            // than the rest of a PE file's module load.
+            byte[] text = new byte[256];
+            int n = 0;
             for (Imports.Dll dll : imports) {
                 byte[] name = dll.name();
                 int length = name.length;
@@ -136,19 +139,23 @@ final class PeFunctions {
                 }
                 for (Imports.Function f : dll.functions()) {
                     byte[] fn = f.name() == null ? new byte[0] : f.name();
-                    if (!first) {
-                        md5.update((byte) ',');
+                    int need = n + 2 + length + fn.length;
+                    if (need > text.length) {
+                        text = java.util.Arrays.copyOf(text, Math.max(need, text.length * 2));
+                    }
+                    if (n > 0) {
+                        text[n++] = ',';
                     }
                     for (int i = 0; i < length; i++) {
-                        md5.update((byte) Ascii.lower(name[i]));
+                        text[n++] = (byte) Ascii.lower(name[i]);
                     }
-                    md5.update((byte) '.');
+                    text[n++] = '.';
                     for (byte b : fn) {
-                        md5.update((byte) Ascii.lower(b));
+                        text[n++] = (byte) Ascii.lower(b);
                     }
-                    first = false;
                 }
             }
+            md5.update(text, 0, n);
             imphash = HexFormat.of().formatHex(md5.digest()).getBytes(StandardCharsets.US_ASCII);
         }
         return imphash;
