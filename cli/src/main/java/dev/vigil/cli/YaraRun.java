@@ -385,7 +385,7 @@ final class YaraRun {
         boolean negate = args.has(Opt.NEGATE);
         boolean countOnly = args.has(Opt.COUNT);
         long count = 0;
-        for (Callback c : callbacks(r)) {
+        for (Callback c : callbacks(r, negate)) {
             RuleMatch m = c.rule();
             // yara prints a non-matching rule under -n as fully as a matching one: tags, meta, and the matches its
             // strings had
@@ -413,11 +413,16 @@ final class YaraRun {
      * The rules in the order yara's callback hears of them: declaration order, matching and non-matching
      * interleaved. Only -l makes the interleaving visible; without it, matches then non-matches will do.
      */
-    private List<Callback> callbacks(YaraScanResult r) {
+    private List<Callback> callbacks(YaraScanResult r, boolean negate) {
+        // Without -n and -l a non-matching rule neither prints nor counts: its callbacks change nothing, and
+        // building each (the result makes them on demand) cost every file thousands of objects. (Under -l, once
+        // the limit is reached, the first rule told of ends the output, so there they still count.)
         List<Callback> out = new ArrayList<>();
         if (limit == 0) {
             r.matches().forEach(m -> out.add(new Callback(m, true)));
-            r.notMatching().forEach(m -> out.add(new Callback(m, false)));
+            if (negate) {
+                r.notMatching().forEach(m -> out.add(new Callback(m, false)));
+            }
             return out;
         }
         Map<String, Callback> byId = new LinkedHashMap<>();

@@ -12,6 +12,17 @@ final class HexParser {
 
     static final int CHAINING_THRESHOLD = 200;
 
+    /** The set of each literal byte value and of "any byte", shared by all nodes that read them (read-only). */
+    private static final long[][] LITERAL_SETS = new long[256][];
+    private static final long[] ANY_SET = {-1L, -1L, -1L, -1L};
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            LITERAL_SETS[b] = new long[4];
+            ReNode.add(LITERAL_SETS[b], b);
+        }
+    }
+
     private final String src;
     private int pos;
     private int insideAlternatives;
@@ -105,7 +116,14 @@ final class HexParser {
         if (not && mask == 0) {
             throw new StringCompileException("invalid not operator (~) in hex string");
         }
-        // Only the free nibbles vary (1, 16 or 256 bytes); a hex string has thousands of bytes, each built here.
+        if (!not && mask == 0xFF) {
+            // most hex bytes: one shared set per value (nothing changes a hex node's set after parsing)
+            return ReNode.bytes(LITERAL_SETS[value], ReNode.ByteKind.LITERAL, value, mask);
+        }
+        if (!not && mask == 0) {
+            return ReNode.bytes(ANY_SET, ReNode.ByteKind.ANY, value, mask);
+        }
+        // Only the free nibbles vary (16 or 256 bytes); a hex string has thousands of bytes, each built here.
         long[] set = new long[4];
         int free = ~mask & 0xFF;
         for (int b = free; ; b = (b - 1) & free) {
@@ -240,6 +258,8 @@ final class HexParser {
             char c = src.charAt(pos);
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 pos++;
+            } else if (c != '/') {
+                break;
             } else if (src.startsWith("//", pos)) {
                 while (pos < src.length() && src.charAt(pos) != '\n') {
                     pos++;

@@ -91,25 +91,26 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
             }
         }
 
+        /** Fixed bits at position {@code i} outside the atom ({@code [0, atomLength)} relative), else 0. */
+        private int fixedBits(int i, int atomLength) {
+            int rel = i - REACH;
+            return rel < 0 || rel >= atomLength ? Integer.bitCount(mask[i]) : 0;
+        }
+
         /**
          * The eight-byte window with the most fixed bits outside the atom itself ({@code [0, atomLength)}, already
          * known to match), or null when nothing outside the atom is fixed.
          */
         HitFilter best(int atomLength, int minPos) {
-            // a sliding sum over the fixed bits per position (this runs for every atom of a rule set)
-            int[] fixed = new int[mask.length];
-            for (int i = 0; i < mask.length; i++) {
-                int rel = i - REACH;
-                fixed[i] = rel < 0 || rel >= atomLength ? Integer.bitCount(mask[i]) : 0;
-            }
+            // a sliding sum over the fixed bits per position (this runs for every atom of a rule set; no array)
             int bits = 0;
             for (int j = 0; j < 8; j++) {
-                bits += fixed[j];
+                bits += fixedBits(j, atomLength);
             }
             int bestBits = bits;
             int bestStart = 0;
             for (int start = 1; start + 8 <= mask.length; start++) {
-                bits += fixed[start + 7] - fixed[start - 1];
+                bits += fixedBits(start + 7, atomLength) - fixedBits(start - 1, atomLength);
                 if (bits > bestBits) {
                     bestBits = bits;
                     bestStart = start;

@@ -188,7 +188,6 @@ public final class StringCompiler {
         List<Integer> owner = new ArrayList<>();
         List<Boolean> isAsciiEntry = new ArrayList<>();
         List<int[]> ranges = new ArrayList<>();
-        java.util.Set<String> wideSeen = new java.util.HashSet<>();
         if (allHaveAtoms) {
             for (int i = 0; i < n; i++) {
                 PatternAtoms.Choice c = choices[i];
@@ -206,8 +205,8 @@ public final class StringCompiler {
                         for (int k = 0; k < chars; k++) {
                             w[2 * k] = a[k];
                         }
-                        if (!wideSeen.add(i + ":" + c.minOff()[j] + ":" + c.maxOff()[j] + ":"
-                                + java.util.HexFormat.of().formatHex(w))) {
+                        if (sameWideEntry(atoms, isAsciiEntry, owner, ranges, i, w, c.minOff()[j] * 2,
+                                Math.min(c.maxOff()[j] * 2, PatternString.SCAN_LIMIT))) {
                             // atoms that differ past their first two characters widen to the same atom:
                             // one entry is enough (each entry is verified on its own at every hit)
                             continue;
@@ -291,6 +290,18 @@ public final class StringCompiler {
         }
         return new Result(new PatternString(id, pieces, atomPiece, atoms, gapMin, gapMax, ascii, wide, fullword,
                 greedy), warnings);
+    }
+
+    /** Whether an earlier wide entry of piece {@code piece} has the atom {@code w} and the same start range. */
+    private static boolean sameWideEntry(List<byte[]> atoms, List<Boolean> isAsciiEntry, List<Integer> owner,
+                                         List<int[]> ranges, int piece, byte[] w, int lo, int hi) {
+        for (int k = atoms.size() - 1; k >= 0 && owner.get(k) == piece; k--) {
+            if (!isAsciiEntry.get(k) && ranges.get(k)[0] == lo && ranges.get(k)[1] == hi
+                    && java.util.Arrays.equals(atoms.get(k), w)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.vigil.yara.syntax;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Set;
 
 /** Splits YARA rule source into tokens on demand, following the token rules of YARA 4.5's lexer. */
@@ -263,7 +262,15 @@ final class Lexer {
             return new Token(Token.Kind.TEXT, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), bytes,
                     0, 0, false, false, startLine);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // Escapes: decoded into a plain array (ByteArrayOutputStream's methods are synchronized, which costs in a
+        // cold JVM); the copy of the plain part so far is kept.
+        byte[] out = new byte[Math.min(LEX_BUFFER, Math.max(16, 2 * (end - pos) + 16))];
+        int n = end - pos;
+        System.arraycopy(src, pos, out, 0, n);
+        pos = end;
+        if (n > 0) {
+            checkSpace(n);
+        }
         while (true) {
             if (pos >= src.length) {
                 throw error("syntax error, unexpected end of file");
@@ -276,21 +283,24 @@ final class Lexer {
             if (c == '\n') {
                 throw error("unterminated string");
             }
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, Math.min(LEX_BUFFER, 2 * n));
+            }
             if (c == '\\') {
                 if (pos + 1 >= src.length) {
                     throw error("illegal escape sequence");
                 }
                 int e = src[pos + 1] & 0xff;
                 switch (e) {
-                    case 't' -> out.write('\t');
-                    case 'r' -> out.write('\r');
-                    case 'n' -> out.write('\n');
-                    case '"' -> out.write('"');
-                    case '\\' -> out.write('\\');
+                    case 't' -> out[n++] = '\t';
+                    case 'r' -> out[n++] = '\r';
+                    case 'n' -> out[n++] = '\n';
+                    case '"' -> out[n++] = '"';
+                    case '\\' -> out[n++] = '\\';
                     case 'x' -> {
                         if (pos + 3 < src.length && isHexDigit(src[pos + 2] & 0xff)
                                 && isHexDigit(src[pos + 3] & 0xff)) {
-                            out.write(Integer.parseInt(ascii(pos + 2, pos + 4), 16));
+                            out[n++] = (byte) (hexValue(src[pos + 2] & 0xff) << 4 | hexValue(src[pos + 3] & 0xff));
                             pos += 2;
                         } else {
                             throw error("illegal escape sequence");
@@ -299,14 +309,14 @@ final class Lexer {
                     default -> throw error("illegal escape sequence");
                 }
                 pos += 2;
-                checkSpace(out.size());
+                checkSpace(n);
                 continue;
             }
-            out.write(c);
+            out[n++] = (byte) c;
             pos++;
-            checkSpace(out.size());
+            checkSpace(n);
         }
-        byte[] bytes = out.toByteArray();
+        byte[] bytes = java.util.Arrays.copyOf(out, n);
         return new Token(Token.Kind.TEXT, new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1), bytes, 0, 0,
                 false, false, startLine);
     }
@@ -424,6 +434,10 @@ final class Lexer {
 
     static boolean isIdentChar(int c) {
         return isLetter(c) || isDigit(c) || c == '_';
+    }
+
+    private static int hexValue(int c) {
+        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
     }
 
     static boolean isHexDigit(int c) {
