@@ -35,10 +35,6 @@ public interface CompiledString {
     void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out);
 
     /**
-     * A cheap test that every hit of atom {@code atom} which can lead to a match passes, and most other hits fail;
-     * null when there is none. A hit that fails it may be skipped: verifying it would record nothing.
-     */
-    /**
      * A string without atoms: verifies every start in {@code buf[from, to)}, as {@link #verify} with atom -1 at each
      * would. {@code firstOnly}: stop once the string has a match (yara -f, when one match is all its rules need).
      */
@@ -66,6 +62,10 @@ public interface CompiledString {
         throw new UnsupportedOperationException("no start filter");
     }
 
+    /**
+     * A cheap test that every hit of atom {@code atom} which can lead to a match passes, and most other hits fail;
+     * null when there is none. A hit that fails it may be skipped: verifying it would record nothing.
+     */
     default HitFilter hitFilter(int atom) {
         return null;
     }
