@@ -260,7 +260,8 @@ final class YaraRun {
 
     private YaraScanOptions scanOptions() {
         long left = Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000);
-        return new YaraScanOptions(args.has(Opt.FAST_SCAN), left);
+        // -n prints the strings of rules that did not match (with -s); only then must the scan keep them
+        return new YaraScanOptions(args.has(Opt.FAST_SCAN), left, args.has(Opt.NEGATE));
     }
 
     private int scanOne(YaraRules rules, String display, Path path) {

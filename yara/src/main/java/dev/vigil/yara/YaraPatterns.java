@@ -234,6 +234,42 @@ final class YaraPatterns implements ExternalPatterns {
 
     @Override
     public ExternalScan begin(long deadlineNanos) {
-        return new YaraScanState(this, deadlineNanos);
+        return new YaraScanState(this, deadlineNanos, false);
+    }
+
+    /** These patterns, with scans that also keep the string matches of rules that did not match. */
+    ExternalPatterns keepingNotMatchingStrings() {
+        YaraPatterns base = this;
+        return new ExternalPatterns() {
+            @Override
+            public List<byte[]> atoms() {
+                return base.atoms();
+            }
+
+            @Override
+            public boolean needsEveryOffset() {
+                return base.needsEveryOffset();
+            }
+
+            @Override
+            public int signatureCount() {
+                return base.signatureCount();
+            }
+
+            @Override
+            public int maxBack() {
+                return base.maxBack();
+            }
+
+            @Override
+            public int maxForward() {
+                return base.maxForward();
+            }
+
+            @Override
+            public ExternalScan begin(long deadlineNanos) {
+                return new YaraScanState(base, deadlineNanos, true);
+            }
+        };
     }
 }

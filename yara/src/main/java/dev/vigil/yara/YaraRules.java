@@ -21,8 +21,8 @@ public final class YaraRules {
     final CompiledString[] strings;
     private final YaraPatterns patterns;
     private final int reportable;
-    private volatile Engine engine;
-    private volatile Engine fastEngine;
+    /** Engines for {@link #scan}, made on first use, one per combination of fast mode and non-matching strings. */
+    private final Engine[] engines = new Engine[4];
 
     YaraRules(CompiledRuleSet program, CompiledString[] strings) {
         this.program = program;
@@ -73,14 +73,15 @@ public final class YaraRules {
     }
 
     private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
-        Engine e = options.fastMode() ? fastEngine : engine;
-        if (e == null) {
-            // fast mode has its own engine: the patterns tell each scan's state which mode it is in
-            e = Engine.builder().add(options.fastMode() ? new YaraPatterns(this, true) : patterns).build();
-            if (options.fastMode()) {
-                fastEngine = e;
-            } else {
-                engine = e;
+        int kind = (options.fastMode() ? 2 : 0) + (options.notMatchingStrings() ? 1 : 0);
+        Engine e;
+        synchronized (engines) {
+            e = engines[kind];
+            if (e == null) {
+                // the patterns tell each scan's state which mode it is in, so each combination has its engine
+                YaraPatterns p = options.fastMode() ? new YaraPatterns(this, true) : patterns;
+                e = Engine.builder().add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build();
+                engines[kind] = e;
             }
         }
         ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));

@@ -47,11 +47,14 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private final long deadline;
     private final boolean fastMode;
     private final boolean[] oneMatchEnough;
+    /** Whether the report keeps the string matches of rules that did not match (YaraScanOptions). */
+    private final boolean notMatchingStrings;
     /** String index -> the index its matches are kept under (see {@link YaraPatterns#shared}). */
     private final int[] shared;
     private YaraScanResult report;
 
-    YaraScanState(YaraPatterns patterns, long deadlineNanos) {
+    YaraScanState(YaraPatterns patterns, long deadlineNanos, boolean notMatchingStrings) {
+        this.notMatchingStrings = notMatchingStrings;
         this.patterns = patterns;
         this.strings = patterns.rules.strings;
         this.hitFilters = patterns.hitFilters;
@@ -182,9 +185,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
-        // Those of matching rules become match objects now; the others are packed for the few callers that ask.
+        // Those of matching rules become match objects now; the others are packed when the scan was asked for them
+        // (yara -n), else left out.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        PackedStringMatches packed = new PackedStringMatches();
+        PackedStringMatches packed = notMatchingStrings ? new PackedStringMatches() : null;
         for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             if (matches[s].count() == 0) {
@@ -197,7 +201,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 }
                 if (matched[rule]) {
                     withStrings.put(rule, stringMatches(rules.get(rule), context));
-                } else {
+                } else if (packed != null) {
                     withStrings.put(rule, List.of()); // marks it as done
                     packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
                 }
@@ -230,6 +234,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         /** Per rule: whether it matched; owned by this list (evaluation makes a new array per scan). */
         private final boolean[] matched;
         private final int size;
+        /** Null when the scan was not asked for them: then the rules come without string matches. */
         private final PackedStringMatches strings;
         /** The rules of this list in order, found on first use: most reports are never asked. */
         private volatile int[] ruleIndexes;
@@ -255,7 +260,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 ruleIndexes = rules;
             }
             int rule = rules[index];
-            return ruleMatch(rule, strings.get(rule, patterns.rules.program.rules().get(rule)));
+            return ruleMatch(rule, strings == null ? List.of()
+                    : strings.get(rule, patterns.rules.program.rules().get(rule)));
         }
 
         @Override

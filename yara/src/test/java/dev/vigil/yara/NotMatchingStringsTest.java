@@ -17,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NotMatchingStringsTest {
 
+    private static final YaraScanOptions WITH_NOT_MATCHING = new YaraScanOptions(false, 0, true);
+
     private static final String RULES = """
             rule r {
               strings:
@@ -65,7 +67,7 @@ class NotMatchingStringsTest {
     void notMatchingRuleReportsTheStringsItWouldReportMatching() throws Exception {
         byte[] data = data();
         RuleMatch matching = find(rules(true).scan(data, YaraScanOptions.DEFAULT).matches(), "r");
-        RuleMatch notMatching = find(rules(false).scan(data, YaraScanOptions.DEFAULT).notMatching(), "r");
+        RuleMatch notMatching = find(rules(false).scan(data, WITH_NOT_MATCHING).notMatching(), "r");
         assertThat(matching.strings()).hasSizeGreaterThan(5);
         assertThat(describe(notMatching.strings())).isEqualTo(describe(matching.strings()));
         assertThat(matching.strings()).anyMatch(s -> s.length() == 600 && s.data().length == 512);
@@ -78,11 +80,27 @@ class NotMatchingStringsTest {
         byte[] data = data();
         Path file = dir.resolve("sample");
         Files.write(file, data);
-        YaraScanResult fromFile = rules(false).scan(file, YaraScanOptions.DEFAULT);
-        YaraScanResult fromBytes = rules(false).scan(data, YaraScanOptions.DEFAULT);
+        YaraScanResult fromFile = rules(false).scan(file, WITH_NOT_MATCHING);
+        YaraScanResult fromBytes = rules(false).scan(data, WITH_NOT_MATCHING);
         assertThat(describe(find(fromFile.notMatching(), "other").strings()))
                 .isEqualTo(describe(find(fromBytes.notMatching(), "other").strings()))
                 .contains("$o@0+3");
         assertThat(fromFile.notMatching()).noneMatch(m -> m.name().equals("hidden"));
+    }
+
+    @Test
+    void withoutTheOptionNotMatchingRulesAreListedWithoutStrings() throws Exception {
+        byte[] data = data();
+        YaraRules rules = rules(false);
+        YaraScanResult plain = rules.scan(data, YaraScanOptions.DEFAULT);
+        YaraScanResult full = rules.scan(data, WITH_NOT_MATCHING);
+        assertThat(plain.notMatching().stream().map(RuleMatch::name).toList())
+                .isEqualTo(full.notMatching().stream().map(RuleMatch::name).toList())
+                .containsExactly("r", "other");
+        assertThat(plain.notMatching()).allMatch(m -> m.strings().isEmpty());
+        assertThat(find(full.notMatching(), "r").strings()).isNotEmpty();
+        // fast mode with the option: its own engine, same listing
+        assertThat(describe(find(rules.scan(data, new YaraScanOptions(true, 0, true)).notMatching(), "other")
+                .strings())).contains("$o@0+3");
     }
 }
