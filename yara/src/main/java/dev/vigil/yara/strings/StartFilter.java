@@ -25,14 +25,29 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         int asciiFailsBelow = 0;
         int wideEvenFailsBelow = 0;
         int wideOddFailsBelow = 0;
+        // With one set for every depth: the end of the run of bytes in it that the last ascii test found, so that
+        // each byte of a run is read once, not once per start in it.
+        int asciiRunEnd = from;
+        long[] first = prefix;
         for (int s = from; s < to && n < out.length; s++) {
+            // Every start, ascii or wide, has its first character in the first set; most bytes are not in it.
+            int b = buf[s] & 0xFF;
+            if ((first[b >>> 6] & (1L << b)) == 0) {
+                continue;
+            }
             boolean can = false;
             if (ascii && s >= asciiFailsBelow) {
-                int miss = firstMiss(buf, s, end, prefix, depth, 1);
-                can = miss < 0;
-                if (!can && uniform) {
-                    // every depth has the same set: the starts up to the byte outside it all fail on that byte
-                    asciiFailsBelow = miss + 1;
+                if (uniform) {
+                    if (asciiRunEnd <= s) {
+                        asciiRunEnd = runEnd(buf, s, end, first);
+                    }
+                    can = asciiRunEnd - s >= depth || asciiRunEnd >= end;
+                    if (!can) {
+                        // the starts up to the byte outside the set all fail on that byte
+                        asciiFailsBelow = asciiRunEnd + 1;
+                    }
+                } else {
+                    can = firstMiss(buf, s, end, prefix, depth, 1) < 0;
                 }
             }
             if (!can && wide && s >= ((s & 1) == 0 ? wideEvenFailsBelow : wideOddFailsBelow)) {
@@ -68,6 +83,19 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
             }
         }
         return true;
+    }
+
+    /** The first index from {@code s} on whose byte is not in the set {@code set} (four longs), or {@code end}. */
+    private static int runEnd(byte[] buf, int s, int end, long[] set) {
+        int i = s;
+        while (i < end) {
+            int b = buf[i] & 0xFF;
+            if ((set[b >>> 6] & (1L << b)) == 0) {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     /**

@@ -1,0 +1,122 @@
+package dev.vigil.yara.strings;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link StartFilter#collect} skips starts by what earlier starts showed (runs, misses of the same parity); it must
+ * keep exactly the starts whose first characters fit the sets, as testing each start on its own does.
+ */
+class StartFilterTest {
+
+    /** The starts that fit, each tested alone: ascii, or wide (each character followed by a zero byte). */
+    private static List<Integer> naive(StartFilter f, byte[] buf, int from, int to, int end) {
+        List<Integer> out = new ArrayList<>();
+        for (int s = from; s < to; s++) {
+            if ((f.ascii() && fits(f.prefix(), buf, s, end, 1)) || (f.wide() && fits(f.prefix(), buf, s, end, 2))) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static boolean fits(long[] prefix, byte[] buf, int s, int end, int charSize) {
+        for (int d = 0; d < prefix.length / 4; d++) {
+            int i = s + d * charSize;
+            if (i >= end) {
+                return true; // the data ends first: the string may still match there, as far as the filter knows
+            }
+            int b = buf[i] & 0xFF;
+            if ((prefix[4 * d + (b >>> 6)] & (1L << b)) == 0) {
+                return false;
+            }
+            if (charSize == 2 && i + 1 < end && buf[i + 1] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Integer> collected(StartFilter f, byte[] buf, int from, int to, int end, int block) {
+        List<Integer> out = new ArrayList<>();
+        int[] starts = new int[block];
+        int at = from;
+        while (at < to) {
+            int n = f.collect(buf, at, to, end, starts);
+            for (int i = 0; i < n; i++) {
+                out.add(starts[i]);
+            }
+            at = StartFilter.resumeAfter(starts, n, to);
+        }
+        return out;
+    }
+
+    private static long[] set(Random r, int[] alphabet) {
+        long[] s = new long[4];
+        for (int b : alphabet) {
+            if (r.nextInt(5) > 0) {
+                s[b >>> 6] |= 1L << b;
+            }
+        }
+        s[alphabet[0] >>> 6] |= 1L << alphabet[0]; // never empty
+        return s;
+    }
+
+    @Test
+    void keepsExactlyTheStartsThatFit() {
+        Random r = new Random(20261124);
+        int[] alphabet = {'0', '1', '2', 'a', 'b', 'F', 0x90, 0xff};
+        int checked = 0;
+        for (int round = 0; round < 3000; round++) {
+            int depth = 1 + r.nextInt(8);
+            boolean uniform = r.nextBoolean();
+            long[] prefix = new long[4 * depth];
+            long[] one = set(r, alphabet);
+            for (int d = 0; d < depth; d++) {
+                System.arraycopy(uniform ? one : set(r, alphabet), 0, prefix, 4 * d, 4);
+            }
+            int mode = r.nextInt(3);
+            StartFilter f = new StartFilter(prefix, mode != 1, mode != 0);
+            byte[] buf = new byte[1 + r.nextInt(200)];
+            for (int i = 0; i < buf.length; i++) {
+                int k = r.nextInt(10);
+                // long runs of set bytes, zeros for wide text, and other bytes
+                buf[i] = (byte) (k < 5 ? alphabet[r.nextInt(3)] : k < 8 ? 0 : k < 9 ? alphabet[r.nextInt(alphabet.length)]
+                        : r.nextInt(256));
+            }
+            int end = 1 + r.nextInt(buf.length);
+            int from = r.nextInt(end);
+            int to = from + 1 + r.nextInt(end - from);
+            int block = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            List<Integer> expected = naive(f, buf, from, to, end);
+            assertThat(collected(f, buf, from, to, end, block))
+                    .as("round %d: %s, uniform %s, from %d to %d end %d", round, f, uniform, from, to, end)
+                    .isEqualTo(expected);
+            checked += expected.size();
+        }
+        assertThat(checked).as("starts kept over all rounds").isGreaterThan(4_000);
+    }
+
+    @Test
+    void aRunLongerThanTheDepthKeepsEveryStartThatHasDepthCharactersLeft() {
+        long[] hex = new long[4];
+        for (char c : "0123456789abcdef".toCharArray()) {
+            hex[c >>> 6] |= 1L << c;
+        }
+        long[] prefix = new long[16];
+        for (int d = 0; d < 4; d++) {
+            System.arraycopy(hex, 0, prefix, 4 * d, 4);
+        }
+        byte[] buf = "zz0123456789z".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        StartFilter f = new StartFilter(prefix, true, false);
+        // starts 2..8 have four hex characters; 9..11 run into the 'z' at 12
+        assertThat(collected(f, buf, 0, buf.length, buf.length, 64)).containsExactly(2, 3, 4, 5, 6, 7, 8);
+        // where the data ends inside the run, the last starts are kept: the string may still match there
+        assertThat(collected(f, buf, 0, 12, 12, 64)).containsExactly(2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
+    }
+}
