@@ -187,7 +187,11 @@ final class PikeVm {
             m.clear();
             m.program = p;
         }
-        boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - charSize;
+        // The previous run must have read the same data, and not past this run's limit unless it stopped before it
+        // (its outcome could be a match this run is not allowed to reach).
+        boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - charSize
+                && m.prevDataEnd == dataEnd && (m.prevLimit <= limit || m.prevEnd <= limit);
+        boolean cacheSteps = p.positionFree;
         int epoch = m.epoch;
         int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
         int cut = cutAtMatch(p, count);
@@ -225,6 +229,18 @@ final class PikeVm {
             }
             steps++;
             int b = buf[pos] & 0xFF;
+            if (cacheSteps) {
+                int known = m.step(state, b);
+                if (known >= 0) {
+                    state = known;
+                    pos += charSize;
+                    if (m.match[state]) {
+                        lastMatch = pos;
+                    }
+                    continue;
+                }
+            }
+            int before = state;
             int gen = nextGeneration();
             int nextCount = 0;
             int from = m.start[state];
@@ -249,12 +265,17 @@ final class PikeVm {
             if (m.epoch != epoch) {
                 // the state table was cleared under us: ids in the ring are gone
                 canReuse = false;
+                cacheSteps = false; // and the state before it: this run caches no more steps
+            } else if (cacheSteps) {
+                m.cacheStep(before, b, state);
             }
         }
         m.valid = m.epoch == epoch;
         m.buf = buf;
         m.base = base;
         m.prevStart = start;
+        m.prevLimit = limit;
+        m.prevDataEnd = dataEnd;
         m.prevEnd = pos;
         m.prevEndState = state;
         m.prevLastMatch = lastMatch;

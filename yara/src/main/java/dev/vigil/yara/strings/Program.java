@@ -27,6 +27,11 @@ final class Program {
     final int size;
     /** Bytes a match can start with (assertions passed over), or null when a match may be empty. */
     final long[] firstBytes;
+    /**
+     * Whether no instruction looks at the position (no anchors, no word boundaries): then the threads after a
+     * character depend only on the threads before it and the character, and a run may cache its steps.
+     */
+    final boolean positionFree;
 
     private Program(byte[] op, int[] arg1, int[] arg2, long[] sets, int size) {
         this.op = op;
@@ -35,6 +40,11 @@ final class Program {
         this.sets = sets;
         this.size = size;
         this.firstBytes = firstBytes();
+        boolean free = true;
+        for (int pc = 0; pc < size; pc++) {
+            free &= op[pc] == CONSUME || op[pc] == SPLIT || op[pc] == JMP || op[pc] == MATCH;
+        }
+        this.positionFree = free;
     }
 
     private long[] firstBytes() {

@@ -6,7 +6,9 @@ import java.util.Arrays;
  * Makes per-start matching linear for consecutive starts. Runs from neighbouring starts usually reach the same ordered
  * thread list at the same position; from there their futures are identical, so the later run takes over the earlier
  * run's outcome instead of re-reading up to 4096 bytes. Thread lists are interned as numbered states (exactly, by
- * content) and the state of the previous run at each position is kept in a ring.
+ * content) and the state of the previous run at each position is kept in a ring. For programs whose steps do not
+ * depend on the position ({@link Program#positionFree}) the steps between states are cached as well, which makes a
+ * run over bytes it has seen before a lazily built DFA: one table read per byte instead of an NFA step.
  */
 final class StartMemo {
 
@@ -29,6 +31,13 @@ final class StartMemo {
     private int[] slots = new int[1024];
     private int[] slotEpoch = new int[1024];
 
+    /**
+     * Cached steps: {@code trans[256 * id + b]} is 1 + the state after reading b in state id, 0 when not known yet.
+     * A state's row is valid only when {@code transEpoch[id] == epoch}; it is zeroed when first used in an epoch.
+     */
+    private int[] trans = new int[0];
+    private int[] transEpoch = new int[0];
+
     // the previous run
     final int[] ring = new int[RING];
     boolean valid;
@@ -36,6 +45,9 @@ final class StartMemo {
     byte[] buf;
     long base;
     int prevStart;
+    /** The previous run's limit and data end: a run may take over only what it could have read itself. */
+    int prevLimit;
+    int prevDataEnd;
     int prevEnd;
     int prevEndState;
     int prevLastMatch;
@@ -46,7 +58,29 @@ final class StartMemo {
 
     /** Whether its tables grew past what is worth keeping from one scan to the next. */
     boolean oversized() {
-        return pool.length > 1 << 14 || slots.length > 1 << 12;
+        return pool.length > 1 << 14 || slots.length > 1 << 12 || trans.length > 1 << 20;
+    }
+
+    /** The cached state after byte {@code b} in state {@code id}, or -1 when not known (see {@link #trans}). */
+    int step(int id, int b) {
+        if (id >= transEpoch.length || transEpoch[id] != epoch) {
+            return -1;
+        }
+        return trans[(id << 8) | b] - 1;
+    }
+
+    /** Caches that state {@code id} goes to state {@code to} on byte {@code b}; both of the current epoch. */
+    void cacheStep(int id, int b, int to) {
+        if (id >= transEpoch.length) {
+            int n = Math.max(id + 1, Math.max(16, transEpoch.length * 2));
+            transEpoch = Arrays.copyOf(transEpoch, n);
+            trans = Arrays.copyOf(trans, n << 8);
+        }
+        if (transEpoch[id] != epoch) {
+            Arrays.fill(trans, id << 8, (id + 1) << 8, 0);
+            transEpoch[id] = epoch;
+        }
+        trans[(id << 8) | b] = to + 1;
     }
 
     /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
@@ -120,6 +154,7 @@ final class StartMemo {
         if (++epoch == 0) {
             // wrapped around: stamps of old epochs could come back
             Arrays.fill(slotEpoch, 0);
+            Arrays.fill(transEpoch, 0);
             epoch = 1;
         }
         poolSize = 0;

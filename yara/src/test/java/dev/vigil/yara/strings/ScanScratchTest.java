@@ -75,4 +75,44 @@ class ScanScratchTest {
         }
         assertThat(matched).as("the data must give matches").isGreaterThan(1000);
     }
+
+    /**
+     * A position-free program caches its steps between states across runs and buffers (a lazy DFA); every run must
+     * still end where the NFA alone ends it, whatever other bytes earlier runs read.
+     */
+    @Test
+    void cachedStepsGiveWhatTheNfaGives() {
+        String[] regexes = {"\\W\\w+\\s+\\s\".+\"", "(ab|a)+c?", "a.*?b", "[ab]{2,5}b", "(a|b)*c", "[^c]+c",
+                "a(b|ab)*?c"};
+        Random rnd = new Random(11);
+        int matched = 0;
+        int cachedPrograms = 0;
+        for (String regex : regexes) {
+            Program p = program(regex);
+            cachedPrograms += p.positionFree ? 1 : 0;
+            PikeVm vm = new PikeVm();
+            PikeVm reference = new PikeVm();
+            for (int round = 0; round < 60; round++) {
+                byte[] buf = new byte[200 + rnd.nextInt(400)];
+                for (int i = 0; i < buf.length; i++) {
+                    int r = rnd.nextInt(10);
+                    buf[i] = (byte) (r < 5 ? "abc".charAt(rnd.nextInt(3)) : r < 6 ? 0 : r < 7 ? ' ' : r < 8 ? '"'
+                            : r < 9 ? '\n' : rnd.nextInt(256));
+                }
+                int start = rnd.nextInt(8);
+                while (start < buf.length - 2) {
+                    int charSize = rnd.nextInt(5) == 0 ? 2 : 1;
+                    int limit = Math.min(buf.length, start + 1 + rnd.nextInt(300));
+                    int expected = reference.run(p, buf, 0, start, limit, buf.length, charSize);
+                    assertThat(vm.runMemo(p, buf, 0, start, limit, buf.length, charSize))
+                            .as("%s, round %d, at %d, char size %d", regex, round, start, charSize)
+                            .isEqualTo(expected);
+                    matched += expected >= 0 ? 1 : 0;
+                    start += rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(30) : charSize;
+                }
+            }
+        }
+        assertThat(cachedPrograms).isEqualTo(regexes.length);
+        assertThat(matched).as("the data must give matches").isGreaterThan(5000);
+    }
 }
