@@ -193,13 +193,25 @@ final class PikeVm {
                 && m.prevDataEnd == dataEnd && (m.prevLimit <= limit || m.prevEnd <= limit);
         boolean cacheSteps = p.positionFree;
         int epoch = m.epoch;
-        int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
-        int cut = cutAtMatch(p, count);
-        boolean matched = cut < count;
-        int state = m.intern(current, cut, matched);
-        if (m.epoch != epoch) {
-            canReuse = false;
-            epoch = m.epoch;
+        int state;
+        boolean matched;
+        if (cacheSteps && m.initialEpoch == epoch) {
+            // the first threads do not depend on the position either: the same state at every start
+            state = m.initial;
+            matched = m.match[state];
+        } else {
+            int count = addThread(p, current, 0, 0, buf, base, start, dataEnd, charSize, nextGeneration());
+            int cut = cutAtMatch(p, count);
+            matched = cut < count;
+            state = m.intern(current, cut, matched);
+            if (m.epoch != epoch) {
+                canReuse = false;
+                epoch = m.epoch;
+            }
+            if (cacheSteps) {
+                m.initial = state;
+                m.initialEpoch = epoch;
+            }
         }
         int lastMatch = matched ? start : -1;
         int pos = start;
@@ -255,7 +267,7 @@ final class PikeVm {
             int[] t = current;
             current = next;
             next = t;
-            cut = cutAtMatch(p, nextCount);
+            int cut = cutAtMatch(p, nextCount);
             matched = cut < nextCount;
             pos += charSize;
             state = m.intern(current, cut, matched);

@@ -36,6 +36,9 @@ final class StartMemo {
      * A state's row is valid only when {@code transEpoch[id] == epoch}; it is zeroed when first used in an epoch.
      */
     private int[] trans = new int[0];
+    /** For a position-free program: the state every run starts in, valid when {@code initialEpoch == epoch}. */
+    int initial;
+    int initialEpoch;
     private int[] transEpoch = new int[0];
 
     // the previous run
@@ -155,6 +158,7 @@ final class StartMemo {
             // wrapped around: stamps of old epochs could come back
             Arrays.fill(slotEpoch, 0);
             Arrays.fill(transEpoch, 0);
+            initialEpoch = 0;
             epoch = 1;
         }
         poolSize = 0;
