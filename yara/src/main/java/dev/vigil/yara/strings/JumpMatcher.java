@@ -1,5 +1,8 @@
 package dev.vigil.yara.strings;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +26,15 @@ final class JumpMatcher {
     private final int span;           // longest possible match, capped at the scan limit
     private final long[] runMinOff;   // distance range of each run from the match start
     private final long[] runMaxOff;
+    /**
+     * Per run of at least eight bytes whose every set is "the bytes b with b & mask == value" (literal bytes, nibbles,
+     * wildcards: nearly every hex byte), the run as eight-byte words: at offsets 0, 8, ... and a last one ending
+     * where the run ends (it may overlap the one before), compared a word at a time. Null for other runs.
+     */
+    private final long[][] wordMasks;
+    private final long[][] wordValues;
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private JumpMatcher(List<long[]> runs, List<Integer> lens, List<int[]> gaps, List<Boolean> greedy, int span) {
         int n = runs.size();
@@ -43,6 +55,59 @@ final class JumpMatcher {
             runMinOff[k] = runMinOff[k - 1] + runLen[k - 1] + gapMin[k - 1];
             runMaxOff[k] = runMaxOff[k - 1] + runLen[k - 1] + gapMax[k - 1];
         }
+        wordMasks = new long[n][];
+        wordValues = new long[n][];
+        for (int k = 0; k < n; k++) {
+            words(k);
+        }
+    }
+
+    private void words(int k) {
+        int len = runLen[k];
+        if (len < 8) {
+            return;
+        }
+        int[] masks = new int[len];
+        int[] values = new int[len];
+        for (int i = 0; i < len; i++) {
+            int mv = maskValue(runSets[k], i);
+            if (mv < 0) {
+                return;
+            }
+            masks[i] = mv >>> 8;
+            values[i] = mv & 0xFF;
+        }
+        int words = (len + 7) / 8;
+        long[] m = new long[words];
+        long[] v = new long[words];
+        for (int w = 0; w < words; w++) {
+            int from = Math.min(8 * w, len - 8);
+            for (int j = 0; j < 8; j++) {
+                m[w] |= (long) masks[from + j] << (8 * j);
+                v[w] |= (long) values[from + j] << (8 * j);
+            }
+        }
+        wordMasks[k] = m;
+        wordValues[k] = v;
+    }
+
+    /** {@code mask << 8 | value} when set {@code i} of {@code sets} is {b : b & mask == value}, else -1. */
+    static int maskValue(long[] sets, int i) {
+        int ones = 0xFF;
+        int zeros = 0xFF;
+        int count = 0;
+        for (int b = 0; b < 256; b++) {
+            if ((sets[i * 4 + (b >>> 6)] & (1L << (b & 63))) != 0) {
+                ones &= b;
+                zeros &= ~b;
+                count++;
+            }
+        }
+        if (count == 0) {
+            return -1;
+        }
+        int mask = (ones | zeros) & 0xFF;
+        return count == 1 << (8 - Integer.bitCount(mask)) ? mask << 8 | (ones & mask) : -1;
     }
 
     /**
@@ -300,8 +365,19 @@ final class JumpMatcher {
     }
 
     private boolean runMatches(int k, byte[] buf, int p) {
-        long[] sets = runSets[k];
+        long[] masks = wordMasks[k];
         int n = runLen[k];
+        if (masks != null) {
+            long[] values = wordValues[k];
+            int last = masks.length - 1;
+            for (int w = 0; w < last; w++) {
+                if (((long) LONG.get(buf, p + 8 * w) & masks[w]) != values[w]) {
+                    return false;
+                }
+            }
+            return ((long) LONG.get(buf, p + n - 8) & masks[last]) == values[last];
+        }
+        long[] sets = runSets[k];
         for (int i = 0; i < n; i++) {
             int b = buf[p + i] & 0xFF;
             if ((sets[i * 4 + (b >>> 6)] & (1L << (b & 63))) == 0) {
