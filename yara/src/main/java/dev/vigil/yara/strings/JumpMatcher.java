@@ -93,18 +93,33 @@ final class JumpMatcher {
 
     /** {@code mask << 8 | value} when set {@code i} of {@code sets} is {b : b & mask == value}, else -1. */
     static int maskValue(long[] sets, int i) {
-        int ones = 0xFF;
-        int zeros = 0xFF;
         int count = 0;
-        for (int b = 0; b < 256; b++) {
-            if ((sets[i * 4 + (b >>> 6)] & (1L << (b & 63))) != 0) {
-                ones &= b;
-                zeros &= ~b;
-                count++;
+        for (int w = 0; w < 4; w++) {
+            count += Long.bitCount(sets[i * 4 + w]);
+        }
+        if (count == 256) {
+            return 0; // any byte
+        }
+        if (count == 0 || (count & (count - 1)) != 0) {
+            return -1;
+        }
+        if (count == 1) {
+            for (int w = 0; ; w++) {
+                long bits = sets[i * 4 + w];
+                if (bits != 0) {
+                    return 0xFF << 8 | (w * 64 + Long.numberOfTrailingZeros(bits));
+                }
             }
         }
-        if (count == 0) {
-            return -1;
+        // the members only (one for a literal byte, sixteen for a nibble): this runs for every byte of a rule set
+        int ones = 0xFF;
+        int zeros = 0xFF;
+        for (int w = 0; w < 4; w++) {
+            for (long bits = sets[i * 4 + w]; bits != 0; bits &= bits - 1) {
+                int b = w * 64 + Long.numberOfTrailingZeros(bits);
+                ones &= b;
+                zeros &= ~b;
+            }
         }
         int mask = (ones | zeros) & 0xFF;
         return count == 1 << (8 - Integer.bitCount(mask)) ? mask << 8 | (ones & mask) : -1;
