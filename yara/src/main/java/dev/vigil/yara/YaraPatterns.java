@@ -58,6 +58,8 @@ final class YaraPatterns implements ExternalPatterns {
      */
     final int[][] atomlessGroups;
     final StartFilter[] atomlessFilters;
+    /** The bytes a start of any atom-less group with a filter begins with (four longs), or null without such groups. */
+    final long[] atomlessFirstBytes;
     private final int maxBack;
     private final int maxForward;
     /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
@@ -141,6 +143,17 @@ final class YaraPatterns implements ExternalPatterns {
         });
         this.atomlessGroups = groups.toArray(new int[0][]);
         this.atomlessFilters = filters.toArray(new StartFilter[0]);
+        long[] firstBytes = null;
+        for (StartFilter f : atomlessFilters) {
+            if (f != null) {
+                firstBytes = firstBytes == null ? new long[4] : firstBytes;
+                long[] set = f.firstSet();
+                for (int w = 0; w < 4; w++) {
+                    firstBytes[w] |= set[w];
+                }
+            }
+        }
+        this.atomlessFirstBytes = firstBytes;
         this.hitFilters = new long[3 * all.size()];
         int at = 0;
         for (int s = 0; s < strings.length; s++) {

@@ -108,33 +108,54 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         int end = (int) Math.min(valid, size - base);
         int stop = Math.min(to, end);
         for (int g = 0; g < groups.length; g++) {
-            StartFilter filter = patterns.atomlessFilters[g];
-            if (filter == null) {
+            if (patterns.atomlessFilters[g] == null) {
                 int s = groups[g][0];
                 if (!done(s)) {
                     strings[s].verifyEvery(buf, base, valid, size, from, to, state(s), fastMode && oneMatchEnough[s]);
                 }
-                continue;
             }
-            if (starts == null) {
-                starts = new int[4096];
+        }
+        long[] first = patterns.atomlessFirstBytes;
+        if (first == null) {
+            return;
+        }
+        if (starts == null) {
+            starts = new int[4096];
+            candidates = new int[4096];
+        }
+        // One pass finds the bytes that some filtered group can start at (few in most data); each group's filter
+        // then looks at those only, instead of every group reading every byte.
+        for (int at = from; at < stop; ) {
+            int count = 0;
+            int p = at;
+            int[] cands = candidates;
+            for (int limit = Math.min(stop, at + cands.length); p < limit; p++) {
+                int b = buf[p] & 0xFF;
+                cands[count] = p;
+                count += (int) (first[b >>> 6] >>> b) & 1;
             }
-            for (int at = from; at < stop; ) {
-                int n = filter.collect(buf, at, stop, end, starts);
-                int next = StartFilter.resumeAfter(starts, n, stop);
+            for (int g = 0; g < groups.length; g++) {
+                StartFilter filter = patterns.atomlessFilters[g];
+                if (filter == null) {
+                    continue;
+                }
+                // called with no starts too: the strings learn that the range is done
+                int n = count == 0 ? 0 : filter.collectAmong(buf, cands, count, end, starts);
                 for (int s : groups[g]) {
                     if (!done(s)) {
-                        strings[s].verifyStarts(buf, base, valid, size, starts, n, next, state(s),
+                        strings[s].verifyStarts(buf, base, valid, size, starts, n, p, state(s),
                                 fastMode && oneMatchEnough[s]);
                     }
                 }
-                at = next;
             }
+            at = p;
         }
     }
 
     /** Starts that passed a {@link StartFilter}, one block at a time. */
     private int[] starts;
+    /** The positions whose byte some filtered atom-less group can start with, per block. */
+    private int[] candidates;
 
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {

@@ -18,6 +18,25 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
      * {@code out.length}, so callers go block by block. {@code end}: where the data in the buffer ends.
      */
     public int collect(byte[] buf, int from, int to, int end, int[] out) {
+        return filter(buf, null, from, to, end, out);
+    }
+
+    /**
+     * As {@link #collect}, over the starts {@code candidates[0, count)} (ascending) only: they must include every
+     * start whose byte is in {@link #firstSet()}, so that several filters can share one pass over the data.
+     * {@code out} must have room for {@code count} starts.
+     */
+    public int collectAmong(byte[] buf, int[] candidates, int count, int end, int[] out) {
+        return filter(buf, candidates, 0, count, end, out);
+    }
+
+    /** The bytes every start that passes begins with (four longs; do not change). */
+    public long[] firstSet() {
+        return Arrays.copyOf(prefix, 4);
+    }
+
+    /** Starts {@code from..to}, or with {@code candidates}, {@code candidates[from..to)}. */
+    private int filter(byte[] buf, int[] candidates, int from, int to, int end, int[] out) {
         boolean uniform = uniform(prefix);
         int depth = prefix.length >>> 2;
         int n = 0;
@@ -27,9 +46,10 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         int wideOddFailsBelow = 0;
         // With one set for every depth: the end of the run of bytes in it that the last ascii test found, so that
         // each byte of a run is read once, not once per start in it.
-        int asciiRunEnd = from;
+        int asciiRunEnd = 0;
         long[] first = prefix;
-        for (int s = from; s < to && n < out.length; s++) {
+        for (int i = from; i < to && n < out.length; i++) {
+            int s = candidates == null ? i : candidates[i];
             // Every start, ascii or wide, has its first character in the first set; most bytes are not in it.
             int b = buf[s] & 0xFF;
             if ((first[b >>> 6] & (1L << b)) == 0) {

@@ -97,6 +97,21 @@ class StartFilterTest {
             assertThat(collected(f, buf, from, to, end, block))
                     .as("round %d: %s, uniform %s, from %d to %d end %d", round, f, uniform, from, to, end)
                     .isEqualTo(expected);
+            // the same over candidates: the positions whose byte is in the first set, and some others
+            long[] first = f.firstSet();
+            int[] candidates = new int[to - from];
+            int count = 0;
+            for (int i = from; i < to; i++) {
+                int b = buf[i] & 0xFF;
+                if ((first[b >>> 6] & (1L << b)) != 0 || r.nextInt(4) == 0) {
+                    candidates[count++] = i;
+                }
+            }
+            int[] out = new int[count];
+            int n = f.collectAmong(buf, candidates, count, end, out);
+            assertThat(java.util.Arrays.stream(out, 0, n).boxed().toList())
+                    .as("round %d among candidates: %s, uniform %s", round, f, uniform)
+                    .isEqualTo(expected);
             checked += expected.size();
         }
         assertThat(checked).as("starts kept over all rounds").isGreaterThan(4_000);
