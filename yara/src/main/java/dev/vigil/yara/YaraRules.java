@@ -22,7 +22,8 @@ public final class YaraRules {
     private final YaraPatterns patterns;
     private final int reportable;
     /** Engines for {@link #scan}, made on first use, one per combination of fast mode and non-matching strings. */
-    private final Engine[] engines = new Engine[4];
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Engine> engines =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
 
     YaraRules(CompiledRuleSet program, CompiledString[] strings) {
         this.program = program;
@@ -74,14 +75,14 @@ public final class YaraRules {
 
     private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
         int kind = (options.fastMode() ? 2 : 0) + (options.notMatchingStrings() ? 1 : 0);
-        Engine e;
-        synchronized (engines) {
-            e = engines[kind];
-            if (e == null) {
-                // the patterns tell each scan's state which mode it is in, so each combination has its engine
-                YaraPatterns p = options.fastMode() ? new YaraPatterns(this, true) : patterns;
-                e = Engine.builder().add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build();
-                engines[kind] = e;
+        Engine e = engines.get(kind);
+        if (e == null) {
+            // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
+            // that race here build one each; the first stored is kept.
+            YaraPatterns p = options.fastMode() ? new YaraPatterns(this, true) : patterns;
+            e = Engine.builder().add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build();
+            if (!engines.compareAndSet(kind, null, e)) {
+                e = engines.get(kind);
             }
         }
         ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));
