@@ -89,9 +89,9 @@ class ScanScratchReuseTest {
         String aloneB = scanAlone(patterns, b);
 
         // B runs start to end in the middle of A's pass, as an archive member's scan does
-        ExternalPatterns.ExternalScan outer = patterns.begin(Long.MAX_VALUE);
+        ExternalPatterns.ExternalScan outer = begin(patterns);
         feed(outer, patterns, a, 0, a.length / 2);
-        ExternalPatterns.ExternalScan inner = patterns.begin(Long.MAX_VALUE);
+        ExternalPatterns.ExternalScan inner = begin(patterns);
         feed(inner, patterns, b, 0, b.length);
         inner.finish(context(b), true);
         assertThat(render((YaraScanResult) inner.report())).isEqualTo(aloneB);
@@ -108,8 +108,8 @@ class ScanScratchReuseTest {
         byte[] b = files.get(1);
         String aloneA = scanAlone(patterns, a);
         String aloneB = scanAlone(patterns, b);
-        ExternalPatterns.ExternalScan x = patterns.begin(Long.MAX_VALUE);
-        ExternalPatterns.ExternalScan y = patterns.begin(Long.MAX_VALUE);
+        ExternalPatterns.ExternalScan x = begin(patterns);
+        ExternalPatterns.ExternalScan y = begin(patterns);
         int step = 97;
         for (int pos = 0; pos < Math.max(a.length, b.length); pos += step) {
             feed(x, patterns, a, Math.min(pos, a.length), Math.min(pos + step, a.length));
@@ -133,8 +133,13 @@ class ScanScratchReuseTest {
         assertThat(pool.take()).as("the pool is empty now: a new one").isNotSameAs(s);
     }
 
+    /** A scan that also keeps the strings of rules that did not match, so that those are compared too. */
+    private static ExternalPatterns.ExternalScan begin(YaraPatterns patterns) {
+        return new YaraScanState(patterns, Long.MAX_VALUE, true);
+    }
+
     private static String scanAlone(YaraPatterns patterns, byte[] data) {
-        ExternalPatterns.ExternalScan scan = patterns.begin(Long.MAX_VALUE);
+        ExternalPatterns.ExternalScan scan = begin(patterns);
         feed(scan, patterns, data, 0, data.length);
         scan.finish(context(data), true);
         return render((YaraScanResult) scan.report());
