@@ -30,7 +30,7 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         return filter(buf, candidates, 0, count, end, out);
     }
 
-    /** The bytes every start that passes begins with (four longs; do not change). */
+    /** The bytes every start that passes begins with (a copy: four longs). */
     public long[] firstSet() {
         return Arrays.copyOf(prefix, 4);
     }

@@ -16,6 +16,13 @@ final class StartMemo {
     private static final int RING = 1 << 13; // > scan limit + 1
     private static final int MAX_STATES = 1 << 15;
     private static final int MAX_POOL = 1 << 21;
+    /**
+     * Steps are cached from the first states only (a row is 1 KiB): a run reaches few states in practice, and a
+     * pattern whose data-chosen states are many still gets its NFA steps, not a table that grows with them.
+     */
+    private static final int MAX_CACHED_STATES = 128;
+    /** Cached-step rows kept from one scan to the next (64 KiB). */
+    private static final int KEPT_CACHED_STATES = 64;
 
     // interned states: threads of state i are pool[start[i] .. start[i] + len[i]); match[i]: a MATCH cut the list
     int[] pool = new int[1024];
@@ -61,7 +68,7 @@ final class StartMemo {
 
     /** Whether its tables grew past what is worth keeping from one scan to the next. */
     boolean oversized() {
-        return pool.length > 1 << 14 || slots.length > 1 << 12 || trans.length > 1 << 20;
+        return pool.length > 1 << 14 || slots.length > 1 << 12 || transEpoch.length > KEPT_CACHED_STATES;
     }
 
     /** The cached state after byte {@code b} in state {@code id}, or -1 when not known (see {@link #trans}). */
@@ -74,8 +81,11 @@ final class StartMemo {
 
     /** Caches that state {@code id} goes to state {@code to} on byte {@code b}; both of the current epoch. */
     void cacheStep(int id, int b, int to) {
+        if (id >= MAX_CACHED_STATES) {
+            return;
+        }
         if (id >= transEpoch.length) {
-            int n = Math.max(id + 1, Math.max(16, transEpoch.length * 2));
+            int n = Math.min(MAX_CACHED_STATES, Math.max(id + 1, Math.max(16, transEpoch.length * 2)));
             transEpoch = Arrays.copyOf(transEpoch, n);
             trans = Arrays.copyOf(trans, n << 8);
         }

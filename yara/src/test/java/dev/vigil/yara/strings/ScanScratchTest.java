@@ -83,7 +83,7 @@ class ScanScratchTest {
     @Test
     void cachedStepsGiveWhatTheNfaGives() {
         String[] regexes = {"\\W\\w+\\s+\\s\".+\"", "(ab|a)+c?", "a.*?b", "[ab]{2,5}b", "(a|b)*c", "[^c]+c",
-                "a(b|ab)*?c"};
+                "a(b|ab)*?c", "[ab]{1,200}c" /* more states than are cached */};
         Random rnd = new Random(11);
         int matched = 0;
         int cachedPrograms = 0;
