@@ -136,10 +136,11 @@ class FildesTest {
                 .redirectOutput(dir.resolve("v.out").toFile()).start();
         try {
             long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!Files.exists(socket) && p.isAlive() && System.nanoTime() < end) {
+            var unix = java.net.UnixDomainSocketAddress.of(socket);
+            // The socket file appears when it is bound, a moment before it listens: wait for a connection to succeed
+            while (!accepts(unix) && p.isAlive() && System.nanoTime() < end) {
                 Thread.sleep(50);
             }
-            var unix = java.net.UnixDomainSocketAddress.of(socket);
             for (int i = 0; i < 3; i++) {
                 String reply = Fixtures.show(c("eicar", false, send("zFILDES\0"), withFile("\0", "eicar.com"))
                         .run(client, unix, files, WAIT));
@@ -170,6 +171,17 @@ class FildesTest {
     private static long openDescriptors() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return s.count();
+        }
+    }
+
+    private static boolean accepts(java.net.UnixDomainSocketAddress address) {
+        if (!Files.exists(address.getPath())) {
+            return false;
+        }
+        try (SocketChannel ch = Fixtures.open(address)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false; // bound but not yet listening
         }
     }
 }
