@@ -35,7 +35,7 @@ class YaraDifferentialTest {
                 .map(set -> DynamicTest.dynamicTest(set.name(), () -> compare(set, settings, shared)));
     }
 
-    private static synchronized List<Path> corpus(YaraDiffSettings settings, Path shared)
+    static synchronized List<Path> corpus(YaraDiffSettings settings, Path shared)
             throws IOException, InterruptedException {
         if (corpus == null) {
             YaraCorpus c = new YaraCorpus(settings);

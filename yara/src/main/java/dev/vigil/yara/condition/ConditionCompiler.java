@@ -792,6 +792,12 @@ final class ConditionCompiler {
 
     private X binary(Ast.Binary b) {
         String op = b.op();
+        if (op.equals("or")) {
+            X chain = equalityChain(b);
+            if (chain != null) {
+                return chain;
+            }
+        }
         if (op.equals("and") || op.equals("or")) {
             IntNode l = toBool(compile(b.left()), true);
             IntNode r = toBool(compile(b.right()), true);
@@ -825,6 +831,77 @@ final class ConditionCompiler {
             case "matches" -> matches(l, r);
             default -> stringOp(op, l, r);
         };
+    }
+
+    /** Chains shorter than this stay comparisons: a set look-up pays off only over many. */
+    private static final int MIN_CHAIN = 8;
+
+    /**
+     * {@code f() == "a" or f() == "b" or ...} over one argument-less module function (rule sets test
+     * {@code pe.imphash()} against hundreds of values this way) as one look-up in a set of the texts: the function is
+     * called once instead of once per comparison. Same value: an {@code or} is 1 or 0 (never undefined), and it is 1
+     * exactly when the function's value, defined, equals one of the texts. Null when the expression is not such a
+     * chain (then it compiles as written).
+     */
+    private X equalityChain(Ast.Binary b) {
+        List<Expr> operands = new ArrayList<>();
+        flattenOr(b, operands);
+        if (operands.size() < MIN_CHAIN) {
+            return null;
+        }
+        Expr function = null;
+        java.util.Set<String> texts = new java.util.HashSet<>();
+        for (Expr e : operands) {
+            if (!(e instanceof Ast.Binary cmp) || !cmp.op().equals("==")) {
+                return null;
+            }
+            Expr call = cmp.right() instanceof Ast.TextLit ? cmp.left() : cmp.left() instanceof Ast.TextLit
+                    ? cmp.right() : null;
+            if (call == null || !isPureModuleCall(call) || (function != null && !sameCall(function, call))) {
+                return null;
+            }
+            Ast.TextLit text = (Ast.TextLit) (call == cmp.left() ? cmp.right() : cmp.left());
+            function = call;
+            texts.add(new String(text.value(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        // compiled once per operand, as written, so that errors and warnings are the same
+        X first = null;
+        for (Expr e : operands) {
+            Ast.Binary cmp = (Ast.Binary) e;
+            X x = compile(cmp.left() instanceof Ast.TextLit ? cmp.right() : cmp.left());
+            if (x.t() != T.STRING) {
+                return null; // a type error: the comparisons report it
+            }
+            first = first == null ? x : first;
+        }
+        StrNode value = (StrNode) first.node();
+        java.util.Set<String> set = java.util.Set.copyOf(texts);
+        return X.of(T.BOOL, folded(f -> {
+            byte[] v = value.eval(f);
+            return v != null && set.contains(new String(v, java.nio.charset.StandardCharsets.ISO_8859_1)) ? 1 : 0;
+        }, value));
+    }
+
+    private static void flattenOr(Expr e, List<Expr> out) {
+        if (e instanceof Ast.Binary b && b.op().equals("or")) {
+            flattenOr(b.left(), out);
+            flattenOr(b.right(), out);
+        } else {
+            out.add(e);
+        }
+    }
+
+    /** {@code module.function()} with no arguments, of any module but console (whose functions print). */
+    private static boolean isPureModuleCall(Expr e) {
+        return e instanceof Ast.Call c && c.arguments().isEmpty() && c.function() instanceof Ast.Member m
+                && m.object() instanceof Ast.Identifier id && !id.name().equals("console");
+    }
+
+    private static boolean sameCall(Expr a, Expr b) {
+        Ast.Member x = (Ast.Member) ((Ast.Call) a).function();
+        Ast.Member y = (Ast.Member) ((Ast.Call) b).function();
+        return x.field().equals(y.field())
+                && ((Ast.Identifier) x.object()).name().equals(((Ast.Identifier) y.object()).name());
     }
 
     private X arithmetic(String op, X l, X r) {
