@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The string matches of rules that did not match, copied into a few primitive arrays when the scan ends (the data
- * must be read while the input is open) and turned into {@link RuleMatch.StringMatch} lists only when asked for.
- * Most callers never ask; building hundreds of match objects per scanned file for them cost several percent of a
- * signature-base scan.
+ * The string matches of a scan's rules, copied into a few primitive arrays when the scan ends (the data must be
+ * read while the input is open) and turned into {@link RuleMatch.StringMatch} lists when asked for: at once for the
+ * rules that matched, on first read for the others (few callers ask; building hundreds of match objects per scanned
+ * file for them cost several percent of a signature-base scan).
  */
 final class PackedStringMatches {
     private static final int[] NO_RANGE = {0, 0};
@@ -58,21 +58,15 @@ final class PackedStringMatches {
             dataStart = Arrays.copyOf(dataStart, n + 1);
         }
         int start = dataStart[count];
-        int want = (int) Math.max(0, Math.min(Math.min(length, maxData), input.size() - offset));
+        int want = Math.min(length, maxData);
         if (data.length - start < want) {
             data = Arrays.copyOf(data, Math.max(data.length * 2, start + want));
         }
-        int got = 0;
+        int got;
         try {
-            while (got < want) {
-                int r = input.read(offset + got, data, start + got, want - got);
-                if (r <= 0) {
-                    break;
-                }
-                got += r;
-            }
+            got = input.readFully(offset, data, start, want);
         } catch (IOException e) {
-            got = 0; // as an unreadable match reads elsewhere: no data
+            got = 0; // an unreadable match has no data
         }
         localString[count] = k;
         offsets[count] = offset;

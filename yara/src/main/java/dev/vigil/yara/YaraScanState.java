@@ -17,7 +17,6 @@ import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.strings.StartFilter;
 import dev.vigil.yara.strings.StringMatches;
-import dev.vigil.yara.syntax.StringDecl;
 
 import java.io.IOException;
 import java.util.AbstractList;
@@ -209,7 +208,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         // Those of matching rules become match objects now; the others are packed when the scan was asked for them
         // (yara -n), else left out.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        PackedStringMatches packed = notMatchingStrings ? new PackedStringMatches() : null;
+        PackedStringMatches packed = new PackedStringMatches();
         for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             if (matches[s].count() == 0) {
@@ -221,8 +220,9 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                     continue;
                 }
                 if (matched[rule]) {
-                    withStrings.put(rule, stringMatches(rules.get(rule), context));
-                } else if (packed != null) {
+                    packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
+                    withStrings.put(rule, packed.get(rule, rules.get(rule)));
+                } else if (notMatchingStrings) {
                     withStrings.put(rule, List.of()); // marks it as done
                     packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
                 }
@@ -237,7 +237,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 found.add(ruleMatch(i, withStrings.getOrDefault(i, List.of())));
             }
         }
-        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(), packed),
+        report = new YaraScanResult(found, new NotMatching(matched, publicRules.length - found.size(),
+                notMatchingStrings ? packed : null),
                 warnings, ctx.console);
         return detections;
     }
@@ -289,31 +290,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         public int size() {
             return size;
         }
-    }
-
-    private List<RuleMatch.StringMatch> stringMatches(CompiledRule r, EvaluationContext context) {
-        List<RuleMatch.StringMatch> out = null;
-        for (int k = 0; k < r.strings().size(); k++) {
-            StringDecl decl = r.strings().get(k);
-            StringMatches m = matches[shared[r.stringIndexes()[k]]];
-            if (m == null || m.count() == 0 || decl.modifiers().isPrivate()) {
-                continue;
-            }
-            if (out == null) {
-                out = new ArrayList<>();
-            }
-            for (int i = 0; i < m.count(); i++) {
-                byte[] data;
-                try {
-                    data = context.input().readFully(m.offset(i), Math.min(m.length(i), MAX_MATCH_DATA));
-                } catch (IOException e) {
-                    data = new byte[0];
-                }
-                out.add(new RuleMatch.StringMatch(decl.identifier(), m.offset(i), m.length(i), data,
-                        decl.modifiers().xor() ? m.xorKey(i) : -1));
-            }
-        }
-        return out == null ? List.of() : out;
     }
 
     @Override

@@ -16,17 +16,26 @@ public interface ScanInput extends Closeable {
 
     /** Reads exactly {@code length} bytes or as many as exist; convenience for header parsers. */
     default byte[] readFully(long position, int length) throws IOException {
-        long avail = Math.max(0, Math.min(length, size() - position));
-        byte[] out = new byte[(int) avail];
+        byte[] out = new byte[(int) Math.max(0, Math.min(length, size() - position))];
+        int n = readFully(position, out, 0, out.length);
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code position} into {@code dst}, or as many as exist; returns the number
+     * copied.
+     */
+    default int readFully(long position, byte[] dst, int offset, int length) throws IOException {
+        int want = (int) Math.max(0, Math.min(length, size() - position));
         int n = 0;
-        while (n < out.length) {
-            int r = read(position + n, out, n, out.length - n);
+        while (n < want) {
+            int r = read(position + n, dst, offset + n, want - n);
             if (r <= 0) {
                 break;
             }
             n += r;
         }
-        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+        return n;
     }
 
     static ScanInput of(byte[] data) {
