@@ -14,29 +14,12 @@ import java.util.Arrays;
 public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
 
     /**
-     * Writes the starts in {@code buf[from, to)} that pass into {@code out} (ascending) and returns how many; at most
-     * {@code out.length}, so callers go block by block. {@code end}: where the data in the buffer ends.
-     */
-    public int collect(byte[] buf, int from, int to, int end, int[] out) {
-        return filter(buf, null, from, to, end, out);
-    }
-
-    /**
-     * As {@link #collect}, over the starts {@code candidates[0, count)} (ascending) only: they must include every
-     * start whose byte is in {@link #firstSet()}, so that several filters can share one pass over the data.
-     * {@code out} must have room for {@code count} starts.
+     * Writes the starts among {@code candidates[0, count)} (buffer indexes, ascending) that pass into {@code out}
+     * (ascending; room for {@code count} needed) and returns how many. The candidates must include every start whose
+     * byte is in {@link #firstSet()}, so that several filters can share one pass over the data. {@code end}: where
+     * the data in the buffer ends.
      */
     public int collectAmong(byte[] buf, int[] candidates, int count, int end, int[] out) {
-        return filter(buf, candidates, 0, count, end, out);
-    }
-
-    /** The bytes every start that passes begins with (a copy: four longs). */
-    public long[] firstSet() {
-        return Arrays.copyOf(prefix, 4);
-    }
-
-    /** Starts {@code from..to}, or with {@code candidates}, {@code candidates[from..to)}. */
-    private int filter(byte[] buf, int[] candidates, int from, int to, int end, int[] out) {
         boolean uniform = uniform(prefix);
         int depth = prefix.length >>> 2;
         int n = 0;
@@ -48,8 +31,8 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         // each byte of a run is read once, not once per start in it.
         int asciiRunEnd = 0;
         long[] first = prefix;
-        for (int i = from; i < to && n < out.length; i++) {
-            int s = candidates == null ? i : candidates[i];
+        for (int i = 0; i < count; i++) {
+            int s = candidates[i];
             // Every start, ascii or wide, has its first character in the first set; most bytes are not in it.
             int b = buf[s] & 0xFF;
             if ((first[b >>> 6] & (1L << b)) == 0) {
@@ -91,9 +74,9 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         return n;
     }
 
-    /** Where {@link #collect} stopped when it filled {@code out}: the start after the last one written. */
-    public static int resumeAfter(int[] out, int n, int to) {
-        return n == out.length ? out[n - 1] + 1 : to;
+    /** The bytes every start that passes begins with (a copy: four longs). */
+    public long[] firstSet() {
+        return Arrays.copyOf(prefix, 4);
     }
 
     private static boolean uniform(long[] prefix) {

@@ -9,7 +9,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link StartFilter#collect} skips starts by what earlier starts showed (runs, misses of the same parity); it must
+ * {@link StartFilter#collectAmong} skips starts by what earlier starts showed (runs, misses of the same parity); it must
  * keep exactly the starts whose first characters fit the sets, as testing each start on its own does.
  */
 class StartFilterTest {
@@ -42,16 +42,20 @@ class StartFilterTest {
         return true;
     }
 
+    /** Every position as a candidate, {@code block} positions per call, as the scan calls it block by block. */
     private static List<Integer> collected(StartFilter f, byte[] buf, int from, int to, int end, int block) {
         List<Integer> out = new ArrayList<>();
+        int[] candidates = new int[block];
         int[] starts = new int[block];
-        int at = from;
-        while (at < to) {
-            int n = f.collect(buf, at, to, end, starts);
+        for (int at = from; at < to; at += block) {
+            int count = Math.min(block, to - at);
+            for (int i = 0; i < count; i++) {
+                candidates[i] = at + i;
+            }
+            int n = f.collectAmong(buf, candidates, count, end, starts);
             for (int i = 0; i < n; i++) {
                 out.add(starts[i]);
             }
-            at = StartFilter.resumeAfter(starts, n, to);
         }
         return out;
     }
