@@ -47,36 +47,10 @@ final class Program {
         this.positionFree = free;
     }
 
+    /** The first-depth set of {@link #prefixSets}, or null when a match may be empty. */
     private long[] firstBytes() {
-        long[] first = new long[4];
-        boolean[] seen = new boolean[size];
-        int[] stack = new int[size * 2 + 2];
-        int sp = 0;
-        stack[sp++] = 0;
-        while (sp > 0) {
-            int pc = stack[--sp];
-            if (seen[pc]) {
-                continue;
-            }
-            seen[pc] = true;
-            switch (op[pc]) {
-                case CONSUME -> {
-                    for (int w = 0; w < 4; w++) {
-                        first[w] |= sets[arg1[pc] * 4 + w];
-                    }
-                }
-                case MATCH -> {
-                    return null;
-                }
-                case JMP -> stack[sp++] = arg1[pc];
-                case SPLIT -> {
-                    stack[sp++] = arg1[pc];
-                    stack[sp++] = arg2[pc];
-                }
-                default -> stack[sp++] = pc + 1; // an assertion only narrows what follows
-            }
-        }
-        return first;
+        long[] first = prefixSets(1);
+        return first.length == 0 ? null : first;
     }
 
     /**
@@ -91,7 +65,7 @@ final class Program {
         int[] stack = new int[size * 2 + 2];
         int[] frontier = {0};
         int frontierCount = 1;
-        int[] next = new int[size];
+        int[] next = maxDepth > 1 ? new int[size] : null; // none for the first depth alone (every program's)
         while (depth < maxDepth && frontierCount > 0) {
             java.util.Arrays.fill(seen, false);
             int sp = 0;
@@ -111,7 +85,9 @@ final class Program {
                         for (int w = 0; w < 4; w++) {
                             set[w] |= sets[arg1[pc] * 4 + w];
                         }
-                        next[nextCount++] = pc + 1;
+                        if (next != null) {
+                            next[nextCount++] = pc + 1;
+                        }
                     }
                     case MATCH -> {
                         return Arrays.copyOf(out, 4 * depth);
@@ -121,11 +97,14 @@ final class Program {
                         stack[sp++] = arg1[pc];
                         stack[sp++] = arg2[pc];
                     }
-                    default -> stack[sp++] = pc + 1;
+                    default -> stack[sp++] = pc + 1; // an assertion only narrows what follows
                 }
             }
             System.arraycopy(set, 0, out, 4 * depth, 4);
             depth++;
+            if (next == null) {
+                break;
+            }
             frontier = Arrays.copyOf(next, nextCount);
             frontierCount = nextCount;
         }
