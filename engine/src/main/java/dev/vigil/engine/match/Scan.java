@@ -311,8 +311,9 @@ final class Scan implements EvaluationContext {
 
     /**
      * Looks up every atom starting in buf[from, to) and verifies the candidates. Block by block, a tight first loop
-     * keeps the positions whose first two bytes begin some atom (an L1-resident bitmap, no branch); the full look-ups
-     * run only at those. Keeping the look-ups and verification out of the per-byte loop lets it compile small.
+     * keeps the positions where an atom may start: the four bytes there are in the hashed 4-byte bitmap, or the first
+     * two begin a shorter atom ({@link AtomIndex#short2}); no branch per byte. The full look-ups run only at those.
+     * Keeping the look-ups and verification out of the per-byte loop lets it compile small.
      */
     private void scanRange(byte[] buf, long base, int from, int to) {
         windowBuf = buf;
