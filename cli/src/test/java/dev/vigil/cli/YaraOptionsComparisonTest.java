@@ -59,6 +59,44 @@ class YaraOptionsComparisonTest {
                 """);
         Files.write(dir.resolve("fast.bin"), ("abc abc abbbc ab AB xyz " + xor("xyz", 5) + " a\0b\0 ab a\0b\0 ab a\0b\0 ab")
                 .getBytes(StandardCharsets.ISO_8859_1));
+        // Strings used only as "$a at E" are checked at E instead of being searched (guards.bin is large enough for
+        // the match cap, which decides at_past_cap: its match at 1,050,000 comes after the millionth).
+        // Guards: the string-free operands of a condition's top-level "and". A scan does not search the strings of a
+        // rule whose guard is false; nothing yara prints may change: not the matches of the rules that match, not
+        // those -n -s prints, not a "too many matches" warning (guards.bin has over a million bytes).
+        write("guards.yar", """
+                import "pe"
+                rule mz_guard { strings: $a = "alpha" condition: uint16(0) == 0x5a4d and $a }
+                rule true_guard { strings: $a = "alpha" $b = { 00 00 00 } condition: uint16(0) == 0x6c61 and $a
+                                  and filesize > 100 and #b > 2 }
+                rule shared_closed { strings: $a = "beta" condition: filesize < 10 and $a }
+                rule shared_open { strings: $a = "beta" condition: $a and filesize > 10 }
+                rule undefined_guard { strings: $a = "alpha" condition: pe.number_of_sections > 0 and $a }
+                rule not_undefined { strings: $a = "alpha" condition: not defined pe.number_of_sections and $a }
+                rule nested { strings: $a = "alpha" $b = "beta" condition: ($a and (uint8(0) == 0x61 and $b))
+                              and (filesize > 5 or uint8(0) == 0) }
+                rule external_guard { strings: $a = "alpha" condition: ext == 1 and $a }
+                rule or_not_guard { strings: $a = "alpha" condition: filesize < 10 or $a }
+                private rule closed_private { strings: $a = "alpha" condition: filesize < 10 and $a }
+                rule uses_private { strings: $a = "beta" condition: $a and not closed_private }
+                rule closed_many { strings: $z = { 00 00 } condition: uint16(0) == 0x1234 and $z }
+                rule closed_many_regex { strings: $z = /\\x00\\x00/ condition: filesize < 10 and $z }
+                rule open_many { strings: $z = { 00 00 00 00 } condition: filesize > 10 and #z > 5 }
+                rule closed_few { strings: $z = { 00 00 61 6c } condition: filesize < 10 and $z }
+                rule unique_open { strings: $u = "gamma" condition: filesize > 10 and $u }
+                rule unique_closed { strings: $u = "delta" condition: filesize < 10 and $u }
+                rule at_zeros { strings: $z = { 00 00 ?? } condition: $z at 1000 }
+                rule at_past_cap { strings: $z = { 00 00 00 00 ?? } condition: $z at 1050000 }
+                rule at_text { strings: $t = "gamma" wide ascii condition: $t at 11 or $t at 17 }
+                rule at_entry { strings: $e = { 61 6C [1-3] 68 } condition: $e at pe.entry_point }
+                rule at_any { strings: $a = "alpha" $b = "beta" condition: for any of ($a, $b) : ($ at filesize - 4) }
+                """);
+        var guards = new ByteArrayOutputStream();
+        guards.writeBytes("alpha beta gamma delta ".getBytes(StandardCharsets.ISO_8859_1));
+        guards.writeBytes(new byte[1_100_000]);
+        guards.writeBytes("alpha beta".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("guards.bin"), guards.toByteArray());
+        write("guards_small.bin", "alpha beta alpha\0\0\0\0\0\0 beta gamma delta");
         write("negate.yar", """
                 rule partial : T1 { meta: a = "x" n = 3 strings: $a = "alpha" $b = "zzz" condition: $a and $b }
                 rule whole : T2 T3 { meta: b = true strings: $a = "alpha" condition: $a }
@@ -197,6 +235,12 @@ class YaraOptionsComparisonTest {
                 // literal strings used only as "$a at N" are searched at N alone
                 List.of("-s", "@/fixed.yar", "fast.bin"),
                 List.of("-f", "-s", "@/fixed.yar", "fast.bin"),
+                // guards: what a rule whose guard is false would have matched is never seen, -n -s aside
+                List.of("-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
+                List.of("-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
+                List.of("-s", "-d", "ext=1", "@/guards.yar", "guards_small.bin"),
+                List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
+                List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 // -n prints non-matching rules fully: tags, meta, and the matches their strings had
                 List.of("-n", "-m", "-s", "-g", "@/negate.yar", "f.txt"),
                 List.of("-n", "-s", "-L", "-e", "@/negate.yar", "f.txt"),

@@ -33,7 +33,10 @@ final class YaraPatterns implements ExternalPatterns {
     /** Atom index -> the string it belongs to, and the atom's index within that string. */
     final int[] atomString;
     final int[] atomLocal;
+    /** The engine's atoms: {@link #allAtoms}, or all but those of deferred strings (which come last there). */
     private final List<byte[]> atoms;
+    /** Every atom; the other per-atom arrays ({@link #atomString}, {@link #hitFilters}, ...) follow this order. */
+    final List<byte[]> allAtoms;
     /**
      * Per atom, three longs: the string's {@link dev.vigil.yara.strings.HitFilter} as (offset << 32 | minPos), mask,
      * value; a zero mask means none. Flat, so that a rejected hit reads one entry here and the data only.
@@ -48,6 +51,21 @@ final class YaraPatterns implements ExternalPatterns {
     /** Per string that others share ({@code shared[s] == s}): the rules declaring it or a copy, as CSR over rules. */
     final int[] sharingRulesStart;
     final int[] sharingRules;
+    /**
+     * Per string that others share: whether it and every copy are used only as {@code $a at E}
+     * ({@link dev.vigil.yara.condition.CompiledRuleSet#atOnly}) and one atom hit finds each of its matches. The pass
+     * does not verify it ({@link Deferral}); a scan checks it at the offsets its conditions ask for (see
+     * {@code YaraScanState}). PEiD-style rule sets ({@code $a at pe.entry_point}, 9,000 of Yara-Rules' 12,800 rules)
+     * have strings whose best atom is one frequent byte, like {@code 00}, each hit of which would be verified.
+     */
+    final boolean[] deferred;
+    /** Per rule, a bit: some string of it is deferred, so whether it matched is not known from the pass. */
+    final long[] rulesWithDeferred;
+    /** Per atom: {@link dev.vigil.yara.strings.CompiledString#startSpan} of its string. */
+    final int[] atomStartSpan;
+    /** Per string that others share: its atoms' indexes, as CSR. */
+    final int[] stringAtomsStart;
+    final int[] stringAtoms;
     /** The rules a scan reports (not private), in declaration order. */
     final int[] publicRules;
     /** Strings without a usable atom, verified at every offset. */
@@ -65,8 +83,26 @@ final class YaraPatterns implements ExternalPatterns {
     /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
     final YaraScanScratch.Pool scratchPool;
 
-    YaraPatterns(YaraRules rules, boolean fastMode) {
+    /** What the pass does with the strings that conditions only ask about at one offset each ({@link #deferred}). */
+    enum Deferral {
+        /** Verifies them like the others: for scans that report the string matches of the rules that did not match. */
+        NONE,
+        /** Finds their atoms and counts the hits without verifying them. */
+        COUNTED,
+        /**
+         * Leaves their atoms out. Only for data under a million bytes, where no string can reach the match cap: its
+         * hits need no counting then.
+         */
+        OMITTED
+    }
+
+    /** Whether the deferred strings' atoms are left out of the pass ({@link Deferral#OMITTED}). */
+    final boolean omitsDeferred;
+
+    YaraPatterns(YaraRules rules, boolean fastMode, Deferral deferral) {
         this.rules = rules;
+        this.omitsDeferred = deferral == Deferral.OMITTED;
+        boolean defer = deferral != Deferral.NONE;
         this.fastMode = fastMode;
         CompiledString[] strings = rules.strings;
         this.oneMatchEnough = new boolean[strings.length];
@@ -94,6 +130,28 @@ final class YaraPatterns implements ExternalPatterns {
                 sharingRules[ruleCount[shared[idx]]++] = r; // a rule with one text twice is listed twice
             }
         }
+        this.deferred = new boolean[strings.length];
+        if (defer) {
+            for (int s = 0; s < strings.length; s++) {
+                deferred[s] = shared[s] == s && !strings[s].atoms().isEmpty() && strings[s].oneHitFindsMatch();
+            }
+            for (int s = 0; s < strings.length; s++) {
+                if (!rules.program.atOnly(s)) {
+                    deferred[shared[s]] = false;
+                }
+            }
+        }
+        // the engine's atoms first, then those of the deferred strings (for the checks and searches outside the pass)
+        int[] slots = new int[strings.length];
+        int slotCount = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int s = 0; s < strings.length; s++) {
+                if (shared[s] == s && deferred[s] == (pass == 1)) {
+                    slots[slotCount++] = s;
+                }
+            }
+        }
+        int engineAtoms = -1;
         List<byte[]> all = new ArrayList<>();
         int[] owner = new int[16];
         int[] local = new int[16];
@@ -101,9 +159,10 @@ final class YaraPatterns implements ExternalPatterns {
         int noneCount = 0;
         int back = 0;
         int forward = 0;
-        for (int s = 0; s < strings.length; s++) {
-            if (shared[s] != s) {
-                continue;
+        for (int i = 0; i < slotCount; i++) {
+            int s = slots[i];
+            if (deferred[s] && engineAtoms < 0) {
+                engineAtoms = all.size();
             }
             List<byte[]> own = strings[s].atoms();
             if (own.isEmpty()) {
@@ -121,7 +180,32 @@ final class YaraPatterns implements ExternalPatterns {
             back = Math.max(back, strings[s].maxBack());
             forward = Math.max(forward, strings[s].maxForward());
         }
-        this.atoms = List.copyOf(all);
+        this.allAtoms = List.copyOf(all);
+        this.atoms = omitsDeferred ? allAtoms.subList(0, engineAtoms < 0 ? all.size() : engineAtoms) : allAtoms;
+        this.stringAtomsStart = new int[strings.length + 1];
+        for (int a = 0; a < all.size(); a++) {
+            stringAtomsStart[owner[a] + 1]++;
+        }
+        for (int s = 0; s < strings.length; s++) {
+            stringAtomsStart[s + 1] += stringAtomsStart[s];
+        }
+        this.stringAtoms = new int[all.size()];
+        int[] fill = stringAtomsStart.clone();
+        for (int a = 0; a < all.size(); a++) {
+            stringAtoms[fill[owner[a]]++] = a;
+        }
+        this.atomStartSpan = new int[all.size()];
+        for (int a = 0; a < all.size(); a++) {
+            atomStartSpan[a] = strings[owner[a]].startSpan(local[a]);
+        }
+        this.rulesWithDeferred = new long[(compiled.size() + 63) >>> 6];
+        for (int s = 0; s < strings.length; s++) {
+            if (deferred[s]) {
+                for (int i = sharingRulesStart[s]; i < sharingRulesStart[s + 1]; i++) {
+                    rulesWithDeferred[sharingRules[i] >>> 6] |= 1L << sharingRules[i];
+                }
+            }
+        }
         this.atomString = java.util.Arrays.copyOf(owner, all.size());
         this.atomLocal = java.util.Arrays.copyOf(local, all.size());
         this.atomless = java.util.Arrays.copyOf(none, noneCount);
@@ -156,11 +240,8 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomlessFirstBytes = firstBytes;
         this.hitFilters = new long[3 * all.size()];
         int at = 0;
-        for (int s = 0; s < strings.length; s++) {
-            if (shared[s] != s) {
-                continue;
-            }
-            for (HitFilter f : strings[s].hitFilters()) {
+        for (int i = 0; i < slotCount; i++) {
+            for (HitFilter f : strings[slots[i]].hitFilters()) {
                 if (f != null) {
                     hitFilters[3 * at] = f.place();
                     hitFilters[3 * at + 1] = f.mask();

@@ -9,6 +9,7 @@ import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.yara.condition.CompiledRule;
 import dev.vigil.yara.condition.CompiledRuleSet;
 import dev.vigil.yara.strings.CompiledString;
+import dev.vigil.yara.strings.StringMatches;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,11 +20,15 @@ import java.util.List;
 public final class YaraRules {
     final CompiledRuleSet program;
     final CompiledString[] strings;
-    private final YaraPatterns patterns;
+    /** The patterns for engines that hold other signatures too; made on first use. */
+    private volatile YaraPatterns patterns;
     private final int reportable;
-    /** Engines for {@link #scan}, made on first use, one per combination of fast mode and non-matching strings. */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<Engine> engines =
-            new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
+    /** Engines for {@link #scan}, made on first use, one per combination of fast mode and {@link YaraPatterns.Deferral}. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Scanner> engines =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(6);
+
+    private record Scanner(YaraPatterns patterns, Engine engine) {
+    }
 
     YaraRules(CompiledRuleSet program, CompiledString[] strings) {
         this.program = program;
@@ -35,7 +40,6 @@ public final class YaraRules {
             }
         }
         this.reportable = n;
-        this.patterns = new YaraPatterns(this, false);
     }
 
     /** Number of rules, private ones included. */
@@ -54,7 +58,13 @@ public final class YaraRules {
      * {@link YaraScanResult}.
      */
     public ExternalPatterns patterns() {
-        return patterns;
+        YaraPatterns p = patterns;
+        if (p == null) {
+            // racing threads may each build one; any of them serves
+            p = new YaraPatterns(this, false, YaraPatterns.Deferral.COUNTED);
+            patterns = p;
+        }
+        return p;
     }
 
     /** Scans bytes with these rules alone. */
@@ -73,18 +83,37 @@ public final class YaraRules {
         }
     }
 
-    private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
-        int kind = (options.fastMode() ? 2 : 0) + (options.notMatchingStrings() ? 1 : 0);
-        Engine e = engines.get(kind);
+    /**
+     * The engine {@link #scan} uses for these options and data of this size, and its patterns; made on first use.
+     * Scans that keep the string matches of the rules that did not match verify every string in the pass; the
+     * others leave the deferred strings' atoms out of it where the data is too small for the match cap.
+     */
+    private Scanner scanner(YaraScanOptions options, long size) {
+        YaraPatterns.Deferral deferral = options.notMatchingStrings() ? YaraPatterns.Deferral.NONE
+                : size < StringMatches.MAX_MATCHES ? YaraPatterns.Deferral.OMITTED
+                : YaraPatterns.Deferral.COUNTED;
+        int kind = (options.fastMode() ? 3 : 0) + deferral.ordinal();
+        Scanner e = engines.get(kind);
         if (e == null) {
             // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
             // that race here build one each; the first stored is kept.
-            YaraPatterns p = options.fastMode() ? new YaraPatterns(this, true) : patterns;
-            e = Engine.builder().add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build();
+            YaraPatterns p = new YaraPatterns(this, options.fastMode(), deferral);
+            e = new Scanner(p, Engine.builder()
+                    .add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build());
             if (!engines.compareAndSet(kind, null, e)) {
                 e = engines.get(kind);
             }
         }
+        return e;
+    }
+
+    /** The patterns behind the engine that scans data of this size with these options (for tests). */
+    YaraPatterns scanPatterns(YaraScanOptions options, long size) {
+        return scanner(options, size).patterns();
+    }
+
+    private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
+        Engine e = scanner(options, input.size()).engine();
         ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));
         ScanResult r = e.scan(input, new ScanOptions(true, limits));
         YaraScanResult report = (YaraScanResult) r.reports().get(0);

@@ -23,6 +23,8 @@ final class YaraScanScratch {
     int touchedCount;
     /** Per rule, one bit: some string of it has a match (filled once the pass is over). */
     final long[] rulesWithMatches;
+    /** Per string: 0 before its guards were asked in this scan, else {@link YaraScanState}'s OPEN or CLOSED. */
+    private byte[] gates;
     private StringMatches[] free = new StringMatches[64];
     private int freeCount;
     /** Whether a scan holds it: a second give-back must not put it into the pool twice. */
@@ -48,6 +50,51 @@ final class YaraScanScratch {
         return m;
     }
 
+    /**
+     * For strings a scan does not verify (closed or deferred, see {@code YaraScanState}): per string, how many
+     * offsets their hits could have started a match at (0 before the first hit); per atom, the offset of its last
+     * hit. Cleared where a scan counted ({@link #counted}).
+     */
+    long[] reach;
+    long[] lastHit;
+    int[] counted = new int[16];
+    int countedCount;
+
+    /** Records that string {@code s} got its first count of this scan. */
+    void firstCount(int s) {
+        if (countedCount == counted.length) {
+            counted = Arrays.copyOf(counted, countedCount * 2);
+        }
+        counted[countedCount++] = s;
+    }
+
+    void ensureCounts(int atoms) {
+        if (reach == null) {
+            reach = new long[matches.length];
+            lastHit = new long[atoms];
+        }
+    }
+
+    private void clearCounts() {
+        for (int i = 0; i < countedCount; i++) {
+            reach[counted[i]] = 0;
+        }
+        countedCount = 0;
+        if (counted.length > MAX_KEPT_TOUCHED) {
+            counted = new int[16];
+        }
+    }
+
+    /** The gate table, all unasked; made on first use. */
+    byte[] clearedGates() {
+        if (gates == null) {
+            gates = new byte[matches.length];
+        } else {
+            Arrays.fill(gates, (byte) 0);
+        }
+        return gates;
+    }
+
     private void begin() {
         matcher.begin();
     }
@@ -67,6 +114,7 @@ final class YaraScanScratch {
             }
         }
         touchedCount = 0;
+        clearCounts();
         Arrays.fill(rulesWithMatches, 0);
         if (touched.length > MAX_KEPT_TOUCHED) {
             touched = new int[64];

@@ -7,6 +7,7 @@ import dev.vigil.engine.ir.EvaluationContext;
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.yara.condition.CompiledRule;
 import dev.vigil.yara.condition.ConditionTimeoutException;
+import dev.vigil.yara.condition.RuleEvaluation;
 import dev.vigil.yara.condition.ScanContext;
 import dev.vigil.yara.modules.ModuleContext;
 import dev.vigil.yara.modules.Modules;
@@ -65,10 +66,89 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         this.shared = patterns.shared;
     }
 
+    /**
+     * Per string, whether some rule using it can still match this scan ({@link #OPEN}) or none can ({@link #CLOSED}:
+     * each rule's guard, the string-free part of its condition, is false), asked on the string's first hit; null
+     * when the scan does not ask (see {@link #start}).
+     */
+    private byte[] gates;
+    private static final byte OPEN = 1;
+    private static final byte CLOSED = 2;
+    /** Set by {@link #start} (when gates are asked) or else by {@link #evaluate}: one context and module cache for both. */
+    private Context context;
+    private RuleEvaluation evaluation;
+
+    /** Whether the data has a million bytes or more, so that one string can reach the match cap. */
+    private boolean largeData;
+    /**
+     * Per string, whether the scan counts its hits instead of verifying them ({@link YaraPatterns#deferred}); null
+     * when it verifies all (yara -n -s shows every string's matches).
+     */
+    private boolean[] deferred;
+    private long size;
+
+    /**
+     * Prepares what this scan need not verify. Searching the strings of a rule that cannot match changes no verdict,
+     * and the report holds string matches of matching rules only, unless the scan was asked for those of the others
+     * too (yara -n -s): then every string is searched, as yara does. Nor does verifying every hit of a string that
+     * conditions only ask about at one offset each ({@code $a at E}): the scan counts its hits, and checks the
+     * offsets the conditions ask for (see {@link #deferredMatchAt}).
+     * <p>
+     * A string not verified has no matches, and a million of them is what yara warns about ("too many matches"),
+     * whatever the rule's condition, and what stops a string's matches; the hits are counted, so that those that
+     * could have reached the cap are searched afterwards ({@link #searchWhatMayBeTooMany}).
+     */
+    @Override
+    public void start(EvaluationContext scan) {
+        size = scan.size();
+        largeData = size >= StringMatches.MAX_MATCHES;
+        if (notMatchingStrings) {
+            return;
+        }
+        deferred = patterns.deferred;
+        context = new Context(scan);
+        evaluation = patterns.rules.program.evaluation(context, deadline);
+        if (patterns.rules.program.hasGuards()) {
+            gates = scratch.clearedGates();
+        }
+    }
+
+    /**
+     * On data of a million bytes or more, only strings that start their matches at most this many bytes before
+     * their atom are closed: the others (regexes and jumps that reach far back) could start a million matches from
+     * a few thousand hits, and searching them alone afterwards would cost more than the pass saved.
+     */
+    private static final int MAX_BACK_CLOSED_IN_LARGE_DATA = 256;
+
+    /** Whether no rule that uses string {@code s} (a shared index) can match; asks their guards on the first call. */
+    private boolean closed(int s) {
+        byte g = gates[s];
+        if (g == 0) {
+            g = largeData && strings[s].maxBack() > MAX_BACK_CLOSED_IN_LARGE_DATA ? OPEN : askGuards(s);
+            gates[s] = g;
+        }
+        return g == CLOSED;
+    }
+
+    private byte askGuards(int s) {
+        try {
+            for (int i = patterns.sharingRulesStart[s]; i < patterns.sharingRulesStart[s + 1]; i++) {
+                if (evaluation.guardHolds(patterns.sharingRules[i])) {
+                    return OPEN;
+                }
+            }
+            return CLOSED;
+        } catch (RuntimeException e) {
+            // a timeout or a read error: search the string as without gates; the evaluation will meet it again
+            return OPEN;
+        }
+    }
+
     /** yara -f: a string whose condition needs one match is not verified again once it has one. */
     private boolean done(int s) {
         StringMatches m = matches[s];
-        return fastMode && m != null && oneMatchEnough[s] && m.count() > 0;
+        // a string at the match cap records nothing more
+        return m != null && (m.tooManyMatches() || fastMode && oneMatchEnough[s] && m.count() > 0);
     }
 
     private StringMatches state(int s) {
@@ -76,15 +156,23 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         return m != null ? m : scratch.matchesFor(s, patterns.onlyAt[s]);
     }
 
-    /** Whether a string reached the match cap (checked over the strings that had hits only). */
-    private boolean anyTooManyMatches() {
-        int[] touched = scratch.touched;
-        for (int i = 0; i < scratch.touchedCount; i++) {
-            if (matches[touched[i]].tooManyMatches()) {
-                return true;
-            }
+    /**
+     * The strings that reached the match cap, in pairs (string, position): the data offset where the atom of the
+     * hit that overflowed it ends. yara warns in the order its strings overflow, and handles the atoms that end at
+     * one offset latest declared first; the warnings are sorted so (see {@link #tooManyMatchesWarnings}).
+     */
+    private long[] overflows;
+    private int overflowCount;
+
+    private void overflowed(int s, long atomEnd) {
+        if (overflows == null) {
+            overflows = new long[8];
+        } else if (2 * overflowCount == overflows.length) {
+            overflows = java.util.Arrays.copyOf(overflows, overflows.length * 2);
         }
-        return false;
+        overflows[2 * overflowCount] = s;
+        overflows[2 * overflowCount + 1] = atomEnd;
+        overflowCount++;
     }
 
     @Override
@@ -98,7 +186,15 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         if (done(s)) {
             return;
         }
-        strings[s].verify(patterns.atomLocal[atom], buf, base, valid, size, pos, state(s));
+        if (gates != null && closed(s) || deferred != null && deferred[s]) {
+            count(s, atom, base + pos);
+            return;
+        }
+        StringMatches m = state(s);
+        strings[s].verify(patterns.atomLocal[atom], buf, base, valid, size, pos, m);
+        if (m.tooManyMatches()) {
+            overflowed(s, base + pos + patterns.allAtoms.get(atom).length - 1);
+        }
     }
 
     @Override
@@ -109,8 +205,12 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         for (int g = 0; g < groups.length; g++) {
             if (patterns.atomlessFilters[g] == null) {
                 int s = groups[g][0];
-                if (!done(s)) {
-                    strings[s].verifyEvery(buf, base, valid, size, from, to, state(s), fastMode && oneMatchEnough[s]);
+                if (!done(s) && (gates == null || largeData || !closed(s))) {
+                    StringMatches m = state(s);
+                    strings[s].verifyEvery(buf, base, valid, size, from, to, m, fastMode && oneMatchEnough[s]);
+                    if (m.tooManyMatches()) {
+                        overflowed(s, base + to);
+                    }
                 }
             }
         }
@@ -141,9 +241,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 // called with no starts too: the strings learn that the range is done
                 int n = count == 0 ? 0 : filter.collectAmong(buf, cands, count, end, starts);
                 for (int s : groups[g]) {
-                    if (!done(s)) {
-                        strings[s].verifyStarts(buf, base, valid, size, starts, n, p, state(s),
+                    if (!done(s) && (gates == null || largeData || !closed(s))) {
+                        StringMatches m = state(s);
+                        strings[s].verifyStarts(buf, base, valid, size, starts, n, p, m,
                                 fastMode && oneMatchEnough[s]);
+                        if (m.tooManyMatches()) {
+                            overflowed(s, base + p);
+                        }
                     }
                 }
             }
@@ -165,12 +269,26 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             YaraScanScratch s = scratch;
             scratch = null;
             matches = null;
+            gates = null;
+            deferred = null;
+            overflows = null;
+            overflowCount = 0;
+            this.context = null;
+            evaluation = null;
             rulesWithMatches = null;
             patterns.scratchPool.giveBack(s);
         }
     }
 
     private List<Detection> evaluate(EvaluationContext context) {
+        // first the strings the pass did not verify but that may have reached the match cap: their matches count
+        if (scratch.countedCount > 0) {
+            searchWhatMayBeTooMany(context.input());
+        }
+        if (deferred != null && patterns.omitsDeferred && largeData) {
+            // not what YaraRules picks such patterns for, but the answers stay exact
+            searchDeferredThatMayBeTooMany(context.input());
+        }
         long[] withMatches = scratch.rulesWithMatches;
         int[] touched = scratch.touched;
         for (int t = 0; t < scratch.touchedCount; t++) {
@@ -183,25 +301,40 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             }
         }
         rulesWithMatches = withMatches;
-        Context ctx = new Context(context);
+        if (deferred != null && patterns.omitsDeferred) {
+            // a deferred string may match where a condition asks: the pass cannot tell which of their rules to skip
+            long[] d = patterns.rulesWithDeferred;
+            for (int i = 0; i < d.length; i++) {
+                withMatches[i] |= d[i];
+            }
+        } else if (deferred != null) {
+            // a deferred string with hits may match where a condition asks: its rules must be evaluated
+            for (int i = 0; i < scratch.countedCount; i++) {
+                int s = scratch.counted[i];
+                if (deferred[s] && matches[s] == null) {
+                    for (int k = patterns.sharingRulesStart[s]; k < patterns.sharingRulesStart[s + 1]; k++) {
+                        int rule = patterns.sharingRules[k];
+                        withMatches[rule >>> 6] |= 1L << rule;
+                    }
+                }
+            }
+        }
+        Context ctx = this.context != null ? this.context : new Context(context);
         List<String> warnings = new ArrayList<>();
         boolean[] matched;
         try {
-            matched = patterns.rules.program.evaluate(ctx, deadline);
+            RuleEvaluation e = evaluation != null ? evaluation : patterns.rules.program.evaluation(ctx, deadline);
+            matched = e.evaluate();
         } catch (ConditionTimeoutException e) {
             matched = new boolean[patterns.rules.ruleCount()];
             warnings.add("scan timed out while evaluating conditions");
         }
         List<CompiledRule> rules = patterns.rules.program.rules();
-        if (anyTooManyMatches()) {
-            for (CompiledRule r : rules) {
-                for (int k = 0; k < r.strings().size(); k++) {
-                    StringMatches m = matches[shared[r.stringIndexes()[k]]];
-                    if (m != null && m.tooManyMatches()) {
-                        warnings.add("too many matches for " + r.name() + " " + r.strings().get(k).identifier());
-                    }
-                }
-            }
+        if (deferred != null) {
+            searchDeferredStringsOfMatchingRules(rules, matched, context.input());
+        }
+        if (overflowCount > 0) {
+            tooManyMatchesWarnings(rules, warnings);
         }
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
@@ -241,6 +374,244 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 notMatchingStrings ? packed : null),
                 warnings, ctx.console);
         return detections;
+    }
+
+    /**
+     * Counts a hit of atom {@code atom} of unverified string {@code s} at data offset {@code position}: the offsets
+     * a match found through it could start at ({@link YaraPatterns#atomStartSpan}). One atom's ranges are the same
+     * shape moved along and come in position order, so each adds what the atom's last one did not cover; ranges of
+     * different atoms may overlap and are then counted twice (the count is an upper bound of the matches).
+     */
+    private void count(int s, int atom, long position) {
+        YaraScanScratch x = scratch;
+        x.ensureCounts(patterns.atomString.length);
+        long r = x.reach[s];
+        if (r == 0) {
+            x.firstCount(s);
+            for (int k = patterns.stringAtomsStart[s]; k < patterns.stringAtomsStart[s + 1]; k++) {
+                x.lastHit[patterns.stringAtoms[k]] = -1;
+            }
+        }
+        long span = patterns.atomStartSpan[atom];
+        long last = x.lastHit[atom];
+        x.reach[s] = r + (last < 0 ? span : Math.min(span, position - last));
+        x.lastHit[atom] = position;
+    }
+
+    /**
+     * yara's warnings for the strings at the match cap, as it prints them: by the offset where the atom that
+     * overflowed each ended, then the latest declared first (strings kept as one, {@link YaraPatterns#shared},
+     * each under its own rule).
+     */
+    private void tooManyMatchesWarnings(List<CompiledRule> rules, List<String> warnings) {
+        List<long[]> found = new ArrayList<>(); // atom end, global string index, rule, string in rule
+        for (int r = 0; r < rules.size(); r++) {
+            int[] indexes = rules.get(r).stringIndexes();
+            for (int k = 0; k < indexes.length; k++) {
+                for (int o = 0; o < overflowCount; o++) {
+                    if (overflows[2 * o] == shared[indexes[k]]) {
+                        found.add(new long[] {overflows[2 * o + 1], indexes[k], r, k});
+                    }
+                }
+            }
+        }
+        found.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(b[1], a[1]));
+        for (long[] f : found) {
+            CompiledRule r = rules.get((int) f[2]);
+            warnings.add("warning: rule \"" + r.name() + "\": too many matches for "
+                    + r.strings().get((int) f[3]).identifier() + ", results for this rule may be incorrect");
+        }
+    }
+
+    /**
+     * Searches the unverified strings whose hits could have started a million matches
+     * ({@link YaraScanScratch#count}), alone and as the pass would have: their matches then give yara's warning,
+     * and for deferred strings the matches that conditions read.
+     */
+    private void searchWhatMayBeTooMany(ScanInput input) {
+        for (int i = 0; i < scratch.countedCount; i++) {
+            int s = scratch.counted[i];
+            if (scratch.reach[s] >= StringMatches.MAX_MATCHES && !(fastMode && oneMatchEnough[s])) {
+                searchAlone(s, input);
+            }
+        }
+    }
+
+    /**
+     * Searches the deferred strings that could have a million matches in this (large) data. A match contains one
+     * of the string's atoms, so their occurrences (counted by their first two bytes, or the one byte of a one-byte
+     * atom) times the starts each can give bound the matches.
+     */
+    private void searchDeferredThatMayBeTooMany(ScanInput input) {
+        long[] pairs = new long[1 << 16];
+        long[] singles = new long[256];
+        byte[] buf = new byte[1 << 16];
+        int prev = -1;
+        try {
+            for (long at = 0; at < size; ) {
+                int n = input.read(at, buf, 0, (int) Math.min(buf.length, size - at));
+                if (n <= 0) {
+                    break;
+                }
+                for (int i = 0; i < n; i++) {
+                    int b = buf[i] & 0xFF;
+                    singles[b]++;
+                    if (prev >= 0) {
+                        pairs[prev << 8 | b]++;
+                    }
+                    prev = b;
+                }
+                at += n;
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (int s = 0; s < deferred.length; s++) {
+            if (!deferred[s] || matches[s] != null || fastMode && oneMatchEnough[s]) {
+                continue;
+            }
+            long bound = 0;
+            for (int k = patterns.stringAtomsStart[s]; k < patterns.stringAtomsStart[s + 1]; k++) {
+                int a = patterns.stringAtoms[k];
+                byte[] atom = patterns.allAtoms.get(a);
+                long occurrences = atom.length == 1 ? singles[atom[0] & 0xFF]
+                        : pairs[(atom[0] & 0xFF) << 8 | (atom[1] & 0xFF)];
+                bound += occurrences * patterns.atomStartSpan[a];
+            }
+            if (bound >= StringMatches.MAX_MATCHES) {
+                searchAlone(s, input);
+            }
+        }
+    }
+
+    /** Searches string {@code s} (one with atoms) over the whole data, outside the pass, in the pass's order. */
+    private void searchAlone(int s, ScanInput input) {
+        CompiledString string = strings[s];
+        int back = string.maxBack();
+        int forward = Math.max(string.maxForward(), 8);
+        int block = 1 << 20;
+        byte[] buf = new byte[back + block + forward];
+        StringMatches out = state(s);
+        try {
+            for (long start = 0; start < size && !out.tooManyMatches(); start += block) {
+                long base = Math.max(0, start - back);
+                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length, size - base));
+                int from = (int) (start - base);
+                verifyHits(s, buf, base, valid, from, (int) Math.min(from + (long) block, valid), out);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The report gives every match of a matching rule's strings: its deferred strings with hits are searched now. */
+    private void searchDeferredStringsOfMatchingRules(List<CompiledRule> rules, boolean[] matched, ScanInput input) {
+        for (int r : patterns.publicRules) {
+            if (matched[r]) {
+                for (int idx : rules.get(r).stringIndexes()) {
+                    int s = shared[idx];
+                    if (deferred[s] && matches[s] == null) {
+                        searchAlone(s, input);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Hits of string {@code s}'s atoms at buffer positions [from, to), as (position << 32 | atom); reused. */
+    private long[] hitList = new long[64];
+
+    /**
+     * Finds the atoms of string {@code s} at buffer positions [from, to) and verifies each hit that passes its filter,
+     * in position order; stops when the string reaches the match cap.
+     */
+    private void verifyHits(int s, byte[] buf, long base, int valid, int from, int to, StringMatches out) {
+        long[] hits = hitList;
+        int count = 0;
+        for (int k = patterns.stringAtomsStart[s]; k < patterns.stringAtomsStart[s + 1]; k++) {
+            int a = patterns.stringAtoms[k];
+            byte[] atom = patterns.allAtoms.get(a);
+            long mask = hitFilters[3 * a + 1];
+            for (int p = from; p < to && p + atom.length <= valid; p++) {
+                if (!startsWith(buf, p, atom) || (mask != 0
+                        && HitFilter.rejects(hitFilters[3 * a], mask, hitFilters[3 * a + 2], buf, p))) {
+                    continue;
+                }
+                if (count == hits.length) {
+                    hits = hitList = java.util.Arrays.copyOf(hits, count * 2);
+                }
+                hits[count++] = (long) p << 32 | a; // the pass's order: by position, then atom
+            }
+        }
+        java.util.Arrays.sort(hits, 0, count);
+        for (int i = 0; i < count; i++) {
+            int p = (int) (hits[i] >>> 32);
+            int a = (int) hits[i];
+            strings[s].verify(patterns.atomLocal[a], buf, base, valid, size, p, out);
+            if (out.tooManyMatches()) {
+                overflowed(s, base + p + patterns.allAtoms.get(a).length - 1);
+                return;
+            }
+        }
+    }
+
+    private static boolean startsWith(byte[] buf, int p, byte[] atom) {
+        for (int i = 0; i < atom.length; i++) {
+            if (buf[p + i] != atom[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The data around the offsets conditions asked deferred strings about: buffer, its data offset, valid bytes. */
+    private byte[] window;
+    private long windowBase;
+    private int windowValid;
+    /** Matches of one deferred string near one offset, made again for each question. */
+    private StringMatches probe;
+
+    /**
+     * Whether deferred string {@code s} (not searched) matches at {@code pos}. A match there contains an atom that
+     * starts at most {@code maxBack} bytes after it, so the hits in that range are verified, as the pass would have
+     * (one hit finds a match alone: {@link CompiledString#oneHitFindsMatch}); the string has fewer than a million
+     * matches (it was not searched), so the cap cannot have hidden that one.
+     */
+    private boolean deferredMatchAt(int s, long pos) {
+        boolean noHits = !patterns.omitsDeferred && (scratch.reach == null || scratch.reach[s] == 0);
+        if (noHits || pos < 0 || pos >= size) {
+            return false;
+        }
+        int back = strings[s].maxBack();
+        long from = Math.max(0, pos - back);
+        long to = Math.min(size, pos + back + 1 + Math.max(strings[s].maxForward(), 8));
+        try {
+            if (window == null || from < windowBase || to > windowBase + windowValid) {
+                int length = (int) Math.min(size - from, Math.max(to - from, 1 << 16));
+                if (window == null || window.length < length) {
+                    window = new byte[Math.max(length, 1 << 16)];
+                }
+                windowValid = context.input().readFully(from, window, 0, length);
+                windowBase = from;
+                scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (probe == null) {
+            probe = new StringMatches(scratch.matcher);
+        }
+        probe.recycle();
+        probe.assign(s, patterns.onlyAt[s]);
+        int first = (int) (pos - windowBase);
+        int last = (int) Math.min(pos + back + 1 - windowBase, windowValid);
+        verifyHits(s, window, windowBase, windowValid, first, last, probe);
+        for (int i = 0; i < probe.count(); i++) {
+            if (probe.offset(i) == pos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private RuleMatch ruleMatch(int i, List<RuleMatch.StringMatch> strings) {
@@ -313,6 +684,15 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         public MatchView matches(int stringIndex) {
             MatchView m = matches[shared[stringIndex]];
             return m == null ? NONE : m;
+        }
+
+        @Override
+        public boolean matchesAt(int stringIndex, long pos) {
+            int s = shared[stringIndex];
+            if (deferred != null && deferred[s] && matches[s] == null) {
+                return deferredMatchAt(s, pos);
+            }
+            return ScanContext.super.matchesAt(stringIndex, pos);
         }
 
         @Override

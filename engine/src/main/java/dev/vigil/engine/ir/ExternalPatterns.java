@@ -42,6 +42,13 @@ public interface ExternalPatterns {
      */
     interface ExternalScan {
 
+        /**
+         * Called once before the pass over the raw data (never for empty data), with what is known of the data
+         * then: its size and random access to it. A scan may use it to find out which of its patterns cannot matter.
+         */
+        default void start(EvaluationContext context) {
+        }
+
         void atom(int atom, byte[] buf, long base, int valid, long size, int pos);
 
         /** Atom-less patterns: every position in {@code buf[from, to)}, in one call so the loop can be the pattern's. */

@@ -133,6 +133,9 @@ final class Scan implements EvaluationContext {
         headersBroken = exe == null && (TargetType.isExecutable(activeTarget)
                 || type.equals(FileType.MACHO_UNIBIN));
         matchExternal = externalScans.length > 0;
+        for (ExternalPatterns.ExternalScan x : externalScans) {
+            x.start(this);
+        }
         matchLayer();
         matchExternal = false;
         boolean rawComplete = limit == null;

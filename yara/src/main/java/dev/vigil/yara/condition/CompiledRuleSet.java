@@ -15,12 +15,27 @@ public final class CompiledRuleSet {
     private final int[][] namespaceGlobals;
     private final java.util.BitSet needsAllMatches;
     private final java.util.Map<Integer, Long> fixedOffsets;
+    private final java.util.BitSet atOnly;
+
+    /**
+     * Whether every use of string {@code globalIndex} is {@code $a at E}: conditions ask whether it matches at one
+     * offset only ({@link ScanContext#matchesAt}).
+     */
+    public boolean atOnly(int globalIndex) {
+        return atOnly.get(globalIndex);
+    }
+
+    /** Per rule, the string-free part of its condition ({@link ConditionCompiler#guard}) or null; null when none has one. */
+    private final Nodes.IntNode[] guards;
     /** Per rule: its condition is false when none of its strings matched (never set where console is imported). */
     private final boolean[] needsAMatch;
 
     CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
                     int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets,
-                    java.util.BitSet needsAMatch) {
+                    java.util.BitSet needsAMatch, Nodes.IntNode[] guards, java.util.BitSet atOnly) {
+        this.atOnly = (java.util.BitSet) atOnly.clone();
+        this.guards = guards != null && java.util.Arrays.stream(guards).anyMatch(java.util.Objects::nonNull)
+                ? guards : null;
         this.needsAMatch = new boolean[rules.size()];
         for (int i = needsAMatch.nextSetBit(0); i >= 0 && i < rules.size(); i = needsAMatch.nextSetBit(i + 1)) {
             this.needsAMatch[i] = true;
@@ -85,8 +100,36 @@ public final class CompiledRuleSet {
      * @throws java.io.UncheckedIOException when reading the input fails
      */
     public boolean[] evaluate(ScanContext context, long deadlineNanos) {
+        return evaluation(context, deadlineNanos).evaluate();
+    }
+
+    /** Whether some rule has a guard, i.e. whether {@link RuleEvaluation#guardHolds} can ever be false. */
+    public boolean hasGuards() {
+        return guards != null;
+    }
+
+    /**
+     * One evaluation of the rule set over one scan: guard checks while the strings are searched, then
+     * {@link RuleEvaluation#evaluate()} (the modules loaded for the guards are loaded once for both).
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} value after which evaluation aborts
+     */
+    public RuleEvaluation evaluation(ScanContext context, long deadlineNanos) {
         long deadline = deadlineNanos == Long.MAX_VALUE ? System.nanoTime() + Long.MAX_VALUE / 2 : deadlineNanos;
-        Frame frame = new Frame(context, deadline, rules.size(), moduleNames.length);
+        return new RuleEvaluation(this, new Frame(context, deadline, rules.size(), moduleNames.length));
+    }
+
+    /** False only when rule {@code rule}'s guard is false or undefined in {@code frame}, so the rule cannot match. */
+    boolean guardHolds(int rule, Frame frame) {
+        Nodes.IntNode g = guards == null ? null : guards[rule];
+        if (g == null) {
+            return true;
+        }
+        return g.eval(frame) == 1;
+    }
+
+    boolean[] evaluate(Frame frame) {
+        ScanContext context = frame.ctx;
         boolean[] result = new boolean[rules.size()];
         for (int i = 0; i < conditions.length; i++) {
             if (needsAMatch[i] && !context.anyStringMatched(i, rules.get(i).stringIndexes())) {

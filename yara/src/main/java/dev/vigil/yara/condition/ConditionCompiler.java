@@ -94,6 +94,8 @@ final class ConditionCompiler {
     private final BitSet referenced = new BitSet();
     /** Strings the condition reads beyond "found or not" (#, @, !, at, in, of, for..of): yara -f must keep all their matches. */
     private final BitSet needsAllMatches = new BitSet();
+    /** Local strings used in some way other than {@code $a at E} (see {@link #atOnly}). */
+    private final BitSet notAtOnly = new BitSet();
     /**
      * yara's fixed-offset strings: one referenced only as {@code $a at C} with one constant C is searched at C alone.
      * Per local string: C (UNDEF until an "at" sets it), and whether some other use cleared the property.
@@ -118,6 +120,10 @@ final class ConditionCompiler {
     }
 
     IntNode compileCondition() {
+        if (!rule.strings().isEmpty() && rule.condition() instanceof Ast.Binary top && top.op().equals("and")) {
+            andSpine = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            markAndSpine(top);
+        }
         X x = compile(rule.condition());
         IntNode cond = toBool(x, true);
         for (int i = 0; i < rule.strings().size(); i++) {
@@ -132,6 +138,67 @@ final class ConditionCompiler {
         return cond;
     }
 
+    /**
+     * The condition's guard, or null: the {@code and} of those operands of its top-level {@code and} chain that read
+     * no string, no rule result and no module function ({@code uint16(0) == 0x5a4d}, {@code filesize < 2MB},
+     * {@code pe.number_of_sections > 2}). When the guard is false (or undefined) so is the condition, whatever the
+     * strings match, so a scan need not search the rule's strings at all (see {@link RuleEvaluation#guardHolds}).
+     * Module functions stay out because some cost a pass over the whole file ({@code hash.md5}, {@code math.entropy}),
+     * which the full condition only pays when the strings matched.
+     */
+    IntNode guard() {
+        if (guardParts.isEmpty()) {
+            return null;
+        }
+        IntNode[] parts = guardParts.toArray(new IntNode[0]);
+        return f -> {
+            for (IntNode p : parts) {
+                long v = p.eval(f);
+                if (v == 0 || undef(v)) {
+                    return 0;
+                }
+            }
+            return 1;
+        };
+    }
+
+    /** The {@code and} nodes of the condition's top-level chain (by identity), while it compiles; null otherwise. */
+    private java.util.Set<Ast.Binary> andSpine;
+    /** The compiled operands of that chain which read no string (see {@link #guard}). */
+    private final List<IntNode> guardParts = new ArrayList<>();
+
+    private void markAndSpine(Expr e) {
+        while (e instanceof Ast.Binary b && b.op().equals("and")) {
+            andSpine.add(b);
+            if (b.right() instanceof Ast.Binary r && r.op().equals("and")) {
+                markAndSpine(r); // parenthesised: (a and (b and c))
+            }
+            e = b.left();
+        }
+    }
+
+    /** Whether {@code e} reads nothing but constants, externals, the data, its size and module fields. */
+    private boolean stringFree(Expr e) {
+        return switch (e) {
+            case Ast.BoolLit x -> true;
+            case Ast.IntLit x -> true;
+            case Ast.FloatLit x -> true;
+            case Ast.TextLit x -> true;
+            case Ast.RegexLit x -> true;
+            case Ast.Filesize x -> true;
+            case Ast.Entrypoint x -> true;
+            case Ast.IntRead r -> stringFree(r.offset());
+            // outside loops (the chain's operands are), a name is a module, an external or a rule, in that order
+            case Ast.Identifier id -> state.importsByNamespace.getOrDefault(namespace, java.util.Set.of())
+                    .contains(id.name()) || state.externals.containsKey(id.name());
+            case Ast.Member m -> stringFree(m.object());
+            case Ast.Index ix -> stringFree(ix.object()) && stringFree(ix.index());
+            case Ast.Unary u -> stringFree(u.operand());
+            case Ast.Binary b -> stringFree(b.left()) && stringFree(b.right());
+            default -> false; // strings, of, loops, function calls
+        };
+    }
+
     /** Local indexes of the strings whose every match counts; the others need one match only (yara's fast mode). */
     BitSet needsAllMatches() {
         return (BitSet) needsAllMatches.clone();
@@ -144,6 +211,24 @@ final class ConditionCompiler {
      */
     long fixedOffset(int i) {
         return notFixed.get(i) ? dev.vigil.yara.strings.StringMatches.ANYWHERE : fixedOffsets[i];
+    }
+
+    /**
+     * Whether every use of local string {@code i} is {@code $a at E} (or {@code $ at E} in a for-of over it), whatever
+     * E: then only whether it matches at one offset decides the condition, which a scan can check there alone
+     * instead of searching the whole data for it (see {@code YaraScanState}).
+     */
+    boolean atOnly(int i) {
+        return referenced.get(i) && !notAtOnly.get(i);
+    }
+
+    private int localIndexOf(String id) {
+        for (int i = 0; i < rule.strings().size(); i++) {
+            if (rule.strings().get(i).identifier().equals(id)) {
+                return i;
+            }
+        }
+        return 0; // stringLocal reports the undefined string
     }
 
     /** Records {@code $a at C} (C UNDEF when not a constant) for local string {@code local}, or for all on -1. */
@@ -362,6 +447,7 @@ final class ConditionCompiler {
             }
             if (use != Use.AT) {
                 notFixed.set(0, rule.strings().size());
+                notAtOnly.set(0, rule.strings().size());
             }
             return -1;
         }
@@ -374,6 +460,7 @@ final class ConditionCompiler {
                 }
                 if (use != Use.AT) {
                     notFixed.set(i);
+                    notAtOnly.set(i);
                 }
                 return i;
             }
@@ -405,8 +492,7 @@ final class ConditionCompiler {
                 if (undef(pos)) {
                     return UNDEF;
                 }
-                var mv = f.ctx.matches(global < 0 ? f.currentString : global);
-                return firstAtOrAfter(mv, pos) == pos ? 1 : 0;
+                return f.ctx.matchesAt(global < 0 ? f.currentString : global, pos) ? 1 : 0;
             });
         }
         if (m.in() != null) {
@@ -514,7 +600,7 @@ final class ConditionCompiler {
     }
 
     /** Global indexes of the strings an enumeration names ("$a", "$a*", "$*"). */
-    private int[] stringSet(List<String> items) {
+    private int[] stringSet(List<String> items, boolean forOf) {
         List<Integer> out = new ArrayList<>();
         for (String item : items) {
             if (item.endsWith("*")) {
@@ -525,6 +611,9 @@ final class ConditionCompiler {
                         referenced.set(i);
                         needsAllMatches.set(i);
                         notFixed.set(i);
+                        if (!forOf) {
+                            notAtOnly.set(i);
+                        }
                         out.add(stringIndexes[i]);
                         any = true;
                     }
@@ -536,7 +625,12 @@ final class ConditionCompiler {
                 if (item.equals("$")) {
                     throw error("wrong use of anonymous string");
                 }
-                out.add(stringIndexes[stringLocal(item)]);
+                boolean before = notAtOnly.get(localIndexOf(item));
+                int local = stringLocal(item);
+                if (forOf && !before) {
+                    notAtOnly.clear(local); // a for-of's body decides how its strings are used
+                }
+                out.add(stringIndexes[local]);
             }
         }
         return RuleSetCompiler.ints(out);
@@ -801,6 +895,14 @@ final class ConditionCompiler {
         if (op.equals("and") || op.equals("or")) {
             IntNode l = toBool(compile(b.left()), true);
             IntNode r = toBool(compile(b.right()), true);
+            if (andSpine != null && andSpine.contains(b)) {
+                if (!andSpine.contains(b.left()) && stringFree(b.left())) {
+                    guardParts.add(l);
+                }
+                if (!andSpine.contains(b.right()) && stringFree(b.right())) {
+                    guardParts.add(r);
+                }
+            }
             if (op.equals("and")) {
                 return X.of(T.BOOL, folded(f -> {
                     long a = l.eval(f);
@@ -1261,7 +1363,7 @@ final class ConditionCompiler {
                 return quantify(q.eval(f), found, rules.length, percent);
             });
         }
-        int[] strings = stringSet(of.items());
+        int[] strings = stringSet(of.items(), false);
         IntNode q = quantifier(of.quantifier(), strings.length, false);
         boolean percent = of.quantifier().kind() == Ast.Quantifier.Kind.PERCENT;
         if (of.at() != null) {
@@ -1383,7 +1485,7 @@ final class ConditionCompiler {
             throw error("'for <quantifier> of <string set>' loops can't be nested");
         }
         enterLoop(fo.line());
-        int[] strings = stringSet(fo.strings());
+        int[] strings = stringSet(fo.strings(), true);
         IntNode q = quantifier(fo.quantifier(), strings.length, true);
         inForOf = true;
         IntNode body = toBool(compile(fo.body()), true);

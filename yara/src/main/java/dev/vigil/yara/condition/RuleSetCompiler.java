@@ -114,7 +114,10 @@ public final class RuleSetCompiler {
         }
         CompiledRuleSet set = new CompiledRuleSet(state.rules, state.conditions.toArray(new Nodes.IntNode[0]),
                 state.moduleSlots.keySet().toArray(new String[0]), state.stringCount, gates, state.needsAllMatches,
-                state.fixedOffsets, state.moduleSlots.containsKey("console") ? new java.util.BitSet() : state.needsAMatch);
+                state.fixedOffsets, state.moduleSlots.containsKey("console") ? new java.util.BitSet() : state.needsAMatch,
+                // console.log in a condition prints whatever the strings matched, so its rule sets get no guards
+                state.moduleSlots.containsKey("console") ? null : state.guards.toArray(new Nodes.IntNode[0]),
+                state.atOnly);
         return new Result(set, List.of(), List.copyOf(state.warnings), List.copyOf(state.diagnostics));
     }
 
@@ -139,6 +142,8 @@ public final class RuleSetCompiler {
         final List<Diagnostic> diagnostics = new ArrayList<>();
         final List<CompiledRule> rules = new ArrayList<>();
         final List<Nodes.IntNode> conditions = new ArrayList<>();
+        /** Per rule, its guard or null (see {@link ConditionCompiler#guard}). */
+        final List<Nodes.IntNode> guards = new ArrayList<>();
         /** namespace -> rule name -> rule index. */
         final Map<String, Map<String, Integer>> rulesByNamespace = new HashMap<>();
         final Map<String, Set<String>> wildcardsByNamespace = new HashMap<>();
@@ -152,6 +157,8 @@ public final class RuleSetCompiler {
         boolean nameAccepted;
         /** Global indexes of strings whose every match counts (see {@link CompiledRuleSet#needsAllMatches}). */
         final java.util.BitSet needsAllMatches = new java.util.BitSet();
+        /** Global indexes of strings used only as {@code $a at E} (see {@link ConditionCompiler#atOnly}). */
+        final java.util.BitSet atOnly = new java.util.BitSet();
         /** Global string index -> the offset a literal one is searched at alone, when not ANYWHERE. */
         final Map<Integer, Long> fixedOffsets = new HashMap<>();
 
@@ -201,6 +208,9 @@ public final class RuleSetCompiler {
             }
             for (int i = 0; i < indexes.length; i++) {
                 fixedOffsets.put(indexes[i], cc.fixedOffset(i));
+                if (cc.atOnly(i)) {
+                    atOnly.set(indexes[i]);
+                }
             }
             stringCount += indexes.length;
             if (rule.isGlobal()) {
@@ -212,6 +222,7 @@ public final class RuleSetCompiler {
                 needsAMatch.set(rules.size() - 1);
             }
             conditions.add(condition);
+            guards.add(cc.guard());
         }
 
         void warn(String file, int line, String message, String rule) {

@@ -24,6 +24,11 @@ public interface ScanContext {
         return false;
     }
 
+    /** Whether the string with this global index has a match at offset {@code pos} ({@code $a at pos}). */
+    default boolean matchesAt(int stringIndex, long pos) {
+        return ConditionCompiler.firstAtOrAfter(matches(stringIndex), pos) == pos;
+    }
+
     long filesize();
 
     /** Random access for {@code uint32(…)} and friends. */

@@ -80,6 +80,23 @@ public interface CompiledString {
     }
 
     /**
+     * How many different offsets a match found through a hit of atom {@code atom} can start at: the hit at p finds
+     * matches that start in a range of that many offsets before p (within {@link #maxBack()}).
+     */
+    default int startSpan(int atom) {
+        return maxBack() + 1;
+    }
+
+    /**
+     * Whether each match is found from one atom hit alone, whatever earlier hits left in the {@link StringMatches}
+     * (a string split into chained pieces needs the pieces earlier hits found). Then whether it matches at one
+     * offset can be checked there, from the atom positions near it.
+     */
+    default boolean oneHitFindsMatch() {
+        return false;
+    }
+
+    /**
      * Whether this is one plain byte sequence (with modifiers), which YARA calls a literal string: only those
      * can be searched at the one offset that {@code $a at N} asks for.
      */

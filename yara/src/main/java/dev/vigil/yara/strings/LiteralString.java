@@ -242,6 +242,16 @@ final class LiteralString implements CompiledString {
     }
 
     @Override
+    public int startSpan(int atom) {
+        return 1; // each atom has one place in its form
+    }
+
+    @Override
+    public boolean oneHitFindsMatch() {
+        return true;
+    }
+
+    @Override
     public boolean isLiteral() {
         return true;
     }

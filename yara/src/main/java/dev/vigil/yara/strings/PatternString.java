@@ -91,6 +91,20 @@ final class PatternString implements CompiledString {
     }
 
     @Override
+    public int startSpan(int atom) {
+        if (pieces.length > 1 || atom < 0 || atom >= atomPiece.length) {
+            return maxBack + 1; // a chain's match starts where its first piece's does
+        }
+        Piece p = pieces[0];
+        return p.atomMax[atom] - p.atomMin[atom] + 1; // verify tries the starts pos - atomMax .. pos - atomMin
+    }
+
+    @Override
+    public boolean oneHitFindsMatch() {
+        return pieces.length == 1;
+    }
+
+    @Override
     public int maxForward() {
         return SCAN_LIMIT + 4;
     }
