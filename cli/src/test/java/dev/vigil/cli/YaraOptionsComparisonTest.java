@@ -97,6 +97,11 @@ class YaraOptionsComparisonTest {
         guards.writeBytes("alpha beta".getBytes(StandardCharsets.ISO_8859_1));
         Files.write(dir.resolve("guards.bin"), guards.toByteArray());
         write("guards_small.bin", "alpha beta alpha\0\0\0\0\0\0 beta gamma delta");
+        // one run over both: the large file's patterns are made from the small file's (YaraPatterns.withDeferral)
+        Files.createDirectories(dir.resolve("guardtree"));
+        Files.copy(dir.resolve("guards_small.bin"), dir.resolve("guardtree/a_small.bin"));
+        Files.copy(dir.resolve("guards.bin"), dir.resolve("guardtree/b_large.bin"));
+        Files.copy(dir.resolve("guards_small.bin"), dir.resolve("guardtree/c_small.bin"));
         write("negate.yar", """
                 rule partial : T1 { meta: a = "x" n = 3 strings: $a = "alpha" $b = "zzz" condition: $a and $b }
                 rule whole : T2 T3 { meta: b = true strings: $a = "alpha" condition: $a }
@@ -241,6 +246,7 @@ class YaraOptionsComparisonTest {
                 List.of("-s", "-d", "ext=1", "@/guards.yar", "guards_small.bin"),
                 List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
+                List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
                 // -n prints non-matching rules fully: tags, meta, and the matches their strings had
                 List.of("-n", "-m", "-s", "-g", "@/negate.yar", "f.txt"),
                 List.of("-n", "-s", "-L", "-e", "@/negate.yar", "f.txt"),

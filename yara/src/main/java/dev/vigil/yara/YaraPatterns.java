@@ -83,6 +83,54 @@ final class YaraPatterns implements ExternalPatterns {
     /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
     final YaraScanScratch.Pool scratchPool;
 
+    /**
+     * The same patterns under another deferral, {@link Deferral#COUNTED} or {@link Deferral#OMITTED} (which differ
+     * only in the engine's atoms); shares every table, the scratch pool included, instead of computing them again.
+     */
+    YaraPatterns withDeferral(Deferral deferral) {
+        if (deferral == Deferral.NONE || !deferredAtomsKnown) {
+            throw new IllegalArgumentException("only between COUNTED and OMITTED");
+        }
+        return new YaraPatterns(this, deferral == Deferral.OMITTED);
+    }
+
+    private YaraPatterns(YaraPatterns base, boolean omitsDeferred) {
+        this.rules = base.rules;
+        this.fastMode = base.fastMode;
+        this.oneMatchEnough = base.oneMatchEnough;
+        this.onlyAt = base.onlyAt;
+        this.metadata = base.metadata;
+        this.atomString = base.atomString;
+        this.atomLocal = base.atomLocal;
+        this.allAtoms = base.allAtoms;
+        this.hitFilters = base.hitFilters;
+        this.shared = base.shared;
+        this.sharingRulesStart = base.sharingRulesStart;
+        this.sharingRules = base.sharingRules;
+        this.deferred = base.deferred;
+        this.rulesWithDeferred = base.rulesWithDeferred;
+        this.atomStartSpan = base.atomStartSpan;
+        this.stringAtomsStart = base.stringAtomsStart;
+        this.stringAtoms = base.stringAtoms;
+        this.publicRules = base.publicRules;
+        this.atomless = base.atomless;
+        this.atomlessGroups = base.atomlessGroups;
+        this.atomlessFilters = base.atomlessFilters;
+        this.atomlessFirstBytes = base.atomlessFirstBytes;
+        this.maxBack = base.maxBack;
+        this.maxForward = base.maxForward;
+        this.scratchPool = base.scratchPool;
+        this.deferredAtomsKnown = true;
+        this.omitsDeferred = omitsDeferred;
+        this.atoms = omitsDeferred ? base.allAtoms.subList(0, base.engineAtoms) : base.allAtoms;
+        this.engineAtoms = base.engineAtoms;
+    }
+
+    /** Whether deferred strings were found (not {@link Deferral#NONE}), so that {@link #withDeferral} applies. */
+    private final boolean deferredAtomsKnown;
+    /** How many atoms come before the deferred strings' in {@link #allAtoms}. */
+    private final int engineAtoms;
+
     /** What the pass does with the strings that conditions only ask about at one offset each ({@link #deferred}). */
     enum Deferral {
         /** Verifies them like the others: for scans that report the string matches of the rules that did not match. */
@@ -103,6 +151,7 @@ final class YaraPatterns implements ExternalPatterns {
         this.rules = rules;
         this.omitsDeferred = deferral == Deferral.OMITTED;
         boolean defer = deferral != Deferral.NONE;
+        this.deferredAtomsKnown = defer;
         this.fastMode = fastMode;
         CompiledString[] strings = rules.strings;
         this.oneMatchEnough = new boolean[strings.length];
@@ -151,7 +200,7 @@ final class YaraPatterns implements ExternalPatterns {
                 }
             }
         }
-        int engineAtoms = -1;
+        int firstDeferredAtom = -1;
         List<byte[]> all = new ArrayList<>();
         int[] owner = new int[16];
         int[] local = new int[16];
@@ -161,8 +210,8 @@ final class YaraPatterns implements ExternalPatterns {
         int forward = 0;
         for (int i = 0; i < slotCount; i++) {
             int s = slots[i];
-            if (deferred[s] && engineAtoms < 0) {
-                engineAtoms = all.size();
+            if (deferred[s] && firstDeferredAtom < 0) {
+                firstDeferredAtom = all.size();
             }
             List<byte[]> own = strings[s].atoms();
             if (own.isEmpty()) {
@@ -181,7 +230,8 @@ final class YaraPatterns implements ExternalPatterns {
             forward = Math.max(forward, strings[s].maxForward());
         }
         this.allAtoms = List.copyOf(all);
-        this.atoms = omitsDeferred ? allAtoms.subList(0, engineAtoms < 0 ? all.size() : engineAtoms) : allAtoms;
+        this.engineAtoms = firstDeferredAtom < 0 ? all.size() : firstDeferredAtom;
+        this.atoms = omitsDeferred ? allAtoms.subList(0, engineAtoms) : allAtoms;
         this.stringAtomsStart = new int[strings.length + 1];
         for (int a = 0; a < all.size(); a++) {
             stringAtomsStart[owner[a] + 1]++;

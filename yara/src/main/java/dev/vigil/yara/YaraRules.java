@@ -97,7 +97,12 @@ public final class YaraRules {
         if (e == null) {
             // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
             // that race here build one each; the first stored is kept.
-            YaraPatterns p = new YaraPatterns(this, options.fastMode(), deferral);
+            // COUNTED and OMITTED differ in the engine's atoms only: one is made from the other when there is one
+            Scanner twin = deferral == YaraPatterns.Deferral.NONE ? null
+                    : engines.get((options.fastMode() ? 3 : 0) + (deferral == YaraPatterns.Deferral.OMITTED
+                    ? YaraPatterns.Deferral.COUNTED : YaraPatterns.Deferral.OMITTED).ordinal());
+            YaraPatterns p = twin != null ? twin.patterns().withDeferral(deferral)
+                    : new YaraPatterns(this, options.fastMode(), deferral);
             e = new Scanner(p, Engine.builder()
                     .add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build());
             if (!engines.compareAndSet(kind, null, e)) {
