@@ -286,25 +286,31 @@ final class PatternString implements CompiledString {
         if (first != null && (first[(buf[s] & 0xFF) >>> 6] & (1L << buf[s])) == 0) {
             return; // no match can start with this byte (ascii or wide alike)
         }
+        // A fullword match cannot follow a word character, whatever its length: such starts are not run at all
+        // (in a long run of word characters only its first start is then run, not every one).
         if (ascii && p.jumps != null) {
-            int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = p.jumps.match(buf, s, limit, out.jumpScratch());
-            if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
-                found(pieceIndex, base + s, len, out);
+            if (!fullword || !wordBefore(buf, base, s, false)) {
+                int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
+                int len = p.jumps.match(buf, s, limit, out.jumpScratch());
+                if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
+                    found(pieceIndex, base + s, len, out);
+                }
             }
         } else if (ascii) {
-            int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
-            int len = out.vm().runMemo(p.program, buf, base, s, limit, dataEnd);
-            if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
-                found(pieceIndex, base + s, len, out);
+            if (!fullword || !wordBefore(buf, base, s, false)) {
+                int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
+                int len = out.vm().runMemo(p.program, buf, base, s, limit, dataEnd);
+                if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, false))) {
+                    found(pieceIndex, base + s, len, out);
+                }
             }
         }
-        if (wide) {
+        // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
+        // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
+        boolean wideCheck = !p.yaraFindsNoAtom;
+        if (wide && (!fullword || !wordBefore(buf, base, s, wideCheck))) {
             int limit = (int) Math.min(end, (long) s + SCAN_LIMIT);
             int len = out.vm().runMemo(p.program, buf, base, s, limit, dataEnd, 2);
-            // YARA 4.5.2 checks the word boundary of a wide match as ASCII when the pattern has no atom
-            // (so no backward code), see research §2.4 item 15; the oracle is 4.5.2, so this is reproduced.
-            boolean wideCheck = !p.yaraFindsNoAtom;
             if (len >= 0 && (!fullword || fullwordOk(buf, base, s, len, dataEnd, wideCheck))) {
                 found(pieceIndex, base + s, len, out);
             }
@@ -312,18 +318,22 @@ final class PatternString implements CompiledString {
     }
 
     static boolean fullwordOk(byte[] buf, long base, int s, int len, int dataEnd, boolean wide) {
-        if (wide) {
-            if (base + s >= 2 && s >= 2 && buf[s - 1] == 0 && RegexParser.isAlnum(buf[s - 2] & 0xFF)) {
-                return false;
-            }
-            int e = s + len;
-            return !(e + 1 < dataEnd && e + 1 < buf.length && buf[e + 1] == 0 && RegexParser.isAlnum(buf[e] & 0xFF));
-        }
-        if (base + s >= 1 && s >= 1 && RegexParser.isAlnum(buf[s - 1] & 0xFF)) {
+        if (wordBefore(buf, base, s, wide)) {
             return false;
         }
         int e = s + len;
+        if (wide) {
+            return !(e + 1 < dataEnd && e + 1 < buf.length && buf[e + 1] == 0 && RegexParser.isAlnum(buf[e] & 0xFF));
+        }
         return !(e < dataEnd && e < buf.length && RegexParser.isAlnum(buf[e] & 0xFF));
+    }
+
+    /** Whether a word character (wide: one followed by a zero byte) comes right before a match starting at s. */
+    static boolean wordBefore(byte[] buf, long base, int s, boolean wide) {
+        if (wide) {
+            return base + s >= 2 && s >= 2 && buf[s - 1] == 0 && RegexParser.isAlnum(buf[s - 2] & 0xFF);
+        }
+        return base + s >= 1 && s >= 1 && RegexParser.isAlnum(buf[s - 1] & 0xFF);
     }
 
     private void found(int piece, long start, int len, StringMatches out) {
