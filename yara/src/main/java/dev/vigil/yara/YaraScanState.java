@@ -81,8 +81,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** Whether the data has a million bytes or more, so that one string can reach the match cap. */
     private boolean largeData;
     /**
-     * Per string, whether the scan counts its hits instead of verifying them ({@link YaraPatterns#deferred}); null
-     * when it verifies all (yara -n -s shows every string's matches).
+     * Per string, whether the pass leaves it unverified ({@link YaraPatterns#deferred}): it counts the string's hits
+     * where the engine has its atoms ({@link YaraPatterns.Deferral#COUNTED}), and sees none where it has not
+     * ({@link YaraPatterns.Deferral#OMITTED}, data under a million bytes); null when it verifies all (yara -n -s
+     * shows every string's matches).
      */
     private boolean[] deferred;
     private long size;
@@ -548,6 +550,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             int p = (int) (hits[i] >>> 32);
             int a = (int) hits[i];
             strings[s].verify(patterns.atomLocal[a], buf, base, valid, size, p, out);
+            // only a search of the whole string can reach the cap: a probe (deferredMatchAt) spans maxBack + 1 starts
             if (out.tooManyMatches()) {
                 overflowed(s, base + p + patterns.allAtoms.get(a).length - 1);
                 return;
