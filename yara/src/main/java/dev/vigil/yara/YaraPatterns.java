@@ -76,8 +76,16 @@ final class YaraPatterns implements ExternalPatterns {
      */
     final int[][] atomlessGroups;
     final StartFilter[] atomlessFilters;
-    /** The bytes a start of any atom-less group with a filter begins with (four longs), or null without such groups. */
+    /**
+     * The bytes a start of any atom-less group with a filter that is not uniform begins with (four longs), or null
+     * without such groups.
+     */
     final long[] atomlessFirstBytes;
+    /** Per atom-less group: the index of its filter's set in {@link #atomlessRunSets}, or -1 (not uniform, none). */
+    final int[] atomlessRunClass;
+    /** The sets of the uniform filters, each with its smallest ascii and wide depth (Integer.MAX_VALUE: none). */
+    final long[][] atomlessRunSets;
+    final int[][] atomlessRunDepths;
     private final int maxBack;
     private final int maxForward;
     /** Scan scratch reused from one scan to the next (tens of thousands of per-string slots, matcher memos). */
@@ -117,6 +125,9 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomlessGroups = base.atomlessGroups;
         this.atomlessFilters = base.atomlessFilters;
         this.atomlessFirstBytes = base.atomlessFirstBytes;
+        this.atomlessRunClass = base.atomlessRunClass;
+        this.atomlessRunSets = base.atomlessRunSets;
+        this.atomlessRunDepths = base.atomlessRunDepths;
         this.maxBack = base.maxBack;
         this.maxForward = base.maxForward;
         this.scratchPool = base.scratchPool;
@@ -277,9 +288,38 @@ final class YaraPatterns implements ExternalPatterns {
         });
         this.atomlessGroups = groups.toArray(new int[0][]);
         this.atomlessFilters = filters.toArray(new StartFilter[0]);
+        // Uniform filters (one set at every depth) read the runs of their set, found once per block for all of them
+        // (SetRuns); the others share one pass that finds the bytes their starts can begin with.
+        this.atomlessRunClass = new int[atomlessFilters.length];
+        Map<List<Long>, Integer> runClasses = new LinkedHashMap<>();
+        List<long[]> runSets = new ArrayList<>();
+        List<int[]> runDepths = new ArrayList<>();
+        for (int g = 0; g < atomlessFilters.length; g++) {
+            StartFilter f = atomlessFilters[g];
+            atomlessRunClass[g] = -1;
+            if (f == null || !f.uniform()) {
+                continue;
+            }
+            long[] set = f.firstSet();
+            int c = runClasses.computeIfAbsent(java.util.Arrays.stream(set).boxed().toList(), k -> {
+                runSets.add(set);
+                runDepths.add(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE});
+                return runSets.size() - 1;
+            });
+            atomlessRunClass[g] = c;
+            int[] depths = runDepths.get(c);
+            if (f.ascii()) {
+                depths[0] = Math.min(depths[0], f.depth());
+            }
+            if (f.wide()) {
+                depths[1] = Math.min(depths[1], f.depth());
+            }
+        }
+        this.atomlessRunSets = runSets.toArray(new long[0][]);
+        this.atomlessRunDepths = runDepths.toArray(new int[0][]);
         long[] firstBytes = null;
         for (StartFilter f : atomlessFilters) {
-            if (f != null) {
+            if (f != null && !f.uniform()) {
                 firstBytes = firstBytes == null ? new long[4] : firstBytes;
                 long[] set = f.firstSet();
                 for (int w = 0; w < 4; w++) {

@@ -1,6 +1,7 @@
 package dev.vigil.yara;
 
 import dev.vigil.yara.strings.ScanScratch;
+import dev.vigil.yara.strings.SetRuns;
 import dev.vigil.yara.strings.StringMatches;
 
 import java.util.Arrays;
@@ -16,6 +17,8 @@ final class YaraScanScratch {
     private static final int MAX_KEPT_TOUCHED = 1 << 14;
 
     final ScanScratch matcher = new ScanScratch();
+    /** The runs of the uniform start filters' sets, per set (see {@code YaraScanState.everyOffset}); made on first use. */
+    SetRuns[] setRuns;
     /** Per string: its matches in the current scan, or null before its first atom hit. */
     final StringMatches[] matches;
     /** The strings that got an entry in {@link #matches}, in first-hit order. */

@@ -16,6 +16,7 @@ import dev.vigil.yara.modules.YaraModule;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
+import dev.vigil.yara.strings.SetRuns;
 import dev.vigil.yara.strings.StartFilter;
 import dev.vigil.yara.strings.StringMatches;
 
@@ -217,31 +218,47 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             }
         }
         long[] first = patterns.atomlessFirstBytes;
-        if (first == null) {
+        long[][] runSets = patterns.atomlessRunSets;
+        if (first == null && runSets.length == 0) {
             return;
         }
         if (starts == null) {
-            starts = new int[4096];
-            candidates = new int[4096];
+            starts = new int[BLOCK];
+            candidates = first == null ? null : new int[BLOCK];
         }
-        // One pass finds the bytes that some filtered group can start at (few in most data); each group's filter
-        // then looks at those only, instead of every group reading every byte.
+        SetRuns[] runs = scratch.setRuns;
+        if (runs == null && runSets.length > 0) {
+            runs = scratch.setRuns = new SetRuns[runSets.length];
+            for (int c = 0; c < runs.length; c++) {
+                runs[c] = new SetRuns(runSets[c], patterns.atomlessRunDepths[c][0], patterns.atomlessRunDepths[c][1]);
+            }
+        }
+        // Per block, one pass finds the bytes that the groups with other filters can start at (few in most data),
+        // and one pass per set the runs that the uniform filters of that set read; each group then looks at those
+        // only, instead of every group reading every byte.
         for (int at = from; at < stop; ) {
+            int p = Math.min(stop, at + BLOCK);
             int count = 0;
-            int p = at;
             int[] cands = candidates;
-            for (int limit = Math.min(stop, at + cands.length); p < limit; p++) {
-                int b = buf[p] & 0xFF;
-                cands[count] = p;
-                count += (int) (first[b >>> 6] >>> b) & 1;
+            if (first != null) {
+                for (int i = at; i < p; i++) {
+                    int b = buf[i] & 0xFF;
+                    cands[count] = i;
+                    count += (int) (first[b >>> 6] >>> b) & 1;
+                }
+            }
+            for (int c = 0; c < runSets.length; c++) {
+                runs[c].find(buf, at, p, end);
             }
             for (int g = 0; g < groups.length; g++) {
                 StartFilter filter = patterns.atomlessFilters[g];
                 if (filter == null) {
                     continue;
                 }
+                int c = patterns.atomlessRunClass[g];
                 // called with no starts too: the strings learn that the range is done
-                int n = count == 0 ? 0 : filter.collectAmong(buf, cands, count, end, starts);
+                int n = c >= 0 ? filter.collectFromRuns(runs[c], starts)
+                        : count == 0 ? 0 : filter.collectAmong(buf, cands, count, end, starts);
                 for (int s : groups[g]) {
                     if (!done(s) && (gates == null || largeData || !closed(s))) {
                         StringMatches m = state(s);
@@ -257,6 +274,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
     }
 
+    /** The positions the atom-less groups with filters look at per step (a start filter's output fits in it). */
+    private static final int BLOCK = 4096;
     /** Starts that passed a {@link StartFilter}, one block at a time. */
     private int[] starts;
     /** The positions whose byte some filtered atom-less group can start with, per block. */

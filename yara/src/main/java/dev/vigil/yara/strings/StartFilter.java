@@ -74,6 +74,85 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         return n;
     }
 
+    /**
+     * The starts that pass among those of the block {@code runs} was last given ({@link SetRuns#find}), read off its
+     * runs: for a filter whose every depth has one set ({@link #uniform()}, that set {@code runs}' set, and a depth
+     * at or above the depths {@code runs} was made for). Writes them into {@code out} (ascending; room for the
+     * block's length needed) and returns how many; the same starts as {@link #collectAmong} over the block.
+     */
+    public int collectFromRuns(SetRuns runs, int[] out) {
+        int depth = prefix.length >>> 2;
+        int end = runs.end;
+        int to = runs.to;
+        int n = 0;
+        if (ascii) {
+            for (int r = 0; r < runs.asciiCount; r++) {
+                int e = runs.asciiEnd[r];
+                // every start with depth characters before the run's end passes; where the data ends inside the
+                // run, every start does (the string may still match there, as far as the filter knows)
+                int last = Math.min(e >= end ? e - 1 : e - depth, to - 1);
+                for (int st = runs.asciiStart[r]; st <= last; st++) {
+                    out[n++] = st;
+                }
+            }
+        }
+        if (!wide) {
+            return n;
+        }
+        int[] w = runs.wideStarts;
+        int k = 0;
+        for (int r = 0; r < runs.wideCount; r++) {
+            int first = runs.wideStart[r];
+            int stop = runs.wideStop[r];
+            int last = Math.min(stop >= end ? stop - 2 : stop - 2 * depth, to - 1);
+            for (int st = first; st <= last; st += 2) {
+                if (k == w.length) {
+                    w = runs.wideStarts = Arrays.copyOf(w, k * 2);
+                }
+                w[k++] = st;
+            }
+        }
+        if (k == 0) {
+            return n;
+        }
+        // wide runs of both parities interleave: sorted, then merged with the ascii starts (a start passes both
+        // ways only where the set holds the zero byte: kept once)
+        Arrays.sort(w, 0, k);
+        if (n == 0) {
+            System.arraycopy(w, 0, out, 0, k);
+            return k;
+        }
+        int[] m = runs.merged;
+        if (m.length < n + k) {
+            m = runs.merged = new int[Math.max(n + k, 2 * m.length)];
+        }
+        int i = 0;
+        int j = 0;
+        int t = 0;
+        while (i < n || j < k) {
+            if (j == k || i < n && out[i] < w[j]) {
+                m[t++] = out[i++];
+            } else {
+                if (i < n && out[i] == w[j]) {
+                    i++;
+                }
+                m[t++] = w[j++];
+            }
+        }
+        System.arraycopy(m, 0, out, 0, t);
+        return t;
+    }
+
+    /** Whether every depth has the same set: {@link #collectFromRuns} serves such filters. */
+    public boolean uniform() {
+        return uniform(prefix);
+    }
+
+    /** How many characters from a start the filter looks at. */
+    public int depth() {
+        return prefix.length >>> 2;
+    }
+
     /** The bytes every start that passes begins with (a copy: four longs). */
     public long[] firstSet() {
         return Arrays.copyOf(prefix, 4);

@@ -121,6 +121,76 @@ class StartFilterTest {
         assertThat(checked).as("starts kept over all rounds").isGreaterThan(4_000);
     }
 
+    /** The starts {@link StartFilter#collectFromRuns} reads off runs found block by block. */
+    private static List<Integer> fromRuns(StartFilter f, SetRuns runs, byte[] buf, int from, int to, int end,
+                                          int block) {
+        List<Integer> out = new ArrayList<>();
+        int[] starts = new int[block];
+        for (int at = from; at < to; at += block) {
+            runs.find(buf, at, Math.min(to, at + block), end);
+            int n = f.collectFromRuns(runs, starts);
+            for (int i = 0; i < n; i++) {
+                out.add(starts[i]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs found once serve every uniform filter of their set whose depth is at least the one they were found for:
+     * each keeps exactly the starts that fit, as testing each start alone does. The set sometimes holds the zero byte,
+     * so that a start can fit both ascii and wide.
+     */
+    @Test
+    void runsGiveEveryUniformFilterTheStartsThatFit() {
+        Random r = new Random(20261125);
+        int[] alphabet = {'0', '1', 0, 'a', 'b', 'F', 0x90, 0xff};
+        int checked = 0;
+        int both = 0;
+        for (int round = 0; round < 4000; round++) {
+            int depth = 1 + r.nextInt(8);
+            long[] one = set(r, alphabet);
+            if (r.nextInt(4) == 0) {
+                one[0] |= 1L; // the zero byte
+            }
+            long[] prefix = new long[4 * depth];
+            for (int d = 0; d < depth; d++) {
+                System.arraycopy(one, 0, prefix, 4 * d, 4);
+            }
+            int mode = r.nextInt(3);
+            StartFilter f = new StartFilter(prefix, mode != 1, mode != 0);
+            assertThat(f.uniform()).isTrue();
+            // runs made for this depth, or for a shorter one (another filter of the set), or for ascii or wide alone
+            int shorter = 1 + r.nextInt(depth);
+            int asciiDepth = f.ascii() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
+            int wideDepth = f.wide() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
+            SetRuns runs = new SetRuns(one, asciiDepth, wideDepth);
+            byte[] buf = new byte[1 + r.nextInt(300)];
+            for (int i = 0; i < buf.length; i++) {
+                int k = r.nextInt(10);
+                buf[i] = (byte) (k < 5 ? alphabet[r.nextInt(3)] : k < 8 ? 0 : k < 9 ? alphabet[r.nextInt(alphabet.length)]
+                        : r.nextInt(256));
+            }
+            int end = 1 + r.nextInt(buf.length);
+            int from = r.nextInt(end);
+            int to = from + 1 + r.nextInt(end - from);
+            int block = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            List<Integer> expected = naive(f, buf, from, to, end);
+            assertThat(fromRuns(f, runs, buf, from, to, end, block))
+                    .as("round %d: %s, runs for %d/%d, from %d to %d end %d, block %d", round, f, asciiDepth,
+                            wideDepth, from, to, end, block)
+                    .isEqualTo(expected);
+            checked += expected.size();
+            for (int s : expected) {
+                if (f.ascii() && f.wide() && fits(f.prefix(), buf, s, end, 1) && fits(f.prefix(), buf, s, end, 2)) {
+                    both++;
+                }
+            }
+        }
+        assertThat(checked).as("starts kept over all rounds").isGreaterThan(5_000);
+        assertThat(both).as("starts that fit both ascii and wide").isGreaterThan(50);
+    }
+
     @Test
     void aRunLongerThanTheDepthKeepsEveryStartThatHasDepthCharactersLeft() {
         long[] hex = new long[4];

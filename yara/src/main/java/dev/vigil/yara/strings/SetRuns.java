@@ -1,0 +1,113 @@
+package dev.vigil.yara.strings;
+
+import java.util.Arrays;
+
+/**
+ * The runs of one byte set in a block of data, found in one pass for every uniform {@link StartFilter} of that set
+ * (rule sets repeat {@code /[0-9a-fA-F]{N}/} with several N): ascii runs of consecutive bytes in the set, and wide
+ * runs of bytes in the set each followed by a zero byte. A filter of depth N then reads the runs of N characters or
+ * more ({@link StartFilter#collectFromRuns}) instead of testing every start. Only runs long enough for the shortest
+ * filter, or reaching the data end, are kept.
+ * <p>
+ * Scratch of one scan at a time: {@link #find} overwrites what the last block found.
+ */
+public final class SetRuns {
+    private final long[] set;
+    /** The shortest run kept, in characters; {@link Integer#MAX_VALUE}: no filter of the set keeps such starts. */
+    private final int asciiDepth;
+    private final int wideDepth;
+
+    /** Ascii runs: first index and the index after the run (the data end, or a byte outside the set). */
+    int[] asciiStart = new int[16];
+    int[] asciiEnd = new int[16];
+    int asciiCount;
+    /** Wide runs: first index and the index of the first character after the run (the data end or beyond it). */
+    int[] wideStart = new int[16];
+    int[] wideStop = new int[16];
+    int wideCount;
+    /** Where the data in the buffer ends, and the end of the block, as {@link #find} was given them. */
+    int end;
+    int to;
+    /** Scratch of {@link StartFilter#collectFromRuns} (the wide starts before they are merged with the ascii ones). */
+    int[] wideStarts = new int[64];
+    int[] merged = new int[64];
+
+    /**
+     * @param set        the byte set (four longs) every character of the filters is in
+     * @param asciiDepth the smallest depth among the set's filters that keep ascii starts, else Integer.MAX_VALUE
+     * @param wideDepth  the same for wide starts
+     */
+    public SetRuns(long[] set, int asciiDepth, int wideDepth) {
+        this.set = Arrays.copyOf(set, 4);
+        this.asciiDepth = asciiDepth;
+        this.wideDepth = wideDepth;
+    }
+
+    /**
+     * Finds the runs that start in {@code [from, to)}; a run may go on past {@code to}, up to {@code end} (where the
+     * data in the buffer ends). A run that starts before {@code from} counts from {@code from}: a start's fit
+     * depends only on the bytes from it on.
+     */
+    public void find(byte[] buf, int from, int to, int end) {
+        this.end = end;
+        this.to = to;
+        asciiCount = 0;
+        wideCount = 0;
+        boolean ascii = asciiDepth != Integer.MAX_VALUE;
+        boolean wide = wideDepth != Integer.MAX_VALUE;
+        long[] s = set;
+        int asciiCovered = from;
+        // per parity: the positions below are inside a wide run found already
+        int wideCoveredEven = from;
+        int wideCoveredOdd = from;
+        for (int i = from; i < to; i++) {
+            int b = buf[i] & 0xFF;
+            if ((s[b >>> 6] & (1L << b)) == 0) {
+                continue; // most bytes: no run of either kind starts here
+            }
+            if (ascii && i >= asciiCovered) {
+                int e = i + 1;
+                while (e < end && (s[(buf[e] & 0xFF) >>> 6] & (1L << buf[e])) != 0) {
+                    e++;
+                }
+                asciiCovered = e;
+                if (e - i >= asciiDepth || e >= end) {
+                    addAscii(i, e);
+                }
+            }
+            if (wide && i >= ((i & 1) == 0 ? wideCoveredEven : wideCoveredOdd) && (i + 1 >= end || buf[i + 1] == 0)) {
+                int stop = i + 2;
+                while (stop < end && (s[(buf[stop] & 0xFF) >>> 6] & (1L << buf[stop])) != 0
+                        && (stop + 1 >= end || buf[stop + 1] == 0)) {
+                    stop += 2;
+                }
+                if ((i & 1) == 0) {
+                    wideCoveredEven = stop;
+                } else {
+                    wideCoveredOdd = stop;
+                }
+                if ((stop - i) >>> 1 >= wideDepth || stop >= end) {
+                    addWide(i, stop);
+                }
+            }
+        }
+    }
+
+    private void addAscii(int start, int end) {
+        if (asciiCount == asciiStart.length) {
+            asciiStart = Arrays.copyOf(asciiStart, asciiCount * 2);
+            asciiEnd = Arrays.copyOf(asciiEnd, asciiCount * 2);
+        }
+        asciiStart[asciiCount] = start;
+        asciiEnd[asciiCount++] = end;
+    }
+
+    private void addWide(int start, int stop) {
+        if (wideCount == wideStart.length) {
+            wideStart = Arrays.copyOf(wideStart, wideCount * 2);
+            wideStop = Arrays.copyOf(wideStop, wideCount * 2);
+        }
+        wideStart[wideCount] = start;
+        wideStop[wideCount++] = stop;
+    }
+}
