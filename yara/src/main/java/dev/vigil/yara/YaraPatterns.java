@@ -81,6 +81,18 @@ final class YaraPatterns implements ExternalPatterns {
      * without such groups.
      */
     final long[] atomlessFirstBytes;
+    /** Per rule, the strings (shared indexes) its condition cannot be true without that the pass verifies. */
+    final int[][] requiredOf;
+    /**
+     * Per string: atom-less, and each of its rules requires a string with atoms. The pass does not verify it; it is
+     * searched afterwards where a rule found all it requires, or where it could have reached the match cap (data of
+     * a million bytes or more: the pass counts the starts its filter keeps; without a filter it is verified).
+     */
+    final boolean[] afterPass;
+    final int[] afterPassStrings;
+    /** Per string, its index in {@link #atomlessGroups}, or -1; per group, whether a member is {@link #afterPass}. */
+    final int[] atomlessGroupOf;
+    final boolean[] groupHasAfterPass;
     /** Per atom-less group: the index of its filter's set in {@link #atomlessRunSets}, or -1 (not uniform, none). */
     final int[] atomlessRunClass;
     /** The sets of the uniform filters, each with its smallest ascii and wide depth (Integer.MAX_VALUE: none). */
@@ -128,6 +140,11 @@ final class YaraPatterns implements ExternalPatterns {
         this.atomlessRunClass = base.atomlessRunClass;
         this.atomlessRunSets = base.atomlessRunSets;
         this.atomlessRunDepths = base.atomlessRunDepths;
+        this.requiredOf = base.requiredOf;
+        this.afterPass = base.afterPass;
+        this.afterPassStrings = base.afterPassStrings;
+        this.atomlessGroupOf = base.atomlessGroupOf;
+        this.groupHasAfterPass = base.groupHasAfterPass;
         this.maxBack = base.maxBack;
         this.maxForward = base.maxForward;
         this.scratchPool = base.scratchPool;
@@ -316,6 +333,47 @@ final class YaraPatterns implements ExternalPatterns {
             }
         }
         this.atomlessRunSets = runSets.toArray(new long[0][]);
+        // An atom-less string (read at every offset) whose every rule also requires a string with atoms: in small data
+        // it is searched after the pass, and only where one of its rules found all it requires.
+        // Only required strings that the pass verifies count: those with atoms that are not deferred.
+        boolean[] isAtomless = new boolean[strings.length];
+        for (int s : atomless) {
+            isAtomless[s] = true;
+        }
+        this.requiredOf = new int[compiled.size()][];
+        for (int r = 0; r < compiled.size(); r++) {
+            int[] req = rules.program.requiredStrings(r);
+            int n = 0;
+            for (int g : req) {
+                int s = shared[g];
+                if (!isAtomless[s] && !deferred[s]) {
+                    req[n++] = s;
+                }
+            }
+            requiredOf[r] = java.util.Arrays.copyOf(req, n);
+        }
+        this.afterPass = new boolean[strings.length];
+        List<Integer> afterPassList = new ArrayList<>();
+        for (int s : atomless) {
+            boolean eligible = sharingRulesStart[s] < sharingRulesStart[s + 1];
+            for (int k = sharingRulesStart[s]; k < sharingRulesStart[s + 1] && eligible; k++) {
+                eligible = requiredOf[sharingRules[k]].length > 0;
+            }
+            if (eligible) {
+                afterPass[s] = true;
+                afterPassList.add(s);
+            }
+        }
+        this.afterPassStrings = afterPassList.stream().mapToInt(Integer::intValue).toArray();
+        this.atomlessGroupOf = new int[strings.length];
+        java.util.Arrays.fill(atomlessGroupOf, -1);
+        this.groupHasAfterPass = new boolean[atomlessGroups.length];
+        for (int g = 0; g < atomlessGroups.length; g++) {
+            for (int member : atomlessGroups[g]) {
+                atomlessGroupOf[member] = g;
+                groupHasAfterPass[g] |= afterPass[member];
+            }
+        }
         this.atomlessRunDepths = runDepths.toArray(new int[0][]);
         long[] firstBytes = null;
         for (StartFilter f : atomlessFilters) {

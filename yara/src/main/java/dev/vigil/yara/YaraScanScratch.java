@@ -17,7 +17,7 @@ final class YaraScanScratch {
     private static final int MAX_KEPT_TOUCHED = 1 << 14;
 
     final ScanScratch matcher = new ScanScratch();
-    /** The runs of the uniform start filters' sets, per set (see {@code YaraScanState.everyOffset}); made on first use. */
+    /** Per set of the uniform start filters, its runs (see {@code YaraScanState.everyOffset}); made on first use. */
     SetRuns[] setRuns;
     /** Per string: its matches in the current scan, or null before its first atom hit. */
     final StringMatches[] matches;

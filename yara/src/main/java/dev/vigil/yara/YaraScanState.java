@@ -88,6 +88,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * shows every string's matches).
      */
     private boolean[] deferred;
+    /** Per string, whether the pass skips it, to be searched afterwards if needed ({@link YaraPatterns#afterPass}). */
+    private boolean[] afterPass;
+    /** In large data, per atom-less group: the starts its filter kept, a bound of its members' matches. */
+    private long[] afterPassStarts;
     private long size;
 
     /**
@@ -109,6 +113,12 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             return;
         }
         deferred = patterns.deferred;
+        if (patterns.afterPassStrings.length > 0) {
+            afterPass = patterns.afterPass;
+            if (largeData) {
+                afterPassStarts = new long[patterns.atomlessGroups.length];
+            }
+        }
         context = new Context(scan);
         evaluation = patterns.rules.program.evaluation(context, deadline);
         if (patterns.rules.program.hasGuards()) {
@@ -208,11 +218,13 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         for (int g = 0; g < groups.length; g++) {
             if (patterns.atomlessFilters[g] == null) {
                 int s = groups[g][0];
-                if (!done(s) && (gates == null || largeData || !closed(s))) {
+                // without a filter, a string can start a match at every offset: in large data it may reach the cap
+                if (!done(s) && (gates == null || largeData || !closed(s))
+                        && (afterPass == null || !afterPass[s] || largeData)) {
                     StringMatches m = state(s);
                     strings[s].verifyEvery(buf, base, valid, size, from, to, m, fastMode && oneMatchEnough[s]);
                     if (m.tooManyMatches()) {
-                        overflowed(s, base + to);
+                        overflowed(s, m.refusedAt() - 1); // an atom-less string's "atom" ends before its start
                     }
                 }
             }
@@ -255,23 +267,39 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 if (filter == null) {
                     continue;
                 }
+                boolean counting = afterPassStarts != null && patterns.groupHasAfterPass[g];
+                boolean verifying = false;
+                for (int s : groups[g]) {
+                    verifying |= verifiedInPass(s);
+                }
+                if (!verifying && !counting) {
+                    continue;
+                }
                 int c = patterns.atomlessRunClass[g];
                 // called with no starts too: the strings learn that the range is done
                 int n = c >= 0 ? filter.collectFromRuns(runs[c], starts)
                         : count == 0 ? 0 : filter.collectAmong(buf, cands, count, end, starts);
+                if (counting) {
+                    afterPassStarts[g] += n;
+                }
                 for (int s : groups[g]) {
-                    if (!done(s) && (gates == null || largeData || !closed(s))) {
+                    if (verifiedInPass(s)) {
                         StringMatches m = state(s);
                         strings[s].verifyStarts(buf, base, valid, size, starts, n, p, m,
                                 fastMode && oneMatchEnough[s]);
                         if (m.tooManyMatches()) {
-                            overflowed(s, base + p);
+                            overflowed(s, m.refusedAt() - 1);
                         }
                     }
                 }
             }
             at = p;
         }
+    }
+
+    /** Whether the pass verifies atom-less string {@code s} of a group with a filter. */
+    private boolean verifiedInPass(int s) {
+        return !done(s) && (gates == null || largeData || !closed(s)) && (afterPass == null || !afterPass[s]);
     }
 
     /** The positions the atom-less groups with filters look at per step (a start filter's output fits in it). */
@@ -292,6 +320,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             matches = null;
             gates = null;
             deferred = null;
+            afterPass = null;
+            afterPassStarts = null;
             overflows = null;
             overflowCount = 0;
             this.context = null;
@@ -301,7 +331,89 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
     }
 
+    /**
+     * The strings the pass did not verify ({@link #afterPass}) that are needed now: some rule of theirs found every
+     * string it requires, or (data of a million bytes or more) their filter kept enough starts to reach the match
+     * cap, which yara warns about whatever the rules. Each is searched alone, over the data block by block.
+     */
+    private void searchAfterPass(ScanInput input) {
+        for (int s : patterns.afterPassStrings) {
+            int g = patterns.atomlessGroupOf[s];
+            StartFilter filter = patterns.atomlessFilters[g];
+            if (largeData && filter == null) {
+                continue; // verified in the pass
+            }
+            boolean mayReachCap = afterPassStarts != null && afterPassStarts[g] >= StringMatches.MAX_MATCHES;
+            if (mayReachCap || neededAfterPass(s)) {
+                try {
+                    searchEveryOffsetAlone(s, filter, input);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+    }
+
+    private void searchEveryOffsetAlone(int s, StartFilter filter, ScanInput input) throws IOException {
+        CompiledString string = strings[s];
+        int back = Math.max(string.maxBack(), 8);
+        int forward = Math.max(string.maxForward(), 8);
+        int block = (int) Math.min(size, 1 << 20);
+        byte[] buf = new byte[back + block + forward + 8]; // eight zero bytes after the data, as the pass's buffers
+        StringMatches m = state(s);
+        boolean firstOnly = fastMode && oneMatchEnough[s];
+        int[] all = filter == null ? null : new int[BLOCK];
+        int[] kept = filter == null ? null : new int[BLOCK];
+        scratch.matcher.begin(); // another buffer: no run may be taken over
+        for (long start = 0; start < size && !m.tooManyMatches(); start += block) {
+            long base = Math.max(0, start - back);
+            int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, size - base));
+            java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
+            scratch.matcher.begin();
+            int from = (int) (start - base);
+            int to = (int) Math.min(from + (long) block, valid);
+            if (filter == null) {
+                string.verifyEvery(buf, base, valid, size, from, to, m, firstOnly);
+                if (m.tooManyMatches()) {
+                    overflowed(s, m.refusedAt() - 1); // an atom-less string's "atom" ends before its start
+                }
+                continue;
+            }
+            for (int at = from; at < to && !m.tooManyMatches(); at += BLOCK) {
+                int p = Math.min(to, at + BLOCK);
+                for (int i = at; i < p; i++) {
+                    all[i - at] = i;
+                }
+                int k = filter.collectAmong(buf, all, p - at, valid, kept);
+                string.verifyStarts(buf, base, valid, size, kept, k, p, m, firstOnly);
+                if (m.tooManyMatches()) {
+                    overflowed(s, m.refusedAt() - 1);
+                }
+            }
+        }
+    }
+
+    private boolean neededAfterPass(int s) {
+        for (int k = patterns.sharingRulesStart[s]; k < patterns.sharingRulesStart[s + 1]; k++) {
+            boolean all = true;
+            for (int r : patterns.requiredOf[patterns.sharingRules[k]]) {
+                StringMatches m = matches[r];
+                if (m == null || m.count() == 0) {
+                    all = false;
+                    break;
+                }
+            }
+            if (all) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private List<Detection> evaluate(EvaluationContext context) {
+        if (afterPass != null) {
+            searchAfterPass(context.input());
+        }
         // first the strings the pass did not verify but that may have reached the match cap: their matches count
         if (scratch.countedCount > 0) {
             searchWhatMayBeTooMany(context.input());

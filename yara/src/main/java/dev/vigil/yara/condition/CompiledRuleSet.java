@@ -25,6 +25,17 @@ public final class CompiledRuleSet {
         return atOnly.get(globalIndex);
     }
 
+    /** Per rule, the strings it cannot match without; null where none may be relied on (console is imported). */
+    private final int[][] required;
+
+    /**
+     * Global indexes of the strings rule {@code rule}'s condition cannot be true without (its top-level {@code and}
+     * chain has {@code $a}, {@code $a at E} or {@code $a in R}); empty when none may be relied on.
+     */
+    public int[] requiredStrings(int rule) {
+        return required == null ? new int[0] : required[rule].clone();
+    }
+
     /** Per rule, the string-free part of its condition ({@link ConditionCompiler#guard}) or null; null when none has one. */
     private final Nodes.IntNode[] guards;
     /** Per rule: its condition is false when none of its strings matched (never set where console is imported). */
@@ -32,8 +43,9 @@ public final class CompiledRuleSet {
 
     CompiledRuleSet(List<CompiledRule> rules, Nodes.IntNode[] conditions, String[] moduleNames, int stringCount,
                     int[][] namespaceGlobals, java.util.BitSet needsAllMatches, java.util.Map<Integer, Long> fixedOffsets,
-                    java.util.BitSet needsAMatch, Nodes.IntNode[] guards, java.util.BitSet atOnly) {
+                    java.util.BitSet needsAMatch, Nodes.IntNode[] guards, java.util.BitSet atOnly, int[][] required) {
         this.atOnly = (java.util.BitSet) atOnly.clone();
+        this.required = required;
         this.guards = guards != null && java.util.Arrays.stream(guards).anyMatch(java.util.Objects::nonNull)
                 ? guards : null;
         this.needsAMatch = new boolean[rules.size()];

@@ -162,6 +162,27 @@ final class ConditionCompiler {
         };
     }
 
+    /**
+     * Local strings the condition cannot be true without: operands of its top-level {@code and} chain that are
+     * {@code $a}, {@code $a at E} or {@code $a in R}, each true only where {@code $a} has a match.
+     */
+    private final BitSet required = new BitSet();
+
+    private void noteRequired(Expr operand) {
+        if (operand instanceof Ast.StringMatch m && !m.identifier().equals("$")) {
+            for (int i = 0; i < rule.strings().size(); i++) {
+                if (rule.strings().get(i).identifier().equals(m.identifier())) {
+                    required.set(i);
+                }
+            }
+        }
+    }
+
+    /** Global indexes of the strings the condition cannot be true without (see {@link #required}). */
+    int[] requiredStrings() {
+        return required.stream().map(i -> stringIndexes[i]).toArray();
+    }
+
     /** The {@code and} nodes of the condition's top-level chain (by identity), while it compiles; null otherwise. */
     private java.util.Set<Ast.Binary> andSpine;
     /** The compiled operands of that chain which read no string (see {@link #guard}). */
@@ -902,6 +923,8 @@ final class ConditionCompiler {
                 if (!andSpine.contains(b.right()) && stringFree(b.right())) {
                     guardParts.add(r);
                 }
+                noteRequired(b.left());
+                noteRequired(b.right());
             }
             if (op.equals("and")) {
                 return X.of(T.BOOL, folded(f -> {

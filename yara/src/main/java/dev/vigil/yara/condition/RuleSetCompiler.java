@@ -117,7 +117,9 @@ public final class RuleSetCompiler {
                 state.fixedOffsets, state.moduleSlots.containsKey("console") ? new java.util.BitSet() : state.needsAMatch,
                 // console.log in a condition prints whatever the strings matched, so its rule sets get no guards
                 state.moduleSlots.containsKey("console") ? null : state.guards.toArray(new Nodes.IntNode[0]),
-                state.atOnly);
+                state.atOnly,
+                // nor strings searched after the pass only when needed: operands before such a string could print
+                state.moduleSlots.containsKey("console") ? null : state.required.toArray(new int[0][]));
         return new Result(set, List.of(), List.copyOf(state.warnings), List.copyOf(state.diagnostics));
     }
 
@@ -142,6 +144,8 @@ public final class RuleSetCompiler {
         final List<Diagnostic> diagnostics = new ArrayList<>();
         final List<CompiledRule> rules = new ArrayList<>();
         final List<Nodes.IntNode> conditions = new ArrayList<>();
+        /** Per rule, the strings its condition cannot be true without (see {@link ConditionCompiler#requiredStrings}). */
+        final List<int[]> required = new ArrayList<>();
         /** Per rule, its guard or null (see {@link ConditionCompiler#guard}). */
         final List<Nodes.IntNode> guards = new ArrayList<>();
         /** namespace -> rule name -> rule index. */
@@ -223,6 +227,7 @@ public final class RuleSetCompiler {
             }
             conditions.add(condition);
             guards.add(cc.guard());
+            required.add(cc.requiredStrings());
         }
 
         void warn(String file, int line, String message, String rule) {

@@ -22,6 +22,7 @@ public final class StringMatches implements MatchView {
     private static final byte[] NO_KEYS = new byte[0];
     private int count;
     private boolean tooMany;
+    private long refusedAt;
     /** The one offset this string may match at ({@link #onlyAt}), or {@link #ANYWHERE}. */
     private long onlyAt = ANYWHERE;
     public static final long ANYWHERE = Long.MIN_VALUE;
@@ -133,6 +134,11 @@ public final class StringMatches implements MatchView {
         onlyAt = offset;
     }
 
+    /** The offset of the match the cap refused (once {@link #tooManyMatches()}). */
+    public long refusedAt() {
+        return refusedAt;
+    }
+
     /** True once the string reached {@link #MAX_MATCHES}; YARA warns "too many matches" then. */
     public boolean tooManyMatches() {
         return tooMany;
@@ -159,6 +165,7 @@ public final class StringMatches implements MatchView {
         }
         if (count == MAX_MATCHES) {
             tooMany = true;
+            refusedAt = offset;
             return;
         }
         if (count == offsets.length) {
