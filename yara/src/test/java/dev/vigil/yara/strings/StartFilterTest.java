@@ -71,6 +71,17 @@ class StartFilterTest {
         return s;
     }
 
+    /** Up to {@code max} bytes: long runs of the alphabet's first bytes, zeros for wide text, and other bytes. */
+    private static byte[] data(Random r, int[] alphabet, int max) {
+        byte[] buf = new byte[1 + r.nextInt(max)];
+        for (int i = 0; i < buf.length; i++) {
+            int k = r.nextInt(10);
+            buf[i] = (byte) (k < 5 ? alphabet[r.nextInt(3)] : k < 8 ? 0 : k < 9 ? alphabet[r.nextInt(alphabet.length)]
+                    : r.nextInt(256));
+        }
+        return buf;
+    }
+
     @Test
     void keepsExactlyTheStartsThatFit() {
         Random r = new Random(20261124);
@@ -86,13 +97,7 @@ class StartFilterTest {
             }
             int mode = r.nextInt(3);
             StartFilter f = new StartFilter(prefix, mode != 1, mode != 0);
-            byte[] buf = new byte[1 + r.nextInt(200)];
-            for (int i = 0; i < buf.length; i++) {
-                int k = r.nextInt(10);
-                // long runs of set bytes, zeros for wide text, and other bytes
-                buf[i] = (byte) (k < 5 ? alphabet[r.nextInt(3)] : k < 8 ? 0 : k < 9 ? alphabet[r.nextInt(alphabet.length)]
-                        : r.nextInt(256));
-            }
+            byte[] buf = data(r, alphabet, 200);
             int end = 1 + r.nextInt(buf.length);
             int from = r.nextInt(end);
             int to = from + 1 + r.nextInt(end - from);
@@ -165,12 +170,7 @@ class StartFilterTest {
             int asciiDepth = f.ascii() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
             int wideDepth = f.wide() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
             SetRuns runs = new SetRuns(one, asciiDepth, wideDepth);
-            byte[] buf = new byte[1 + r.nextInt(300)];
-            for (int i = 0; i < buf.length; i++) {
-                int k = r.nextInt(10);
-                buf[i] = (byte) (k < 5 ? alphabet[r.nextInt(3)] : k < 8 ? 0 : k < 9 ? alphabet[r.nextInt(alphabet.length)]
-                        : r.nextInt(256));
-            }
+            byte[] buf = data(r, alphabet, 300);
             int end = 1 + r.nextInt(buf.length);
             int from = r.nextInt(end);
             int to = from + 1 + r.nextInt(end - from);
