@@ -66,13 +66,33 @@ public final class Vigild implements AutoCloseable {
         ClamdServer server = ClamdServer.start(config, holder, scanner, log);
         if (config.pidFile() != null) {
             try {
-                Files.writeString(config.pidFile(), ProcessHandle.current().pid() + "\n");
+                writeAtomically(config.pidFile(), ProcessHandle.current().pid() + "\n");
             } catch (IOException e) {
                 server.close();
                 throw new IOException("Can't save PID in file " + config.pidFile() + ": " + e.getMessage(), e);
             }
         }
         return new Vigild(config, log, holder, scanner, server);
+    }
+
+    /**
+     * Writes the file through a temporary file renamed over it, so that a reader (a service manager, a script
+     * waiting for the daemon) never sees it created but still empty.
+     */
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        try {
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                // readable by all, as a file the daemon wrote directly would be (a temporary file is owner-only)
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
+            Files.writeString(tmp, content);
+            Files.move(tmp, absolute, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private static void logLimits(ClamdConfig c, DaemonLog log) {
