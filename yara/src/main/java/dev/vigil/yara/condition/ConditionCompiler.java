@@ -169,12 +169,9 @@ final class ConditionCompiler {
     private final BitSet required = new BitSet();
 
     private void noteRequired(Expr operand) {
+        // compiled already: an undefined identifier was reported there
         if (operand instanceof Ast.StringMatch m && !m.identifier().equals("$")) {
-            for (int i = 0; i < rule.strings().size(); i++) {
-                if (rule.strings().get(i).identifier().equals(m.identifier())) {
-                    required.set(i);
-                }
-            }
+            required.set(localIndexOf(m.identifier()));
         }
     }
 
