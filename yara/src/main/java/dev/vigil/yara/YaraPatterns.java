@@ -333,9 +333,10 @@ final class YaraPatterns implements ExternalPatterns {
             }
         }
         this.atomlessRunSets = runSets.toArray(new long[0][]);
-        // An atom-less string (read at every offset) whose every rule also requires a string with atoms: in small data
-        // it is searched after the pass, and only where one of its rules found all it requires.
-        // Only required strings that the pass verifies count: those with atoms that are not deferred.
+        this.atomlessRunDepths = runDepths.toArray(new int[0][]);
+        // An atom-less string (read at every offset) whose every rule also requires a string with atoms is searched
+        // after the pass (see afterPass). Only required strings that the pass verifies count: those with atoms that
+        // are not deferred.
         boolean[] isAtomless = new boolean[strings.length];
         for (int s : atomless) {
             isAtomless[s] = true;
@@ -374,7 +375,6 @@ final class YaraPatterns implements ExternalPatterns {
                 groupHasAfterPass[g] |= afterPass[member];
             }
         }
-        this.atomlessRunDepths = runDepths.toArray(new int[0][]);
         long[] firstBytes = null;
         for (StartFilter f : atomlessFilters) {
             if (f != null && !f.uniform()) {
