@@ -345,51 +345,67 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             }
             boolean mayReachCap = afterPassStarts != null && afterPassStarts[g] >= StringMatches.MAX_MATCHES;
             if (mayReachCap || neededAfterPass(s)) {
-                try {
-                    searchEveryOffsetAlone(s, filter, input);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
+                searchEveryOffsetAlone(s, filter, input);
             }
         }
     }
 
-    private void searchEveryOffsetAlone(int s, StartFilter filter, ScanInput input) throws IOException {
+    private void searchEveryOffsetAlone(int s, StartFilter filter, ScanInput input) {
         CompiledString string = strings[s];
-        int back = Math.max(string.maxBack(), 8);
-        int forward = Math.max(string.maxForward(), 8);
-        int block = (int) Math.min(size, 1 << 20);
-        byte[] buf = new byte[back + block + forward + 8]; // eight zero bytes after the data, as the pass's buffers
         StringMatches m = state(s);
         boolean firstOnly = fastMode && oneMatchEnough[s];
         int[] all = filter == null ? null : new int[BLOCK];
         int[] kept = filter == null ? null : new int[BLOCK];
-        scratch.matcher.begin(); // another buffer: no run may be taken over
-        for (long start = 0; start < size && !m.tooManyMatches(); start += block) {
-            long base = Math.max(0, start - back);
-            int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, size - base));
-            java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
-            scratch.matcher.begin();
-            int from = (int) (start - base);
-            int to = (int) Math.min(from + (long) block, valid);
+        searchWindows(string, input, (buf, base, valid, from, to) -> {
             if (filter == null) {
                 string.verifyEvery(buf, base, valid, size, from, to, m, firstOnly);
-                if (m.tooManyMatches()) {
-                    overflowed(s, m.refusedAt() - 1); // an atom-less string's "atom" ends before its start
-                }
-                continue;
-            }
-            for (int at = from; at < to && !m.tooManyMatches(); at += BLOCK) {
-                int p = Math.min(to, at + BLOCK);
-                for (int i = at; i < p; i++) {
-                    all[i - at] = i;
-                }
-                int k = filter.collectAmong(buf, all, p - at, valid, kept);
-                string.verifyStarts(buf, base, valid, size, kept, k, p, m, firstOnly);
-                if (m.tooManyMatches()) {
-                    overflowed(s, m.refusedAt() - 1);
+            } else {
+                for (int at = from; at < to && !m.tooManyMatches(); at += BLOCK) {
+                    int p = Math.min(to, at + BLOCK);
+                    for (int i = at; i < p; i++) {
+                        all[i - at] = i;
+                    }
+                    int k = filter.collectAmong(buf, all, p - at, valid, kept);
+                    string.verifyStarts(buf, base, valid, size, kept, k, p, m, firstOnly);
                 }
             }
+            if (m.tooManyMatches()) {
+                overflowed(s, m.refusedAt() - 1); // an atom-less string's "atom" ends before its start
+                return false;
+            }
+            return true;
+        });
+    }
+
+    /** A search of one window of the data outside the pass: buffer, its data offset, valid bytes, range [from, to). */
+    private interface WindowSearch {
+        /** Returns false when the search is over (the string reached the match cap). */
+        boolean search(byte[] buf, long base, int valid, int from, int to);
+    }
+
+    /**
+     * Walks the whole data for a search of {@code string} outside the pass, in ranges of up to 1 MiB: each window
+     * holds the string's maxBack bytes (at least 8) before its range and its maxForward after it, then eight zero
+     * bytes after the data, as the pass's buffers do.
+     */
+    private void searchWindows(CompiledString string, ScanInput input, WindowSearch search) {
+        int back = Math.max(string.maxBack(), 8);
+        int forward = Math.max(string.maxForward(), 8);
+        int block = (int) Math.min(size, 1 << 20);
+        byte[] buf = new byte[back + block + forward + 8];
+        try {
+            for (long start = 0; start < size; start += block) {
+                long base = Math.max(0, start - back);
+                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, size - base));
+                java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
+                scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
+                int from = (int) (start - base);
+                if (!search.search(buf, base, valid, from, (int) Math.min(from + (long) block, valid))) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -619,22 +635,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     /** Searches string {@code s} (one with atoms) over the whole data, outside the pass, in the pass's order. */
     private void searchAlone(int s, ScanInput input) {
-        CompiledString string = strings[s];
-        int back = string.maxBack();
-        int forward = Math.max(string.maxForward(), 8);
-        int block = 1 << 20;
-        byte[] buf = new byte[back + block + forward];
         StringMatches out = state(s);
-        try {
-            for (long start = 0; start < size && !out.tooManyMatches(); start += block) {
-                long base = Math.max(0, start - back);
-                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length, size - base));
-                int from = (int) (start - base);
-                verifyHits(s, buf, base, valid, from, (int) Math.min(from + (long) block, valid), out);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        searchWindows(strings[s], input, (buf, base, valid, from, to) -> {
+            verifyHits(s, buf, base, valid, from, to, out);
+            return !out.tooManyMatches();
+        });
     }
 
     /** The report gives every match of a matching rule's strings: its deferred strings with hits are searched now. */
