@@ -113,6 +113,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             return;
         }
         deferred = patterns.deferred;
+        if (patterns.omitsDeferred && largeData) {
+            // their hits are not counted, so the match cap could not be kept exact (YaraRules.scanner never does this)
+            throw new IllegalStateException("patterns without the deferred strings' atoms scan data under "
+                    + StringMatches.MAX_MATCHES + " bytes only, not " + size);
+        }
         if (patterns.afterPassStrings.length > 0) {
             afterPass = patterns.afterPass;
             if (largeData) {
@@ -434,10 +439,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         if (scratch.countedCount > 0) {
             searchWhatMayBeTooMany(context.input());
         }
-        if (deferred != null && patterns.omitsDeferred && largeData) {
-            // not what YaraRules picks such patterns for, but the answers stay exact
-            searchDeferredThatMayBeTooMany(context.input());
-        }
         long[] withMatches = scratch.rulesWithMatches;
         int[] touched = scratch.touched;
         for (int t = 0; t < scratch.touchedCount; t++) {
@@ -581,53 +582,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         for (int i = 0; i < scratch.countedCount; i++) {
             int s = scratch.counted[i];
             if (scratch.reach[s] >= StringMatches.MAX_MATCHES && !(fastMode && oneMatchEnough[s])) {
-                searchAlone(s, input);
-            }
-        }
-    }
-
-    /**
-     * Searches the deferred strings that could have a million matches in this (large) data. A match contains one
-     * of the string's atoms, so their occurrences (counted by their first two bytes, or the one byte of a one-byte
-     * atom) times the starts each can give bound the matches.
-     */
-    private void searchDeferredThatMayBeTooMany(ScanInput input) {
-        long[] pairs = new long[1 << 16];
-        long[] singles = new long[256];
-        byte[] buf = new byte[1 << 16];
-        int prev = -1;
-        try {
-            for (long at = 0; at < size; ) {
-                int n = input.read(at, buf, 0, (int) Math.min(buf.length, size - at));
-                if (n <= 0) {
-                    break;
-                }
-                for (int i = 0; i < n; i++) {
-                    int b = buf[i] & 0xFF;
-                    singles[b]++;
-                    if (prev >= 0) {
-                        pairs[prev << 8 | b]++;
-                    }
-                    prev = b;
-                }
-                at += n;
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        for (int s = 0; s < deferred.length; s++) {
-            if (!deferred[s] || matches[s] != null || fastMode && oneMatchEnough[s]) {
-                continue;
-            }
-            long bound = 0;
-            for (int k = patterns.stringAtomsStart[s]; k < patterns.stringAtomsStart[s + 1]; k++) {
-                int a = patterns.stringAtoms[k];
-                byte[] atom = patterns.allAtoms.get(a);
-                long occurrences = atom.length == 1 ? singles[atom[0] & 0xFF]
-                        : pairs[(atom[0] & 0xFF) << 8 | (atom[1] & 0xFF)];
-                bound += occurrences * patterns.atomStartSpan[a];
-            }
-            if (bound >= StringMatches.MAX_MATCHES) {
                 searchAlone(s, input);
             }
         }
