@@ -314,8 +314,17 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** The positions whose byte some filtered atom-less group can start with, per block. */
     private int[] candidates;
 
+    /**
+     * Where the searches outside the pass stop reading: the bytes the pass read ({@link EvaluationContext#covered()}),
+     * so that a MaxScanSize or MaxScanTime that stopped it is not undone by reading the rest afterwards.
+     */
+    private long searchEnd;
+    /** Whether the deadline stopped a search outside the pass ({@link #limitReached}). */
+    private boolean timedOut;
+
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {
+        searchEnd = complete ? size : Math.min(size, context.covered());
         try {
             return evaluate(context);
         } finally {
@@ -394,14 +403,23 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * bytes after the data, as the pass's buffers do.
      */
     private void searchWindows(CompiledString string, ScanInput input, WindowSearch search) {
+        long end = searchEnd;
+        if (timedOut || end <= 0) {
+            return;
+        }
         int back = Math.max(string.maxBack(), 8);
         int forward = Math.max(string.maxForward(), 8);
-        int block = (int) Math.min(size, 1 << 20);
+        int block = (int) Math.min(end, 1 << 20);
         byte[] buf = new byte[back + block + forward + 8];
         try {
-            for (long start = 0; start < size; start += block) {
+            for (long start = 0; start < end; start += block) {
+                // the pass's own check, once per window of about the pass's chunk size
+                if (System.nanoTime() > deadline) {
+                    timedOut = true;
+                    return;
+                }
                 long base = Math.max(0, start - back);
-                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, size - base));
+                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, end - base));
                 java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
                 scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
                 int from = (int) (start - base);
@@ -412,6 +430,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public String limitReached() {
+        return timedOut ? "MaxScanTime" : null;
     }
 
     private boolean neededAfterPass(int s) {
@@ -672,15 +695,16 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      */
     private boolean deferredMatchAt(int s, long pos) {
         boolean noHits = !patterns.omitsDeferred && (scratch.reach == null || scratch.reach[s] == 0);
-        if (noHits || pos < 0 || pos >= size) {
+        long end = searchEnd; // past it, the pass read nothing (a limit stopped it): neither does a probe
+        if (noHits || pos < 0 || pos >= end) {
             return false;
         }
         int back = strings[s].maxBack();
         long from = Math.max(0, pos - back);
-        long to = Math.min(size, pos + back + 1 + Math.max(strings[s].maxForward(), 8));
+        long to = Math.min(end, pos + back + 1 + Math.max(strings[s].maxForward(), 8));
         try {
             if (window == null || from < windowBase || to > windowBase + windowValid) {
-                int length = (int) Math.min(size - from, Math.max(to - from, 1 << 16));
+                int length = (int) Math.min(end - from, Math.max(to - from, 1 << 16));
                 if (window == null || window.length < length) {
                     window = new byte[Math.max(length, 1 << 16)];
                 }

@@ -14,6 +14,15 @@ public interface EvaluationContext {
     /** Size of the data in bytes. */
     long size();
 
+    /**
+     * The bytes of the data, from its start, that the pass read: {@link #size()} unless a limit (MaxScanSize,
+     * MaxScanTime) stopped it early. Work after the pass must not read past them either, or the limit would only
+     * have postponed the reading.
+     */
+    default long covered() {
+        return size();
+    }
+
     /** Executable headers, or null if the data is not a parsable PE/ELF/Mach-O file. */
     ExecutableInfo executable();
 

@@ -60,6 +60,14 @@ public interface ExternalPatterns {
          */
         List<dev.vigil.engine.Detection> finish(EvaluationContext context, boolean complete);
 
+        /**
+         * The limit that stopped {@link #finish}'s own work early, named as {@code ScanResult.limitExceeded()} names
+         * them ({@code MaxScanTime}), or null. The engine reports it when the pass itself finished.
+         */
+        default String limitReached() {
+            return null;
+        }
+
         /** What the language reports beyond detections (e.g. YARA's string matches), or null. */
         Object report();
     }

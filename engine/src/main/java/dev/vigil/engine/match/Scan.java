@@ -69,6 +69,8 @@ final class Scan implements EvaluationContext {
     private boolean stopMatching;
     private String limit;
     private long scanned;
+    /** The bytes of the raw data the pass read ({@link #covered()}); set when its pass is over. */
+    private long rawCovered;
 
     // Body signatures already reported.
     private long[] bodyReported;
@@ -139,6 +141,7 @@ final class Scan implements EvaluationContext {
         matchLayer();
         matchExternal = false;
         boolean rawComplete = limit == null;
+        rawCovered = rawComplete ? rawSize : Math.min(scanned, rawSize);
         finishDigests();
         digests = null;
         List<Detection> hashHits = fileHashHits();
@@ -176,6 +179,9 @@ final class Scan implements EvaluationContext {
         for (ExternalPatterns.ExternalScan x : externalScans) {
             externalHits.addAll(x.finish(this, rawComplete));
             reports.add(x.report());
+            if (limit == null) {
+                limit = x.limitReached();
+            }
         }
 
         List<Detection> all = new ArrayList<>(hashHits.size() + detections.size() + logical.size()
@@ -881,6 +887,11 @@ final class Scan implements EvaluationContext {
     @Override
     public long size() {
         return size;
+    }
+
+    @Override
+    public long covered() {
+        return input == rawInput ? rawCovered : size;
     }
 
     @Override
