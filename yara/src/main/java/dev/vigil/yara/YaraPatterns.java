@@ -9,8 +9,8 @@ import dev.vigil.yara.condition.CompiledRule;
 import dev.vigil.yara.syntax.StringDecl;
 import dev.vigil.yara.syntax.StringModifiers;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -418,35 +418,74 @@ final class YaraPatterns implements ExternalPatterns {
         this.scratchPool = new YaraScanScratch.Pool(strings.length, compiled.size());
     }
 
-    /** What decides a string's matches, apart from where it is declared and whether it is private. */
-    private record MatchKey(StringDecl.Kind kind, String text, String source, boolean nocaseFlag, boolean dotAllFlag,
-                            StringModifiers modifiers, String base64Alphabet, String base64WideAlphabet, long onlyAt,
-                            boolean oneMatchEnough) {
+    /**
+     * What decides a string's matches, apart from where it is declared and whether it is private. A plain class with
+     * its hash computed once: a record's equals and hashCode go through method handles, which a cold JVM runs
+     * slowly, and this key is made for each of the tens of thousands of strings of a large rule set.
+     */
+    private static final class MatchKey {
+        private final StringDecl.Kind kind;
+        private final byte[] text;
+        private final String source;
+        /** The flags and modifiers that matter, as bits, and the xor range. */
+        private final int flags;
+        private final int xorRange;
+        private final byte[] base64Alphabet;
+        private final byte[] base64WideAlphabet;
+        private final long onlyAt;
+        private final int hash;
+
+        MatchKey(StringDecl d, long onlyAt, boolean oneMatchEnough) {
+            StringModifiers m = d.modifiers();
+            this.kind = d.kind();
+            this.text = d.text();
+            this.source = d.source();
+            this.flags = (d.nocaseFlag() ? 1 : 0) | (d.dotAllFlag() ? 2 : 0) | (m.nocase() ? 4 : 0)
+                    | (m.ascii() ? 8 : 0) | (m.wide() ? 16 : 0) | (m.fullword() ? 32 : 0) | (m.xor() ? 64 : 0)
+                    | (m.base64() ? 128 : 0) | (m.base64Wide() ? 256 : 0) | (oneMatchEnough ? 512 : 0);
+            this.xorRange = m.xorMin() << 16 | m.xorMax();
+            this.base64Alphabet = m.base64Alphabet();
+            this.base64WideAlphabet = m.base64WideAlphabet();
+            this.onlyAt = onlyAt;
+            int h = kind.ordinal();
+            h = 31 * h + Arrays.hashCode(text);
+            h = 31 * h + (source == null ? 0 : source.hashCode());
+            h = 31 * h + flags;
+            h = 31 * h + xorRange;
+            h = 31 * h + Arrays.hashCode(base64Alphabet);
+            h = 31 * h + Arrays.hashCode(base64WideAlphabet);
+            this.hash = 31 * h + Long.hashCode(onlyAt);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MatchKey k && hash == k.hash && kind == k.kind && flags == k.flags
+                    && xorRange == k.xorRange && onlyAt == k.onlyAt && Arrays.equals(text, k.text)
+                    && java.util.Objects.equals(source, k.source) && Arrays.equals(base64Alphabet, k.base64Alphabet)
+                    && Arrays.equals(base64WideAlphabet, k.base64WideAlphabet);
+        }
     }
 
     private static int[] shareIdentical(List<CompiledRule> compiled, int stringCount, long[] onlyAt,
                                         boolean[] oneMatchEnough) {
         int[] shared = new int[stringCount];
-        Map<MatchKey, Integer> first = new HashMap<>();
+        Map<MatchKey, Integer> first = new HashMap<>(2 * stringCount);
         for (CompiledRule r : compiled) {
-            for (int k = 0; k < r.strings().size(); k++) {
-                StringDecl d = r.strings().get(k);
-                int idx = r.stringIndexes()[k];
-                StringModifiers m = d.modifiers();
-                // the alphabets are arrays (identity equality): they go into the key as text
-                StringModifiers plain = new StringModifiers(m.nocase(), m.ascii(), m.wide(), m.fullword(), false,
-                        m.xor(), m.xorMin(), m.xorMax(), m.base64(), null, m.base64Wide(), null);
-                MatchKey key = new MatchKey(d.kind(), latin1(d.text()), d.source(), d.nocaseFlag(), d.dotAllFlag(), plain,
-                        latin1(m.base64Alphabet()), latin1(m.base64WideAlphabet()), onlyAt[idx],
-                        oneMatchEnough != null && oneMatchEnough[idx]);
-                shared[idx] = first.computeIfAbsent(key, x -> idx);
+            List<StringDecl> decls = r.strings();
+            int[] indexes = r.stringIndexes();
+            for (int k = 0; k < decls.size(); k++) {
+                int idx = indexes[k];
+                MatchKey key = new MatchKey(decls.get(k), onlyAt[idx], oneMatchEnough != null && oneMatchEnough[idx]);
+                Integer earlier = first.putIfAbsent(key, idx);
+                shared[idx] = earlier == null ? idx : earlier;
             }
         }
         return shared;
-    }
-
-    private static String latin1(byte[] b) {
-        return b == null ? null : new String(b, StandardCharsets.ISO_8859_1);
     }
 
     @Override
