@@ -18,7 +18,15 @@ final class JumpMatcher {
     /** Longest expansion of counted repeats accepted; beyond it the NFA is used. */
     private static final int MAX_FLAT = 4096;
 
-    private final long[][] runSets;   // per run: 4 longs per byte set, one set per byte of the run
+    /**
+     * Per run whose every byte set is "the bytes b with b & mask == value" (literal bytes, nibbles, wildcards: nearly
+     * every hex byte), its masks and values, two bytes per position; null for the other runs, which keep
+     * {@link #runSets}. The sets of a large rule set's hex strings took 32 bytes per position, a third of what a
+     * compiled signature-base kept.
+     */
+    private final byte[][] runMasks;
+    private final byte[][] runValues;
+    private final long[][] runSets;   // per other run: 4 longs per byte set, one set per byte of the run; else null
     private final int[] runLen;
     private final int[] gapMin;       // gap after run k (the last run has none)
     private final int[] gapMax;
@@ -36,9 +44,12 @@ final class JumpMatcher {
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private JumpMatcher(List<long[]> runs, List<Integer> lens, List<int[]> gaps, List<Boolean> greedy, int span) {
+    private JumpMatcher(List<long[]> runs, List<byte[]> masks, List<byte[]> values, List<Integer> lens,
+                        List<int[]> gaps, List<Boolean> greedy, int span) {
         int n = runs.size();
         runSets = runs.toArray(new long[0][]);
+        runMasks = masks.toArray(new byte[0][]);
+        runValues = values.toArray(new byte[0][]);
         runLen = lens.stream().mapToInt(Integer::intValue).toArray();
         gapMin = new int[n];
         gapMax = new int[n];
@@ -64,27 +75,19 @@ final class JumpMatcher {
 
     private void words(int k) {
         int len = runLen[k];
-        if (len < 8) {
+        byte[] masks = runMasks[k];
+        if (len < 8 || masks == null) {
             return;
         }
-        int[] masks = new int[len];
-        int[] values = new int[len];
-        for (int i = 0; i < len; i++) {
-            int mv = maskValue(runSets[k], i);
-            if (mv < 0) {
-                return;
-            }
-            masks[i] = mv >>> 8;
-            values[i] = mv & 0xFF;
-        }
+        byte[] values = runValues[k];
         int words = (len + 7) / 8;
         long[] m = new long[words];
         long[] v = new long[words];
         for (int w = 0; w < words; w++) {
             int from = Math.min(8 * w, len - 8);
             for (int j = 0; j < 8; j++) {
-                m[w] |= (long) masks[from + j] << (8 * j);
-                v[w] |= (long) values[from + j] << (8 * j);
+                m[w] |= (long) (masks[from + j] & 0xFF) << (8 * j);
+                v[w] |= (long) (values[from + j] & 0xFF) << (8 * j);
             }
         }
         wordMasks[k] = m;
@@ -147,6 +150,15 @@ final class JumpMatcher {
     }
 
     private boolean holds(int k, int w, byte[] atom) {
+        byte[] masks = runMasks[k];
+        if (masks != null) {
+            for (int i = 0; i < atom.length; i++) {
+                if ((atom[i] & masks[w + i]) != runValues[k][w + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0; i < atom.length; i++) {
             int b = atom[i] & 0xFF;
             if ((runSets[k][(w + i) * 4 + (b >>> 6)] & (1L << (b & 63))) == 0) {
@@ -166,6 +178,8 @@ final class JumpMatcher {
             return null;
         }
         List<long[]> runs = new ArrayList<>();
+        List<byte[]> masks = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
         List<Integer> lens = new ArrayList<>();
         List<int[]> gaps = new ArrayList<>();
         List<Boolean> greedy = new ArrayList<>();
@@ -176,27 +190,49 @@ final class JumpMatcher {
                 current.add(n.set);
                 span++;
             } else {
-                closeRun(current, runs, lens);
+                closeRun(current, runs, masks, values, lens);
                 int max = (int) Math.min(n.max, (long) scanLimit);
                 gaps.add(new int[] {Math.min(n.min, scanLimit), max});
                 greedy.add(n.greedy);
                 span += max;
             }
         }
-        closeRun(current, runs, lens);
+        closeRun(current, runs, masks, values, lens);
         if (runs.isEmpty()) {
             return null;
         }
-        return new JumpMatcher(runs, lens, gaps, greedy, (int) Math.min(span, scanLimit));
+        return new JumpMatcher(runs, masks, values, lens, gaps, greedy, (int) Math.min(span, scanLimit));
     }
 
-    private static void closeRun(List<long[]> current, List<long[]> runs, List<Integer> lens) {
-        long[] sets = new long[current.size() * 4];
-        for (int i = 0; i < current.size(); i++) {
-            System.arraycopy(current.get(i), 0, sets, i * 4, 4);
+    /** Ends the run of byte sets in {@code current}: as masks and values where every set is one, else as sets. */
+    private static void closeRun(List<long[]> current, List<long[]> runs, List<byte[]> masks, List<byte[]> values,
+                                 List<Integer> lens) {
+        int n = current.size();
+        byte[] m = new byte[n];
+        byte[] v = new byte[n];
+        for (int i = 0; i < n && m != null; i++) {
+            int mv = maskValue(current.get(i), 0);
+            if (mv < 0) {
+                m = null;
+            } else {
+                m[i] = (byte) (mv >>> 8);
+                v[i] = (byte) mv;
+            }
         }
-        runs.add(sets);
-        lens.add(current.size());
+        if (m != null) {
+            runs.add(null);
+            masks.add(m);
+            values.add(v);
+        } else {
+            long[] sets = new long[n * 4];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(current.get(i), 0, sets, i * 4, 4);
+            }
+            runs.add(sets);
+            masks.add(null);
+            values.add(null);
+        }
+        lens.add(n);
         current.clear();
     }
 
@@ -280,8 +316,13 @@ final class JumpMatcher {
     void fixedFrom(int firstRun, int origin, HitFilter.Bytes out) {
         int off = origin;
         for (int k = firstRun; k < runLen.length && off < HitFilter.REACH; k++) {
+            byte[] masks = runMasks[k];
             for (int i = 0; i < runLen[k]; i++) {
-                out.require(off + i, runSets[k], i * 4);
+                if (masks != null) {
+                    out.require(off + i, masks[i], runValues[k][i]);
+                } else {
+                    out.require(off + i, runSets[k], i * 4);
+                }
             }
             if (k == runLen.length - 1 || gapMin[k] != gapMax[k]) {
                 return;
@@ -391,6 +432,16 @@ final class JumpMatcher {
                 }
             }
             return ((long) LONG.get(buf, p + n - 8) & masks[last]) == values[last];
+        }
+        byte[] m = runMasks[k];
+        if (m != null) {
+            byte[] v = runValues[k];
+            for (int i = 0; i < n; i++) {
+                if ((buf[p + i] & m[i]) != v[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
         long[] sets = runSets[k];
         for (int i = 0; i < n; i++) {
