@@ -40,8 +40,9 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
      * hit fixes. Starts unconstrained; the strings fill it in.
      */
     static final class Bytes {
-        final int[] mask = new int[2 * REACH];
-        final int[] value = new int[2 * REACH];
+        /** Bytes, not ints: one is made per atom of a rule set (tens of thousands), and four times the size showed. */
+        final byte[] mask = new byte[2 * REACH];
+        final byte[] value = new byte[2 * REACH];
 
         /** Byte at {@code rel} must be in {@code set} (4 longs from {@code at}). */
         void require(int rel, long[] set, int at) {
@@ -69,16 +70,16 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
                 return;
             }
             int m = ~differ & 0xFF;
-            mask[i] = m;
-            value[i] = first & m;
+            mask[i] = (byte) m;
+            value[i] = (byte) (first & m);
         }
 
         /** Byte at {@code rel} masked by {@code m} must equal {@code v}. */
         void require(int rel, int m, int v) {
             int i = rel + REACH;
             if (i >= 0 && i < mask.length) {
-                mask[i] = m & 0xFF;
-                value[i] = v & m & 0xFF;
+                mask[i] = (byte) m;
+                value[i] = (byte) (v & m);
             }
         }
 
@@ -86,15 +87,15 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
         void intersect(Bytes other) {
             for (int i = 0; i < mask.length; i++) {
                 int m = mask[i] & other.mask[i] & ~(value[i] ^ other.value[i]);
-                mask[i] = m;
-                value[i] &= m;
+                mask[i] = (byte) m;
+                value[i] = (byte) (value[i] & m);
             }
         }
 
         /** Fixed bits at position {@code i} outside the atom ({@code [0, atomLength)} relative), else 0. */
         private int fixedBits(int i, int atomLength) {
             int rel = i - REACH;
-            return rel < 0 || rel >= atomLength ? Integer.bitCount(mask[i]) : 0;
+            return rel < 0 || rel >= atomLength ? Integer.bitCount(mask[i] & 0xFF) : 0;
         }
 
         /**
@@ -122,8 +123,8 @@ public record HitFilter(int offset, int minPos, long mask, long value) {
             long m = 0;
             long v = 0;
             for (int j = 0; j < 8; j++) {
-                m |= (long) mask[bestStart + j] << (8 * j);
-                v |= (long) value[bestStart + j] << (8 * j);
+                m |= (long) (mask[bestStart + j] & 0xFF) << (8 * j);
+                v |= (long) (value[bestStart + j] & 0xFF) << (8 * j);
             }
             return new HitFilter(bestStart - REACH, minPos, m, v);
         }
