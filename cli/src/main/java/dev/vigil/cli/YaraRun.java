@@ -247,15 +247,24 @@ final class YaraRun {
     }
 
     private static final String TIMED_OUT = "scanning timed out";
+    private static final String TOO_MANY_MATCHES = "too many string matches in total (Vigil keeps "
+            + dev.vigil.yara.strings.ScanScratch.MAX_STORED_MATCHES + " per file)";
 
-    /** Whether the scan hit the -a limit (the library says so in its warnings, as "scan stopped: MaxScanTime"). */
-    private static boolean timedOut(YaraScanResult r) {
+    /**
+     * Why the scan's result cannot be printed, or null: it hit the -a limit (the library says so in its warnings, as
+     * "scan stopped: MaxScanTime"), or its strings matched more often than Vigil keeps matches per file (yara has no
+     * such bound and would use gigabytes for them).
+     */
+    private static String stopped(YaraScanResult r) {
         for (String w : r.warnings()) {
             if (w.equals("scan stopped: MaxScanTime") || w.equals("scan timed out while evaluating conditions")) {
-                return true;
+                return TIMED_OUT;
+            }
+            if (w.equals("scan stopped: MaxStringMatches")) {
+                return TOO_MANY_MATCHES;
             }
         }
-        return false;
+        return null;
     }
 
     private YaraScanOptions scanOptions() {
@@ -275,9 +284,10 @@ final class YaraRun {
             io.err().print("error scanning " + display + ": could not open file\n");
             return 1;
         }
-        if (timedOut(result)) {
+        String stopped = stopped(result);
+        if (stopped != null) {
             // yara reports no rule of a scan that ran out of time
-            io.err().print("error scanning " + display + ": " + TIMED_OUT + "\n");
+            io.err().print("error scanning " + display + ": " + stopped + "\n");
             return 1;
         }
         StringBuilder out = new StringBuilder();
@@ -346,7 +356,8 @@ final class YaraRun {
                 throw new IOException(display);
             }
             YaraScanResult result = rules.scan(path, scanOptions());
-            return timedOut(result) ? new Outcome(display, null, TIMED_OUT) : new Outcome(display, result, null);
+            String stopped = stopped(result);
+            return stopped != null ? new Outcome(display, null, stopped) : new Outcome(display, result, null);
         } catch (IOException e) {
             return new Outcome(display, null, "could not open file");
         } catch (RuntimeException | StackOverflowError e) {

@@ -18,6 +18,7 @@ import dev.vigil.yara.strings.HitFilter;
 import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.strings.SetRuns;
 import dev.vigil.yara.strings.StartFilter;
+import dev.vigil.yara.strings.ScanScratch;
 import dev.vigil.yara.strings.StringMatches;
 
 import java.io.IOException;
@@ -321,6 +322,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private long searchEnd;
     /** Whether the deadline stopped a search outside the pass ({@link #limitReached}). */
     private boolean timedOut;
+    /** Whether the scan's strings refused a match for {@link ScanScratch#MAX_STORED_MATCHES} ({@link #limitReached}). */
+    private boolean matchesFull;
 
     @Override
     public List<Detection> finish(EvaluationContext context, boolean complete) {
@@ -434,7 +437,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public String limitReached() {
-        return timedOut ? "MaxScanTime" : null;
+        return timedOut ? "MaxScanTime" : matchesFull ? "MaxStringMatches" : null;
     }
 
     private boolean neededAfterPass(int s) {
@@ -511,8 +514,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
         // Only rules with a string that matched have string matches to report; looking at every string of every
         // rule per scanned file cost a third of a signature-base scan (cache misses over thousands of rules).
-        // Those of matching rules become match objects now; the others are packed when the scan was asked for them
-        // (yara -n), else left out.
+        // Those of matching rules are packed now, the others when the scan was asked for them (yara -n), else left
+        // out; match objects are made as the report is read.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
         PackedStringMatches packed = new PackedStringMatches();
         for (int t = 0; t < scratch.touchedCount; t++) {
@@ -526,14 +529,16 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                     continue;
                 }
                 if (matched[rule]) {
-                    packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
+                    packed.add(rule, rules.get(rule), matches, shared, MAX_MATCH_DATA);
                     withStrings.put(rule, packed.get(rule, rules.get(rule)));
                 } else if (notMatchingStrings) {
                     withStrings.put(rule, List.of()); // marks it as done
-                    packed.add(rule, rules.get(rule), matches, shared, context.input(), MAX_MATCH_DATA);
+                    packed.add(rule, rules.get(rule), matches, shared, MAX_MATCH_DATA);
                 }
             }
         }
+        packed.readData(context.input()); // the data of every match packed, while the input is open
+        matchesFull = scratch.matcher.matchesFull();
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
         int[] publicRules = patterns.publicRules;

@@ -15,6 +15,23 @@ public final class ScanScratch {
     private static final int MAX_KEPT_JUMP_MARKS = 1 << 16;
 
     final JumpMatcher.Scratch jump = new JumpMatcher.Scratch();
+
+    /**
+     * The most string matches one scan keeps, all strings together: ten strings at yara's cap of a million each
+     * ({@link StringMatches#MAX_MATCHES}). yara has no such bound; a hostile rule set (a thousand strings that match
+     * at every offset) made it, and Vigil before the bound, use gigabytes per scanned file. About 13 bytes each, plus
+     * the report's copy.
+     */
+    public static final long MAX_STORED_MATCHES = 10_000_000;
+    /** Matches kept now by the scan's strings ({@link StringMatches} objects made with this scratch). */
+    long storedMatches;
+    /** Set once a match was refused for {@link #MAX_STORED_MATCHES}: the scan's string matches are incomplete. */
+    boolean matchesFull;
+
+    /** Whether this scan refused a match because its strings kept {@link #MAX_STORED_MATCHES} already. */
+    public boolean matchesFull() {
+        return matchesFull;
+    }
     private final PikeVm[] machines = new PikeVm[MACHINES];
 
     PikeVm vm(int slot) {
@@ -44,6 +61,8 @@ public final class ScanScratch {
 
     /** After a scan: lets go of the scan's buffers and drops scratch that grew past what is worth keeping. */
     public void end() {
+        storedMatches = 0;
+        matchesFull = false;
         for (PikeVm vm : machines) {
             if (vm != null) {
                 vm.forgetRuns();

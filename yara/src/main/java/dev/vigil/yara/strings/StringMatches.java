@@ -97,6 +97,9 @@ public final class StringMatches implements MatchView {
     ChainState chain;
 
     public void reset() {
+        if (shared != null) {
+            shared.storedMatches -= count;
+        }
         count = 0;
         tooMany = false;
         nextStart = 0;
@@ -167,6 +170,13 @@ public final class StringMatches implements MatchView {
             tooMany = true;
             refusedAt = offset;
             return;
+        }
+        if (shared != null) {
+            if (shared.storedMatches >= ScanScratch.MAX_STORED_MATCHES) {
+                shared.matchesFull = true;
+                return;
+            }
+            shared.storedMatches++;
         }
         if (count == offsets.length) {
             int n = Math.min(MAX_MATCHES, Math.max(8, count * 2));
