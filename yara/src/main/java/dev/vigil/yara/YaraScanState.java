@@ -166,8 +166,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** yara -f: a string whose condition needs one match is not verified again once it has one. */
     private boolean done(int s) {
         StringMatches m = matches[s];
-        // a string at the match cap records nothing more
-        return m != null && (m.tooManyMatches() || fastMode && oneMatchEnough[s] && m.count() > 0);
+        // a string at the match cap (or a scan at its bound of matches in all) records nothing more
+        return m != null && (m.full() || fastMode && oneMatchEnough[s] && m.count() > 0);
     }
 
     private StringMatches state(int s) {

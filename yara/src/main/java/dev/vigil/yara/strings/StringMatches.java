@@ -142,6 +142,14 @@ public final class StringMatches implements MatchView {
         return refusedAt;
     }
 
+    /**
+     * True once this string records nothing more in this scan: it reached {@link #MAX_MATCHES}, or the scan's strings
+     * keep {@link ScanScratch#MAX_STORED_MATCHES} in all (the scan ends with a limit then, its hits need no checks).
+     */
+    public boolean full() {
+        return tooMany || shared != null && shared.matchesFull;
+    }
+
     /** True once the string reached {@link #MAX_MATCHES}; YARA warns "too many matches" then. */
     public boolean tooManyMatches() {
         return tooMany;
