@@ -128,6 +128,10 @@ final class Scan implements EvaluationContext {
         // against the normalised HTML views; the raw bytes of an HTML file are not matched at all.
         boolean text = TargetType.scansNormalisedText(type);
         boolean html = type.equals(FileType.HTML);
+        // The normalised text view serves ClamAV's patterns only (external patterns, YARA's, read the raw bytes): an
+        // engine without them skips normalising (a quarter of a YARA-only scan of source files). HTML views also
+        // yield the data URIs, whose contents every signature scans, so they stay.
+        boolean textViewMatters = c.patOwner.length > 0 || c.lsigs.length > 0;
         // Files ClamAV types as "ignored" (media formats) get no signature matching at all.
         matchGeneric = !html && !type.equals(FileType.IGNORED);
         matchTarget = html ? -1 : TargetType.ofRawScan(type);
@@ -145,7 +149,7 @@ final class Scan implements EvaluationContext {
         finishDigests();
         digests = null;
         List<Detection> hashHits = fileHashHits();
-        if (text && !done(hashHits)) {
+        if (textViewMatters && text && !done(hashHits)) {
             byte[] norm = TextNormalizer.normalize(rawInput,
                     ScanLimits.orUnlimited(options.limits().maxScriptNormalize()),
                     c.maxTextPatternLength, false, Integer.MAX_VALUE - 16);
