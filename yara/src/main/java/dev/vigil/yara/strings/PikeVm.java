@@ -19,6 +19,13 @@ final class PikeVm {
         return steps;
     }
 
+    /** Of {@link #steps}, those of memo runs that simulated the NFA, not found in the cached steps. */
+    private long simulatedSteps;
+
+    long simulatedSteps() {
+        return simulatedSteps;
+    }
+
     /**
      * @param buf        data; buf[i] has absolute offset base + i
      * @param start      index in buf where the match starts
@@ -184,7 +191,7 @@ final class PikeVm {
             }
         }
         if (m.program != p) {
-            m.clear();
+            m.rowsOf(p.positionFree ? p.byteClasses().count : 256);
             m.program = p;
         }
         // The previous run must have read the same data, and not past this run's limit unless it stopped before it
@@ -192,6 +199,7 @@ final class PikeVm {
         boolean canReuse = m.valid && m.buf == buf && m.base == base && m.prevStart == start - charSize
                 && m.prevDataEnd == dataEnd && (m.prevLimit <= limit || m.prevEnd <= limit);
         boolean cacheSteps = p.positionFree;
+        byte[] classOf = cacheSteps ? p.byteClasses().of : null;
         int epoch = m.epoch;
         int state;
         boolean matched;
@@ -242,7 +250,7 @@ final class PikeVm {
             steps++;
             int b = buf[pos] & 0xFF;
             if (cacheSteps) {
-                int known = m.step(state, b);
+                int known = m.step(state, classOf[b] & 0xFF);
                 if (known >= 0) {
                     state = known;
                     pos += charSize;
@@ -253,6 +261,7 @@ final class PikeVm {
                 }
             }
             int before = state;
+            simulatedSteps++;
             int gen = nextGeneration();
             int nextCount = 0;
             int from = m.start[state];
@@ -279,7 +288,7 @@ final class PikeVm {
                 canReuse = false;
                 cacheSteps = false; // and the state before it: this run caches no more steps
             } else if (cacheSteps) {
-                m.cacheStep(before, b, state);
+                m.cacheStep(before, classOf[b] & 0xFF, state);
             }
         }
         m.valid = m.epoch == epoch;

@@ -47,6 +47,63 @@ final class Program {
         this.positionFree = free;
     }
 
+    /**
+     * The bytes that no set of this program tells apart, numbered: {@code of[b]} is the class of byte b, {@code count}
+     * the number of classes. A run's cached steps ({@link StartMemo}) are rows of one entry per class instead of 256,
+     * so that a program with thousands of states over a few classes ({@code [a-z]{1,4096}}: two) caches them all.
+     */
+    static final class ByteClasses {
+        final byte[] of;
+        final int count;
+
+        ByteClasses(byte[] of, int count) {
+            this.of = of;
+            this.count = count;
+        }
+    }
+
+    /** Made on first use (few programs are run from consecutive starts); a race makes equal objects. */
+    private ByteClasses byteClasses;
+
+    ByteClasses byteClasses() {
+        ByteClasses c = byteClasses;
+        if (c == null) {
+            c = computeByteClasses();
+            byteClasses = c;
+        }
+        return c;
+    }
+
+    /** Splits the bytes by membership in each set in turn (a set equal to the one before splits nothing new). */
+    private ByteClasses computeByteClasses() {
+        int[] cls = new int[256];
+        int count = 1;
+        int[] renumber = new int[512];
+        int nsets = sets.length / 4;
+        for (int s = 0; s < nsets && count < 256; s++) {
+            int at = 4 * s;
+            if (s > 0 && sets[at] == sets[at - 4] && sets[at + 1] == sets[at - 3] && sets[at + 2] == sets[at - 2]
+                    && sets[at + 3] == sets[at - 1]) {
+                continue;
+            }
+            Arrays.fill(renumber, 0, 2 * count, -1);
+            int next = 0;
+            for (int b = 0; b < 256; b++) {
+                int key = 2 * cls[b] + (int) ((sets[at + (b >>> 6)] >>> (b & 63)) & 1);
+                if (renumber[key] < 0) {
+                    renumber[key] = next++;
+                }
+                cls[b] = renumber[key];
+            }
+            count = next;
+        }
+        byte[] of = new byte[256];
+        for (int b = 0; b < 256; b++) {
+            of[b] = (byte) cls[b];
+        }
+        return new ByteClasses(of, count);
+    }
+
     /** The first-depth set of {@link #prefixSets}, or null when a match may be empty. */
     private long[] firstBytes() {
         long[] first = prefixSets(1);

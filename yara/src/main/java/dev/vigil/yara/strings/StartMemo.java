@@ -17,12 +17,14 @@ final class StartMemo {
     private static final int MAX_STATES = 1 << 15;
     private static final int MAX_POOL = 1 << 21;
     /**
-     * Steps are cached from the first states only (a row is 1 KiB): a run reaches few states in practice, and a
-     * pattern whose data-chosen states are many still gets its NFA steps, not a table that grows with them.
+     * Steps are cached from the first states only, up to this many entries (512 KiB; a row has one entry per byte
+     * class of the program, {@link Program#byteClasses}): a pattern whose data-chosen states are many still gets its
+     * NFA steps, not a table that grows with them. Counted repeats of a class have one state per count and two
+     * classes: {@code [a-z]{1,4096}} caches all of its 4,096 states.
      */
-    private static final int MAX_CACHED_STATES = 128;
-    /** Cached-step rows kept from one scan to the next (64 KiB). */
-    private static final int KEPT_CACHED_STATES = 64;
+    private static final int MAX_CACHED_ENTRIES = 1 << 17;
+    /** Cached-step entries kept from one scan to the next (64 KiB). */
+    private static final int KEPT_CACHED_ENTRIES = 1 << 14;
 
     // interned states: threads of state i are pool[start[i] .. start[i] + len[i]); match[i]: a MATCH cut the list
     int[] pool = new int[1024];
@@ -43,6 +45,9 @@ final class StartMemo {
      * A state's row is valid only when {@code transEpoch[id] == epoch}; it is zeroed when first used in an epoch.
      */
     private int[] trans = new int[0];
+    /** Entries per row: the byte classes of {@link #program}; and the states that get rows. */
+    private int width = 256;
+    private int maxCachedStates = MAX_CACHED_ENTRIES / 256;
     /** For a position-free program: the state every run starts in, valid when {@code initialEpoch == epoch}. */
     int initial;
     int initialEpoch;
@@ -68,32 +73,43 @@ final class StartMemo {
 
     /** Whether its tables grew past what is worth keeping from one scan to the next. */
     boolean oversized() {
-        return pool.length > 1 << 14 || slots.length > 1 << 12 || transEpoch.length > KEPT_CACHED_STATES;
+        return pool.length > 1 << 14 || slots.length > 1 << 12 || trans.length > KEPT_CACHED_ENTRIES;
     }
 
-    /** The cached state after byte {@code b} in state {@code id}, or -1 when not known (see {@link #trans}). */
-    int step(int id, int b) {
+    /** Rows of {@code classes} entries from now on (a new program); the cached steps of the last one are gone. */
+    void rowsOf(int classes) {
+        clear();
+        if (classes != width) {
+            width = classes;
+            maxCachedStates = MAX_CACHED_ENTRIES / classes;
+            trans = new int[0];
+            transEpoch = new int[0];
+        }
+    }
+
+    /** The cached state after a byte of class {@code c} in state {@code id}, or -1 when not known ({@link #trans}). */
+    int step(int id, int c) {
         if (id >= transEpoch.length || transEpoch[id] != epoch) {
             return -1;
         }
-        return trans[(id << 8) | b] - 1;
+        return trans[id * width + c] - 1;
     }
 
-    /** Caches that state {@code id} goes to state {@code to} on byte {@code b}; both of the current epoch. */
-    void cacheStep(int id, int b, int to) {
-        if (id >= MAX_CACHED_STATES) {
+    /** Caches that state {@code id} goes to state {@code to} on a byte of class {@code c}; both of this epoch. */
+    void cacheStep(int id, int c, int to) {
+        if (id >= maxCachedStates) {
             return;
         }
         if (id >= transEpoch.length) {
-            int n = Math.min(MAX_CACHED_STATES, Math.max(id + 1, Math.max(16, transEpoch.length * 2)));
+            int n = Math.min(maxCachedStates, Math.max(id + 1, Math.max(16, transEpoch.length * 2)));
             transEpoch = Arrays.copyOf(transEpoch, n);
-            trans = Arrays.copyOf(trans, n << 8);
+            trans = Arrays.copyOf(trans, n * width);
         }
         if (transEpoch[id] != epoch) {
-            Arrays.fill(trans, id << 8, (id + 1) << 8, 0);
+            Arrays.fill(trans, id * width, (id + 1) * width, 0);
             transEpoch[id] = epoch;
         }
-        trans[(id << 8) | b] = to + 1;
+        trans[id * width + c] = to + 1;
     }
 
     /** Id of the thread list {@code list[0..n)} with the match flag; adds it when new. */
