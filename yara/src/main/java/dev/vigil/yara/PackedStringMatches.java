@@ -90,12 +90,15 @@ final class PackedStringMatches {
         if (count == 0) {
             return;
         }
+        if ((inputSize >>> BLOCK_SHIFT) >= Integer.MAX_VALUE) {
+            readEach(input); // past 8 TiB the block numbers do not fit a bit set
+            return;
+        }
         java.util.BitSet touched = new java.util.BitSet();
         for (int e = 0; e < count; e++) {
             int want = Math.min(lengths[e], maxData);
             if (want > 0) {
-                touched.set(Math.toIntExact(offsets[e] >>> BLOCK_SHIFT),
-                        Math.toIntExact((offsets[e] + want - 1) >>> BLOCK_SHIFT) + 1);
+                touched.set((int) (offsets[e] >>> BLOCK_SHIFT), (int) ((offsets[e] + want - 1) >>> BLOCK_SHIFT) + 1);
             }
         }
         long blockBytes = (long) touched.cardinality() * BLOCK;
