@@ -48,6 +48,28 @@ final class PackedStringMatches {
     private long inputSize;
     private int maxData;
 
+    /**
+     * The most matched bytes one report keeps. Copies per match or blocks of the input, whichever is smaller, stay
+     * under the input's size and ten million matches of 512 bytes; a huge file with millions of long, disjoint
+     * matches could still need gigabytes, so past this bound no data is kept and the scan ends with a limit.
+     */
+    static final long MAX_KEPT_DATA = 256L << 20;
+    private final long maxKeptData;
+    private boolean dataCut;
+
+    PackedStringMatches() {
+        this(MAX_KEPT_DATA);
+    }
+
+    PackedStringMatches(long maxKeptData) {
+        this.maxKeptData = maxKeptData;
+    }
+
+    /** Whether the matched bytes would have passed {@link #MAX_KEPT_DATA}: then every match has no data. */
+    boolean dataCut() {
+        return dataCut;
+    }
+
     /** Copies the matches of the non-private strings of {@code rule} (index {@code ruleIndex}), in report order. */
     void add(int ruleIndex, CompiledRule rule, StringMatches[] matches, int[] shared, int maxData) {
         this.maxData = maxData;
@@ -91,7 +113,10 @@ final class PackedStringMatches {
             return;
         }
         if ((inputSize >>> BLOCK_SHIFT) >= Integer.MAX_VALUE) {
-            readEach(input); // past 8 TiB the block numbers do not fit a bit set
+            // past 8 TiB the block numbers do not fit a bit set
+            if (!cut(wanted)) {
+                readEach(input);
+            }
             return;
         }
         java.util.BitSet touched = new java.util.BitSet();
@@ -102,11 +127,25 @@ final class PackedStringMatches {
             }
         }
         long blockBytes = (long) touched.cardinality() * BLOCK;
-        if (blockBytes < wanted && blockBytes <= Integer.MAX_VALUE - 16) {
+        if (cut(Math.min(blockBytes, wanted))) {
+            return;
+        }
+        if (blockBytes < wanted) {
             readBlocks(input, touched);
         } else {
             readEach(input);
         }
+    }
+
+    /** Whether {@code bytes} of data are too many to keep; if so, every entry is left without data. */
+    private boolean cut(long bytes) {
+        if (bytes <= maxKeptData) {
+            return false;
+        }
+        dataCut = true;
+        dataStart = new int[count + 1];
+        data = new byte[0];
+        return true;
     }
 
     private void readBlocks(ScanInput input, java.util.BitSet touched) {

@@ -322,7 +322,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     private long searchEnd;
     /** Whether the deadline stopped a search outside the pass ({@link #limitReached}). */
     private boolean timedOut;
-    /** Whether the scan's strings refused a match for {@link ScanScratch#MAX_STORED_MATCHES} ({@link #limitReached}). */
+    /**
+     * Whether the scan's strings refused a match for {@link ScanScratch#MAX_STORED_MATCHES}, or its report would have
+     * kept more than {@link PackedStringMatches#MAX_KEPT_DATA} bytes of them ({@link #limitReached}).
+     */
     private boolean matchesFull;
 
     @Override
@@ -538,7 +541,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             }
         }
         packed.readData(context.input()); // the data of every match packed, while the input is open
-        matchesFull = scratch.matcher.matchesFull();
+        matchesFull = scratch.matcher.matchesFull() || packed.dataCut();
         List<Detection> detections = new ArrayList<>();
         List<RuleMatch> found = new ArrayList<>();
         int[] publicRules = patterns.publicRules;
