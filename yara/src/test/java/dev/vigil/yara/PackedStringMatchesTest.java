@@ -52,25 +52,26 @@ class PackedStringMatchesTest {
         }
     }
 
+    /** Packs the matches under {@code bound}: none is cut, and each keeps its bytes of the input (512 at most). */
+    private static void assertKept(long bound, int count, int step, int length) throws Exception {
+        boolean[] cut = new boolean[1];
+        List<RuleMatch.StringMatch> matches = pack(bound, count, step, length, cut);
+        assertThat(cut[0]).isFalse();
+        assertThat(matches).hasSize(count);
+        assertThat(matches.get(count - 1).length()).isEqualTo(length);
+        assertDataOfTheInput(matches, Math.min(length, 512));
+    }
+
     @Test
     void disjointMatchesKeepTheirBytesEachUnderTheBound() throws Exception {
-        boolean[] cut = new boolean[1];
-        List<RuleMatch.StringMatch> matches = pack(100_000, 100, 100, 50, cut); // 5,000 bytes; 3 blocks are 12 KiB
-        assertThat(cut[0]).isFalse();
-        assertThat(matches).hasSize(100);
-        assertDataOfTheInput(matches, 50);
+        assertKept(100_000, 100, 100, 50); // 5,000 bytes; the 3 blocks they touch are 12 KiB
     }
 
     @Test
     void overlappingMatchesKeepTheBlocksTheyTouch() throws Exception {
-        boolean[] cut = new boolean[1];
         // 3,000 matches of 600 bytes, 3 apart (512 kept each: 1.5 MB), over 9,600 bytes: three 4 KiB blocks, which
         // many matches cross
-        List<RuleMatch.StringMatch> matches = pack(16_384, 3_000, 3, 600, cut);
-        assertThat(cut[0]).isFalse();
-        assertThat(matches).hasSize(3_000);
-        assertThat(matches.get(2_999).length()).isEqualTo(600);
-        assertDataOfTheInput(matches, 512);
+        assertKept(16_384, 3_000, 3, 600);
     }
 
     @Test
