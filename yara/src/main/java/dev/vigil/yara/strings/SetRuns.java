@@ -17,14 +17,26 @@ public final class SetRuns {
     private final int asciiDepth;
     private final int wideDepth;
 
-    /** Ascii runs: first index and the index after the run (the data end, or a byte outside the set). */
-    int[] asciiStart = new int[16];
-    int[] asciiEnd = new int[16];
-    int asciiCount;
-    /** Wide runs: first index and the index of the first character after the run (the data end or beyond it). */
-    int[] wideStart = new int[16];
-    int[] wideStop = new int[16];
-    int wideCount;
+    /** Runs found in a block: first index and the index after the run, in the order found. */
+    static final class Runs {
+        int[] start = new int[16];
+        int[] end = new int[16];
+        int count;
+
+        void add(int first, int after) {
+            if (count == start.length) {
+                start = Arrays.copyOf(start, count * 2);
+                end = Arrays.copyOf(end, count * 2);
+            }
+            start[count] = first;
+            end[count++] = after;
+        }
+    }
+
+    /** Ascii runs; each ends at the data end or at a byte outside the set. */
+    final Runs ascii = new Runs();
+    /** Wide runs; each ends at the first character after it (the data end or beyond it). */
+    final Runs wide = new Runs();
     /** Where the data in the buffer ends, and the end of the block, as {@link #find} was given them. */
     int end;
     int to;
@@ -51,10 +63,10 @@ public final class SetRuns {
     public void find(byte[] buf, int from, int to, int end) {
         this.end = end;
         this.to = to;
-        asciiCount = 0;
-        wideCount = 0;
-        boolean ascii = asciiDepth != Integer.MAX_VALUE;
-        boolean wide = wideDepth != Integer.MAX_VALUE;
+        ascii.count = 0;
+        wide.count = 0;
+        boolean findAscii = asciiDepth != Integer.MAX_VALUE;
+        boolean findWide = wideDepth != Integer.MAX_VALUE;
         long[] s = set;
         int asciiCovered = from;
         // per parity: the positions below are inside a wide run found already
@@ -65,17 +77,18 @@ public final class SetRuns {
             if ((s[b >>> 6] & (1L << b)) == 0) {
                 continue; // most bytes: no run of either kind starts here
             }
-            if (ascii && i >= asciiCovered) {
+            if (findAscii && i >= asciiCovered) {
                 int e = i + 1;
                 while (e < end && (s[(buf[e] & 0xFF) >>> 6] & (1L << buf[e])) != 0) {
                     e++;
                 }
                 asciiCovered = e;
                 if (e - i >= asciiDepth || e >= end) {
-                    addAscii(i, e);
+                    ascii.add(i, e);
                 }
             }
-            if (wide && i >= ((i & 1) == 0 ? wideCoveredEven : wideCoveredOdd) && (i + 1 >= end || buf[i + 1] == 0)) {
+            if (findWide && i >= ((i & 1) == 0 ? wideCoveredEven : wideCoveredOdd)
+                    && (i + 1 >= end || buf[i + 1] == 0)) {
                 int stop = i + 2;
                 while (stop < end && (s[(buf[stop] & 0xFF) >>> 6] & (1L << buf[stop])) != 0
                         && (stop + 1 >= end || buf[stop + 1] == 0)) {
@@ -87,27 +100,9 @@ public final class SetRuns {
                     wideCoveredOdd = stop;
                 }
                 if ((stop - i) >>> 1 >= wideDepth || stop >= end) {
-                    addWide(i, stop);
+                    wide.add(i, stop);
                 }
             }
         }
-    }
-
-    private void addAscii(int start, int end) {
-        if (asciiCount == asciiStart.length) {
-            asciiStart = Arrays.copyOf(asciiStart, asciiCount * 2);
-            asciiEnd = Arrays.copyOf(asciiEnd, asciiCount * 2);
-        }
-        asciiStart[asciiCount] = start;
-        asciiEnd[asciiCount++] = end;
-    }
-
-    private void addWide(int start, int stop) {
-        if (wideCount == wideStart.length) {
-            wideStart = Arrays.copyOf(wideStart, wideCount * 2);
-            wideStop = Arrays.copyOf(wideStop, wideCount * 2);
-        }
-        wideStart[wideCount] = start;
-        wideStop[wideCount++] = stop;
     }
 }

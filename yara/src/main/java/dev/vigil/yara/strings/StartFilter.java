@@ -81,17 +81,17 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
      * block's length needed) and returns how many; the same starts as {@link #collectAmong} over the block.
      */
     public int collectFromRuns(SetRuns runs, int[] out) {
-        int depth = prefix.length >>> 2;
+        int depth = depth();
         int end = runs.end;
         int to = runs.to;
         int n = 0;
         if (ascii) {
-            for (int r = 0; r < runs.asciiCount; r++) {
-                int e = runs.asciiEnd[r];
+            for (int r = 0; r < runs.ascii.count; r++) {
+                int e = runs.ascii.end[r];
                 // every start with depth characters before the run's end passes; where the data ends inside the
                 // run, every start does (the string may still match there, as far as the filter knows)
                 int last = Math.min(e >= end ? e - 1 : e - depth, to - 1);
-                for (int st = runs.asciiStart[r]; st <= last; st++) {
+                for (int st = runs.ascii.start[r]; st <= last; st++) {
                     out[n++] = st;
                 }
             }
@@ -101,9 +101,9 @@ public record StartFilter(long[] prefix, boolean ascii, boolean wide) {
         }
         int[] w = runs.wideStarts;
         int k = 0;
-        for (int r = 0; r < runs.wideCount; r++) {
-            int first = runs.wideStart[r];
-            int stop = runs.wideStop[r];
+        for (int r = 0; r < runs.wide.count; r++) {
+            int first = runs.wide.start[r];
+            int stop = runs.wide.end[r];
             int last = Math.min(stop >= end ? stop - 2 : stop - 2 * depth, to - 1);
             for (int st = first; st <= last; st += 2) {
                 if (k == w.length) {
