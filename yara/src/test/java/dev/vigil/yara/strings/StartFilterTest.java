@@ -72,6 +72,17 @@ class StartFilterTest {
     }
 
     /** Up to {@code max} bytes: long runs of the alphabet's first bytes, zeros for wide text, and other bytes. */
+    /** Random data, where its valid part ends, a range [from, to) of starts in it, and a block size to walk it by. */
+    private record Window(byte[] buf, int end, int from, int to, int block) {
+        static Window random(Random r, int[] alphabet, int max) {
+            byte[] buf = data(r, alphabet, max);
+            int end = 1 + r.nextInt(buf.length);
+            int from = r.nextInt(end);
+            int to = from + 1 + r.nextInt(end - from);
+            return new Window(buf, end, from, to, 1 + r.nextInt(r.nextBoolean() ? 4 : 64));
+        }
+    }
+
     private static byte[] data(Random r, int[] alphabet, int max) {
         byte[] buf = new byte[1 + r.nextInt(max)];
         for (int i = 0; i < buf.length; i++) {
@@ -97,13 +108,13 @@ class StartFilterTest {
             }
             int mode = r.nextInt(3);
             StartFilter f = new StartFilter(prefix, mode != 1, mode != 0);
-            byte[] buf = data(r, alphabet, 200);
-            int end = 1 + r.nextInt(buf.length);
-            int from = r.nextInt(end);
-            int to = from + 1 + r.nextInt(end - from);
-            int block = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            Window w = Window.random(r, alphabet, 200);
+            byte[] buf = w.buf();
+            int end = w.end();
+            int from = w.from();
+            int to = w.to();
             List<Integer> expected = naive(f, buf, from, to, end);
-            assertThat(collected(f, buf, from, to, end, block))
+            assertThat(collected(f, buf, from, to, end, w.block()))
                     .as("round %d: %s, uniform %s, from %d to %d end %d", round, f, uniform, from, to, end)
                     .isEqualTo(expected);
             // the same over candidates: the positions whose byte is in the first set, and some others
@@ -170,15 +181,15 @@ class StartFilterTest {
             int asciiDepth = f.ascii() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
             int wideDepth = f.wide() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
             SetRuns runs = new SetRuns(one, asciiDepth, wideDepth);
-            byte[] buf = data(r, alphabet, 300);
-            int end = 1 + r.nextInt(buf.length);
-            int from = r.nextInt(end);
-            int to = from + 1 + r.nextInt(end - from);
-            int block = 1 + r.nextInt(r.nextBoolean() ? 4 : 64);
+            Window w = Window.random(r, alphabet, 300);
+            byte[] buf = w.buf();
+            int end = w.end();
+            int from = w.from();
+            int to = w.to();
             List<Integer> expected = naive(f, buf, from, to, end);
-            assertThat(fromRuns(f, runs, buf, from, to, end, block))
+            assertThat(fromRuns(f, runs, buf, from, to, end, w.block()))
                     .as("round %d: %s, runs for %d/%d, from %d to %d end %d, block %d", round, f, asciiDepth,
-                            wideDepth, from, to, end, block)
+                            wideDepth, from, to, end, w.block())
                     .isEqualTo(expected);
             checked += expected.size();
             for (int s : expected) {
