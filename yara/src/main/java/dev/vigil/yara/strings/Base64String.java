@@ -68,7 +68,7 @@ final class Base64String implements CompiledString {
 
     @Override
     public void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out) {
-        if (out.disabled() || atom < 0) {
+        if (out.full() || atom < 0) {
             return;
         }
         int s = pos - atomBack[atom];

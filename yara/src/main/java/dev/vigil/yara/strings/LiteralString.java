@@ -282,7 +282,7 @@ final class LiteralString implements CompiledString {
 
     @Override
     public void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out) {
-        if (out.disabled()) {
+        if (out.full()) {
             return;
         }
         int start = atom >= 0 ? pos - atomBack[atom] : pos;

@@ -172,7 +172,7 @@ final class PatternString implements CompiledString {
 
     @Override
     public void verify(int atom, byte[] buf, long base, int valid, long size, int pos, StringMatches out) {
-        if (out.disabled()) {
+        if (out.full()) {
             return;
         }
         int piece = atom >= 0 && atom < atomPiece.length ? atomPiece[atom] : 0;
@@ -235,7 +235,7 @@ final class PatternString implements CompiledString {
             } else {
                 tryStart(piece, p, buf, base, s, end, dataEnd, out);
             }
-            if (out.disabled()) {
+            if (out.full()) {
                 return;
             }
         }
@@ -260,7 +260,7 @@ final class PatternString implements CompiledString {
     @Override
     public void verifyStarts(byte[] buf, long base, int valid, long size, int[] starts, int n, int to,
                              StringMatches out, boolean firstOnly) {
-        if (out.disabled()) {
+        if (out.full()) {
             return;
         }
         int dataEnd = (int) Math.min(size - base, Integer.MAX_VALUE);
@@ -273,7 +273,7 @@ final class PatternString implements CompiledString {
                 continue;
             }
             tryStart(0, p, buf, base, s, end, dataEnd, out);
-            if (out.disabled() || firstOnly && out.count() > 0) {
+            if (out.full() || firstOnly && out.count() > 0) {
                 break;
             }
         }

@@ -204,10 +204,6 @@ public final class StringMatches implements MatchView {
         count++;
     }
 
-    boolean disabled() {
-        return tooMany;
-    }
-
     /**
      * Pieces of a chained string that matched but are not yet joined to the next piece: per piece, (chain start,
      * piece end) pairs in the order found.
