@@ -34,10 +34,13 @@ final class PackedStringMatches {
     private long[] offsets = new long[16];
     private int[] lengths = new int[16];
     private int[] keys = new int[16];
-    /** Start of each entry's data in {@link #data}; entry i's data ends where entry i + 1's starts. */
-    private int[] dataStart = new int[17];
-    private byte[] data = new byte[1024];
-    /** Bytes of data each entry wants (its length, at most the report's maximum); set until {@link #readData}. */
+    /**
+     * When the data is kept per entry ({@link #readData}): where each entry's starts in {@link #data}; entry i's
+     * ends where entry i + 1's starts.
+     */
+    private int[] dataStart;
+    private byte[] data;
+    /** Bytes of data the entries added want in all (each its length, at most {@link #maxData}). */
     private long wanted;
 
     private static final int BLOCK_SHIFT = 12;
@@ -46,7 +49,8 @@ final class PackedStringMatches {
     private long[] blocks;
     private byte[] blockData;
     private long inputSize;
-    private int maxData;
+    /** The most bytes of data one match keeps. */
+    private final int maxData;
 
     /**
      * The most matched bytes one report keeps. Copies per match or blocks of the input, whichever is smaller, stay
@@ -57,11 +61,12 @@ final class PackedStringMatches {
     private final long maxKeptData;
     private boolean dataCut;
 
-    PackedStringMatches() {
-        this(MAX_KEPT_DATA);
+    PackedStringMatches(int maxData) {
+        this(maxData, MAX_KEPT_DATA);
     }
 
-    PackedStringMatches(long maxKeptData) {
+    PackedStringMatches(int maxData, long maxKeptData) {
+        this.maxData = maxData;
         this.maxKeptData = maxKeptData;
     }
 
@@ -71,8 +76,7 @@ final class PackedStringMatches {
     }
 
     /** Copies the matches of the non-private strings of {@code rule} (index {@code ruleIndex}), in report order. */
-    void add(int ruleIndex, CompiledRule rule, StringMatches[] matches, int[] shared, int maxData) {
-        this.maxData = maxData;
+    void add(int ruleIndex, CompiledRule rule, StringMatches[] matches, int[] shared) {
         int first = count;
         for (int k = 0; k < rule.strings().size(); k++) {
             StringDecl decl = rule.strings().get(k);

@@ -520,7 +520,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         // Those of matching rules are packed now, the others when the scan was asked for them (yara -n), else left
         // out; match objects are made as the report is read.
         Map<Integer, List<RuleMatch.StringMatch>> withStrings = new HashMap<>();
-        PackedStringMatches packed = new PackedStringMatches();
+        PackedStringMatches packed = new PackedStringMatches(MAX_MATCH_DATA);
         for (int t = 0; t < scratch.touchedCount; t++) {
             int s = touched[t];
             if (matches[s].count() == 0) {
@@ -532,11 +532,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                     continue;
                 }
                 if (matched[rule]) {
-                    packed.add(rule, rules.get(rule), matches, shared, MAX_MATCH_DATA);
+                    packed.add(rule, rules.get(rule), matches, shared);
                     withStrings.put(rule, packed.get(rule, rules.get(rule)));
                 } else if (notMatchingStrings) {
                     withStrings.put(rule, List.of()); // marks it as done
-                    packed.add(rule, rules.get(rule), matches, shared, MAX_MATCH_DATA);
+                    packed.add(rule, rules.get(rule), matches, shared);
                 }
             }
         }

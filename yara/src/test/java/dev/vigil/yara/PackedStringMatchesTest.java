@@ -38,8 +38,8 @@ class PackedStringMatchesTest {
         for (int i = 0; i < count; i++) {
             m.add((long) i * step, length, 0, false);
         }
-        PackedStringMatches p = new PackedStringMatches(bound);
-        p.add(0, rule, new StringMatches[] {m}, new int[] {0}, 512);
+        PackedStringMatches p = new PackedStringMatches(512, bound);
+        p.add(0, rule, new StringMatches[] {m}, new int[] {0});
         p.readData(ScanInput.of(DATA));
         cut[0] = p.dataCut();
         return p.get(0, rule);
