@@ -224,9 +224,9 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         for (int g = 0; g < groups.length; g++) {
             if (patterns.atomlessFilters[g] == null) {
                 int s = groups[g][0];
-                // without a filter, a string can start a match at every offset: in large data it may reach the cap
-                if (!done(s) && (gates == null || largeData || !closed(s))
-                        && (afterPass == null || !afterPass[s] || largeData)) {
+                // without a filter, a string can start a match at every offset: in large data it may reach the cap,
+                // so there the pass verifies it even where it would be searched after the pass
+                if (verifiedInPass(s, largeData)) {
                     StringMatches m = state(s);
                     strings[s].verifyEvery(buf, base, valid, size, from, to, m, fastMode && oneMatchEnough[s]);
                     if (m.tooManyMatches()) {
@@ -276,7 +276,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 boolean counting = afterPassStarts != null && patterns.groupHasAfterPass[g];
                 boolean verifying = false;
                 for (int s : groups[g]) {
-                    verifying |= verifiedInPass(s);
+                    verifying |= verifiedInPass(s, false);
                 }
                 if (!verifying && !counting) {
                     continue;
@@ -289,7 +289,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                     afterPassStarts[g] += n;
                 }
                 for (int s : groups[g]) {
-                    if (verifiedInPass(s)) {
+                    if (verifiedInPass(s, false)) {
                         StringMatches m = state(s);
                         strings[s].verifyStarts(buf, base, valid, size, starts, n, p, m,
                                 fastMode && oneMatchEnough[s]);
@@ -303,9 +303,14 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
     }
 
-    /** Whether the pass verifies atom-less string {@code s} of a group with a filter. */
-    private boolean verifiedInPass(int s) {
-        return !done(s) && (gates == null || largeData || !closed(s)) && (afterPass == null || !afterPass[s]);
+    /**
+     * Whether the pass verifies atom-less string {@code s}: it can still record matches, some rule of it can still
+     * match (or the data is large enough for the match cap), and it is not left for after the pass, unless
+     * {@code evenAfterPass}.
+     */
+    private boolean verifiedInPass(int s, boolean evenAfterPass) {
+        return !done(s) && (gates == null || largeData || !closed(s))
+                && (afterPass == null || !afterPass[s] || evenAfterPass);
     }
 
     /** The positions the atom-less groups with filters look at per step (a start filter's output fits in it). */
