@@ -247,8 +247,8 @@ final class YaraPatterns implements ExternalPatterns {
             }
             for (int a = 0; a < own.size(); a++) {
                 if (all.size() == owner.length) {
-                    owner = java.util.Arrays.copyOf(owner, owner.length * 2);
-                    local = java.util.Arrays.copyOf(local, local.length * 2);
+                    owner = Arrays.copyOf(owner, owner.length * 2);
+                    local = Arrays.copyOf(local, local.length * 2);
                 }
                 owner[all.size()] = s;
                 local[all.size()] = a;
@@ -284,9 +284,9 @@ final class YaraPatterns implements ExternalPatterns {
                 }
             }
         }
-        this.atomString = java.util.Arrays.copyOf(owner, all.size());
-        this.atomLocal = java.util.Arrays.copyOf(local, all.size());
-        this.atomless = java.util.Arrays.copyOf(none, noneCount);
+        this.atomString = Arrays.copyOf(owner, all.size());
+        this.atomLocal = Arrays.copyOf(local, all.size());
+        this.atomless = Arrays.copyOf(none, noneCount);
         Map<StartFilter, List<Integer>> byFilter = new LinkedHashMap<>();
         List<int[]> groups = new ArrayList<>();
         List<StartFilter> filters = new ArrayList<>();
@@ -318,7 +318,7 @@ final class YaraPatterns implements ExternalPatterns {
                 continue;
             }
             long[] set = f.firstSet();
-            int c = runClasses.computeIfAbsent(java.util.Arrays.stream(set).boxed().toList(), k -> {
+            int c = runClasses.computeIfAbsent(Arrays.stream(set).boxed().toList(), k -> {
                 runSets.add(set);
                 runDepths.add(new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE});
                 return runSets.size() - 1;
@@ -351,7 +351,7 @@ final class YaraPatterns implements ExternalPatterns {
                     req[n++] = s;
                 }
             }
-            requiredOf[r] = java.util.Arrays.copyOf(req, n);
+            requiredOf[r] = Arrays.copyOf(req, n);
         }
         this.afterPass = new boolean[strings.length];
         List<Integer> afterPassList = new ArrayList<>();
@@ -367,7 +367,7 @@ final class YaraPatterns implements ExternalPatterns {
         }
         this.afterPassStrings = afterPassList.stream().mapToInt(Integer::intValue).toArray();
         this.atomlessGroupOf = new int[strings.length];
-        java.util.Arrays.fill(atomlessGroupOf, -1);
+        Arrays.fill(atomlessGroupOf, -1);
         this.groupHasAfterPass = new boolean[atomlessGroups.length];
         for (int g = 0; g < atomlessGroups.length; g++) {
             for (int member : atomlessGroups[g]) {
@@ -406,7 +406,7 @@ final class YaraPatterns implements ExternalPatterns {
                 shown[shownCount++] = r;
             }
         }
-        this.publicRules = java.util.Arrays.copyOf(shown, shownCount);
+        this.publicRules = Arrays.copyOf(shown, shownCount);
         this.maxForward = forward;
         List<List<RuleMatch.Meta>> metas = new ArrayList<>(compiled.size());
         for (var r : compiled) {
