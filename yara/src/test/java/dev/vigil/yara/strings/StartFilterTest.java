@@ -109,26 +109,23 @@ class StartFilterTest {
             int mode = r.nextInt(3);
             StartFilter f = new StartFilter(prefix, mode != 1, mode != 0);
             Window w = Window.random(r, alphabet, 200);
-            byte[] buf = w.buf();
-            int end = w.end();
-            int from = w.from();
-            int to = w.to();
-            List<Integer> expected = naive(f, buf, from, to, end);
-            assertThat(collected(f, buf, from, to, end, w.block()))
-                    .as("round %d: %s, uniform %s, from %d to %d end %d", round, f, uniform, from, to, end)
+            List<Integer> expected = naive(f, w.buf(), w.from(), w.to(), w.end());
+            assertThat(collected(f, w.buf(), w.from(), w.to(), w.end(), w.block()))
+                    .as("round %d: %s, uniform %s, from %d to %d end %d", round, f, uniform, w.from(), w.to(),
+                            w.end())
                     .isEqualTo(expected);
             // the same over candidates: the positions whose byte is in the first set, and some others
             long[] first = f.firstSet();
-            int[] candidates = new int[to - from];
+            int[] candidates = new int[w.to() - w.from()];
             int count = 0;
-            for (int i = from; i < to; i++) {
-                int b = buf[i] & 0xFF;
+            for (int i = w.from(); i < w.to(); i++) {
+                int b = w.buf()[i] & 0xFF;
                 if ((first[b >>> 6] & (1L << b)) != 0 || r.nextInt(4) == 0) {
                     candidates[count++] = i;
                 }
             }
             int[] out = new int[count];
-            int n = f.collectAmong(buf, candidates, count, end, out);
+            int n = f.collectAmong(w.buf(), candidates, count, w.end(), out);
             assertThat(java.util.Arrays.stream(out, 0, n).boxed().toList())
                     .as("round %d among candidates: %s, uniform %s", round, f, uniform)
                     .isEqualTo(expected);
@@ -182,18 +179,15 @@ class StartFilterTest {
             int wideDepth = f.wide() ? shorter : r.nextBoolean() ? Integer.MAX_VALUE : shorter;
             SetRuns runs = new SetRuns(one, asciiDepth, wideDepth);
             Window w = Window.random(r, alphabet, 300);
-            byte[] buf = w.buf();
-            int end = w.end();
-            int from = w.from();
-            int to = w.to();
-            List<Integer> expected = naive(f, buf, from, to, end);
-            assertThat(fromRuns(f, runs, buf, from, to, end, w.block()))
+            List<Integer> expected = naive(f, w.buf(), w.from(), w.to(), w.end());
+            assertThat(fromRuns(f, runs, w.buf(), w.from(), w.to(), w.end(), w.block()))
                     .as("round %d: %s, runs for %d/%d, from %d to %d end %d, block %d", round, f, asciiDepth,
-                            wideDepth, from, to, end, w.block())
+                            wideDepth, w.from(), w.to(), w.end(), w.block())
                     .isEqualTo(expected);
             checked += expected.size();
             for (int s : expected) {
-                if (f.ascii() && f.wide() && fits(f.prefix(), buf, s, end, 1) && fits(f.prefix(), buf, s, end, 2)) {
+                if (f.ascii() && f.wide() && fits(f.prefix(), w.buf(), s, w.end(), 1)
+                        && fits(f.prefix(), w.buf(), s, w.end(), 2)) {
                     both++;
                 }
             }
