@@ -184,6 +184,8 @@ final class Program {
         int[] a1 = new int[64];
         int[] a2 = new int[64];
         long[] sets = new long[64];
+        /** Open-addressing table of the sets so far: index + 1 per slot, 0 for a free slot. */
+        int[] setIndex = new int[32];
         int n;
         int nsets;
         final int repeatCap;
@@ -207,12 +209,52 @@ final class Program {
             return n++;
         }
 
+        /**
+         * The index of set {@code s}, added if new. Equal sets share one index: a counted repeat of a class
+         * ({@code [a-z]{1,64}}) unrolls into one CONSUME per count, and signature-base's regexes hold 272,000 sets
+         * of which 16,000 differ.
+         */
         int set(long[] s) {
+            int mask = setIndex.length - 1;
+            int slot = setHash(s) & mask;
+            for (int k; (k = setIndex[slot]) != 0; slot = (slot + 1) & mask) {
+                int at = (k - 1) * 4;
+                if (sets[at] == s[0] && sets[at + 1] == s[1] && sets[at + 2] == s[2] && sets[at + 3] == s[3]) {
+                    return k - 1;
+                }
+            }
             if ((nsets + 1) * 4 > sets.length) {
                 sets = Arrays.copyOf(sets, sets.length * 2);
             }
             System.arraycopy(s, 0, sets, nsets * 4, 4);
-            return nsets++;
+            setIndex[slot] = ++nsets;
+            if (nsets * 2 > setIndex.length) {
+                rehash();
+            }
+            return nsets - 1;
+        }
+
+        private static int setHash(long[] s) {
+            long h = s[0] * 0x9E3779B97F4A7C15L + s[1];
+            h = h * 0x9E3779B97F4A7C15L + s[2];
+            h = h * 0x9E3779B97F4A7C15L + s[3];
+            h *= 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 32);
+        }
+
+        private void rehash() {
+            int[] bigger = new int[setIndex.length * 2];
+            int mask = bigger.length - 1;
+            long[] one = new long[4];
+            for (int i = 0; i < nsets; i++) {
+                System.arraycopy(sets, i * 4, one, 0, 4);
+                int slot = setHash(one) & mask;
+                while (bigger[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                bigger[slot] = i + 1;
+            }
+            setIndex = bigger;
         }
 
         void emit(ReNode node) {
