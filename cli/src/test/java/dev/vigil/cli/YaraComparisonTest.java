@@ -62,6 +62,33 @@ class YaraComparisonTest {
         write("files/sub/c.txt", "alpha\n");
         write("files/sub/deeper/d.txt", "no match here\n");
         write("list.txt", "files/a.txt\nfiles/sub\nfiles/missing\n");
+        writeIntegerReads();
+    }
+
+    /**
+     * Every integer read function at offsets around Vigil's 4 KiB read blocks (crossing them, far apart and back,
+     * near the end), each value printed with {@code console.log}, over 10,000 seeded random bytes.
+     */
+    private static void writeIntegerReads() throws Exception {
+        byte[] data = new byte[10_000];
+        new java.util.Random(4096).nextBytes(data);
+        Files.createDirectories(dir.resolve("data"));
+        Files.write(dir.resolve("data/ints.bin"), data);
+        // one rule per read: a call with an undefined argument is undefined and would end a chain of them
+        StringBuilder rules = new StringBuilder("import \"console\"\n");
+        String[] functions = {"uint8", "uint16", "uint32", "int8", "int16", "int32", "uint16be", "uint32be",
+                "int16be", "int32be"};
+        String[] offsets = {"0", "4093", "4094", "4095", "4096", "0x3c", "8190", "8191", "8192", "1", "9996",
+                "9997", "9999", "filesize", "4095 + uint8(0) % 4"};
+        int n = 0;
+        for (String f : functions) {
+            for (String at : offsets) {
+                String read = f + "(" + at + ")";
+                rules.append("rule read").append(n++).append(" { condition: console.log(\"").append(read)
+                        .append(": \", ").append(read).append(") and false }\n");
+            }
+        }
+        write("ints.yar", rules.toString());
     }
 
     private static String xor(String s, int key) {
@@ -105,6 +132,7 @@ class YaraComparisonTest {
                 List.of("-c", "-l", "3", "-p", "1", "-r", "@/main.yar", "files"),
                 List.of("-f", "-s", "@/main.yar", "files/b.bin"),
                 List.of("@/main.yar", "files/empty"),
+                List.of("@/ints.yar", "data/ints.bin"),
                 List.of("@/globals.yar", "files/a.txt"),
                 List.of("@/globals.yar", "files/b.bin"),
                 List.of("-e", "one:@/main.yar", "two:@/globals.yar", "files/a.txt"),

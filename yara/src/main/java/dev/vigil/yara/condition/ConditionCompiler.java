@@ -420,19 +420,14 @@ final class ConditionCompiler {
             if (undef(at) || at < 0 || at > f.ctx.filesize() - size) {
                 return UNDEF;
             }
-            int n;
+            long v;
             try {
-                n = f.ctx.input().read(at, f.readBuffer, 0, size);
+                v = f.unsignedAt(at, size, big);
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-            if (n < size) {
+            if (v < 0) {
                 return UNDEF;
-            }
-            long v = 0;
-            for (int i = 0; i < size; i++) {
-                int b = f.readBuffer[big ? i : size - 1 - i] & 0xff;
-                v = (v << 8) | b;
             }
             if (signed) {
                 int shift = 64 - 8 * size;
