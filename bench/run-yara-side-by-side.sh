@@ -17,7 +17,7 @@
 #                                       [--cpu N|none] [--skip-vigil] [--skip-yara] [--skip-yarax]
 #                                       [--vigil cli|jar]
 # --vigil cli (the default) runs Vigil as a user does, through the ./vigil launcher (its JVM options, its start-up
-# cache, C1 only for a single file under 64 MiB); --vigil jar runs `java -XX:+UseSerialGC -jar cli/target/vigil.jar`.
+# cache, C1 only for targets under 256 MiB); --vigil jar runs `java -XX:+UseSerialGC -jar cli/target/vigil.jar`.
 set -euo pipefail
 
 REPS=3
