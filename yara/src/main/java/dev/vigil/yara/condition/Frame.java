@@ -24,9 +24,8 @@ final class Frame {
 
     /**
      * The block of input that the last integer read ({@code uint32(0x3c)}) came from. A rule set's conditions read
-     * the same few header bytes again and again (signature-base reads {@code uint16(0)} thousands of times per
-     * file); from a file, each read was a system call, which made a command-line scan of 536 MB take twice its
-     * in-memory time.
+     * the same few header bytes again and again (signature-base has 3,780 {@code uint16(0)}), and from a file each
+     * read was a system call: 5 % of the CPU of a command-line signature-base scan over 134 MB.
      */
     private byte[] block;
     private ScanInput blockInput;
