@@ -2,7 +2,6 @@ package dev.vigil.yara.condition;
 
 import dev.vigil.engine.io.ScanInput;
 import dev.vigil.yara.modules.Modules;
-import dev.vigil.yara.strings.MatchView;
 import dev.vigil.yara.syntax.IncludeResolver;
 import org.junit.jupiter.api.Test;
 
@@ -21,54 +20,23 @@ class IntegerReadsTest {
 
     /** An input over an array that counts the reads made of it. */
     private static final class CountingInput implements ScanInput {
-        final byte[] data;
+        final ScanInput data;
         int reads;
 
         CountingInput(byte[] data) {
-            this.data = data;
+            this.data = ScanInput.of(data);
         }
 
         @Override
         public long size() {
-            return data.length;
+            return data.size();
         }
 
         @Override
-        public int read(long position, byte[] dst, int offset, int length) {
+        public int read(long position, byte[] dst, int offset, int length) throws java.io.IOException {
             reads++;
-            int n = (int) Math.max(0, Math.min(length, data.length - position));
-            System.arraycopy(data, (int) position, dst, offset, n);
-            return n;
+            return data.read(position, dst, offset, length);
         }
-    }
-
-    private static ScanContext over(CountingInput input) {
-        return new ScanContext() {
-            @Override
-            public MatchView matches(int stringIndex) {
-                return TestContexts.NONE;
-            }
-
-            @Override
-            public long filesize() {
-                return input.data.length;
-            }
-
-            @Override
-            public ScanInput input() {
-                return input;
-            }
-
-            @Override
-            public Long entrypoint() {
-                return null;
-            }
-
-            @Override
-            public dev.vigil.yara.modules.StructValue module(String name) {
-                return null;
-            }
-        };
     }
 
     private static boolean[] evaluate(String rules, CountingInput input) {
@@ -76,7 +44,7 @@ class IntegerReadsTest {
                 rules.getBytes(StandardCharsets.ISO_8859_1))), Map.of(),
                 new RuleSetCompiler.Options(IncludeResolver.none(), Modules.builtIn()));
         assertThat(r.errors()).isEmpty();
-        return r.rules().evaluate(over(input));
+        return r.rules().evaluate(TestContexts.of(input, Map.of(), Map.of()));
     }
 
     private static byte[] pe(int size) {

@@ -32,7 +32,10 @@ final class TestContexts {
     static final MatchView NONE = new Matches(new long[0], new int[0]);
 
     static ScanContext of(byte[] data, Map<Integer, MatchView> matches, Map<String, StructValue> modules) {
-        ScanInput input = ScanInput.of(data);
+        return of(ScanInput.of(data), matches, modules);
+    }
+
+    static ScanContext of(ScanInput input, Map<Integer, MatchView> matches, Map<String, StructValue> modules) {
         return new ScanContext() {
             @Override
             public MatchView matches(int stringIndex) {
@@ -41,7 +44,7 @@ final class TestContexts {
 
             @Override
             public long filesize() {
-                return data.length;
+                return input.size();
             }
 
             @Override
