@@ -74,7 +74,7 @@ final class Program {
         return c;
     }
 
-    /** Splits the bytes by membership in each set in turn (a set equal to the one before splits nothing new). */
+    /** Splits the bytes by membership in each set in turn (the program stores each distinct set once). */
     private ByteClasses computeByteClasses() {
         int[] cls = new int[256];
         int count = 1;
@@ -82,10 +82,6 @@ final class Program {
         int nsets = sets.length / 4;
         for (int s = 0; s < nsets && count < 256; s++) {
             int at = 4 * s;
-            if (s > 0 && sets[at] == sets[at - 4] && sets[at + 1] == sets[at - 3] && sets[at + 2] == sets[at - 2]
-                    && sets[at + 3] == sets[at - 1]) {
-                continue;
-            }
             Arrays.fill(renumber, 0, 2 * count, -1);
             int next = 0;
             for (int b = 0; b < 256; b++) {
@@ -216,7 +212,7 @@ final class Program {
          */
         int set(long[] s) {
             int mask = setIndex.length - 1;
-            int slot = setHash(s) & mask;
+            int slot = setHash(s, 0) & mask;
             for (int k; (k = setIndex[slot]) != 0; slot = (slot + 1) & mask) {
                 int at = (k - 1) * 4;
                 if (sets[at] == s[0] && sets[at + 1] == s[1] && sets[at + 2] == s[2] && sets[at + 3] == s[3]) {
@@ -234,10 +230,11 @@ final class Program {
             return nsets - 1;
         }
 
-        private static int setHash(long[] s) {
-            long h = s[0] * 0x9E3779B97F4A7C15L + s[1];
-            h = h * 0x9E3779B97F4A7C15L + s[2];
-            h = h * 0x9E3779B97F4A7C15L + s[3];
+        /** Hash of the set of four longs at {@code at} in {@code a}. */
+        private static int setHash(long[] a, int at) {
+            long h = a[at] * 0x9E3779B97F4A7C15L + a[at + 1];
+            h = h * 0x9E3779B97F4A7C15L + a[at + 2];
+            h = h * 0x9E3779B97F4A7C15L + a[at + 3];
             h *= 0x9E3779B97F4A7C15L;
             return (int) (h >>> 32);
         }
@@ -245,10 +242,8 @@ final class Program {
         private void rehash() {
             int[] bigger = new int[setIndex.length * 2];
             int mask = bigger.length - 1;
-            long[] one = new long[4];
             for (int i = 0; i < nsets; i++) {
-                System.arraycopy(sets, i * 4, one, 0, 4);
-                int slot = setHash(one) & mask;
+                int slot = setHash(sets, i * 4) & mask;
                 while (bigger[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
