@@ -102,6 +102,29 @@ class YaraOptionsComparisonTest {
         Files.copy(dir.resolve("guards_small.bin"), dir.resolve("guardtree/a_small.bin"));
         Files.copy(dir.resolve("guards.bin"), dir.resolve("guardtree/b_large.bin"));
         Files.copy(dir.resolve("guards_small.bin"), dir.resolve("guardtree/c_small.bin"));
+        // In large data, strings the pass only counts (closed by a guard, or deferred) are searched alone afterwards
+        // where their hits could start a million matches, and deferred strings of matching rules for -s: from the
+        // hits the pass logged, around them only ($j reaches the cap from 7,000 hits, $n reaches no match, $d is
+        // printed), or, past the logs' budget ($z: 1.4 million hits), through the data again.
+        write("logged.yar", """
+                rule cap_far { strings: $j = { 00 [0-200] 41 42 43 44 } condition: uint16(0) == 0x1234 and $j }
+                rule below_cap_far { strings: $n = { 01 [0-150] 45 46 47 48 } condition: filesize < 10 and $n }
+                rule deferred_far { strings: $d = { 5A [0-120] 45 46 47 48 } condition: $d at 150 }
+                rule open_far { strings: $o = { 5A [0-121] 45 46 47 48 } condition: #o > 100 }
+                rule zeros_closed { strings: $z = { 00 00 } condition: filesize < 10 and $z }
+                """);
+        byte[] logged = new byte[7000 * 208];
+        for (int b = 0; b < 7000; b++) {
+            System.arraycopy("ABCDEFGH".getBytes(StandardCharsets.ISO_8859_1), 0, logged, b * 208 + 200, 8);
+            if (b % 50 == 0) {
+                logged[b * 208 + 150] = 'Z';
+            }
+        }
+        Files.write(dir.resolve("logged.bin"), logged);
+        Files.createDirectories(dir.resolve("loggedtree"));
+        Files.copy(dir.resolve("guards_small.bin"), dir.resolve("loggedtree/a_small.bin"));
+        Files.copy(dir.resolve("logged.bin"), dir.resolve("loggedtree/b_large.bin"));
+        Files.copy(dir.resolve("guards_small.bin"), dir.resolve("loggedtree/c_small.bin"));
         // Strings without atoms (read at every offset) whose every rule also requires a string with atoms are searched
         // after the pass, and only where some rule found what it requires (or, in large data, where they could reach
         // the match cap): what yara prints must not change.
@@ -286,6 +309,10 @@ class YaraOptionsComparisonTest {
                 List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
+                List.of("-s", "@/logged.yar", "logged.bin"),
+                List.of("-f", "-s", "@/logged.yar", "logged.bin"),
+                List.of("-n", "-c", "@/logged.yar", "logged.bin"),
+                List.of("-p", "1", "-s", "@/logged.yar", "loggedtree"),
                 List.of("-s", "@/afterpass.yar", "afterpass_small.bin"),
                 List.of("-s", "@/afterpass.yar", "afterpass_nokey.bin"),
                 List.of("-f", "-s", "@/afterpass.yar", "afterpass_small.bin"),

@@ -94,6 +94,8 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** In large data, per atom-less group: the starts its filter kept, a bound of its members' matches. */
     private long[] afterPassStarts;
     private long size;
+    /** Whether {@link #count} logs the hits, for {@link #searchAlone} ({@link YaraScanScratch#logHit}). */
+    private boolean logHits;
 
     /**
      * Prepares what this scan need not verify. Searching the strings of a rule that cannot match changes no verdict,
@@ -110,6 +112,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     public void start(EvaluationContext scan) {
         size = scan.size();
         largeData = size >= StringMatches.MAX_MATCHES;
+        // only large data can need a string searched alone for the match cap; and a log entry has room for
+        // offsets under 2^40 and atom numbers under 2^23
+        logHits = largeData && size < 1L << (63 - YaraScanScratch.HIT_ATOM_BITS)
+                && patterns.allAtoms.size() <= 1 << YaraScanScratch.HIT_ATOM_BITS;
         if (notMatchingStrings) {
             return;
         }
@@ -582,6 +588,9 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         long last = x.lastHit[atom];
         x.reach[s] = r + (last < 0 ? span : Math.min(span, position - last));
         x.lastHit[atom] = position;
+        if (logHits) {
+            x.logHit(s, position, atom);
+        }
     }
 
     /**
@@ -626,10 +635,64 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** Searches string {@code s} (one with atoms) over the whole data, outside the pass, in the pass's order. */
     private void searchAlone(int s, ScanInput input) {
         StringMatches out = state(s);
+        long[] hits = logHits && searchEnd == size ? scratch.sortedLoggedHits(s) : null;
+        if (hits != null) {
+            verifyLoggedHits(s, hits, scratch.loggedHitCount(s), input, out);
+            return;
+        }
         searchWindows(strings[s], input, (buf, base, valid, from, to) -> {
             verifyHits(s, buf, base, valid, from, to, out);
             return !out.tooManyMatches();
         });
+    }
+
+    /**
+     * Verifies the hits of string {@code s} that the pass counted ({@link YaraScanScratch#sortedLoggedHits}), in
+     * order, each with the data {@link #searchWindows} would have given it around it; reads windows around the hits
+     * only. Used when the pass read all the data, so that the log holds every hit the search would find (a
+     * first-match scan of a mixed engine stops looking for atoms at its first ClamAV detection, but then reports
+     * that detection alone).
+     */
+    private void verifyLoggedHits(int s, long[] hits, int n, ScanInput input, StringMatches out) {
+        long end = searchEnd;
+        if (timedOut || end <= 0) {
+            return;
+        }
+        CompiledString string = strings[s];
+        int back = Math.max(string.maxBack(), 8);
+        int forward = Math.max(string.maxForward(), 8);
+        int block = (int) Math.min(end, 1 << 16);
+        byte[] buf = new byte[back + block + forward + 8];
+        long atomMask = (1L << YaraScanScratch.HIT_ATOM_BITS) - 1;
+        try {
+            for (int i = 0; i < n; ) {
+                if (System.nanoTime() > deadline) {
+                    timedOut = true;
+                    return;
+                }
+                // a window from the next hit on: the hits in its first block have their context in it
+                long start = hits[i] >>> YaraScanScratch.HIT_ATOM_BITS;
+                long base = Math.max(0, start - back);
+                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, end - base));
+                java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
+                scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
+                long stop = Math.min(start + block, base + valid);
+                if (stop <= start) {
+                    return; // the data ended before the hit (a file cut short after the pass)
+                }
+                for (; i < n && hits[i] >>> YaraScanScratch.HIT_ATOM_BITS < stop; i++) {
+                    int a = (int) (hits[i] & atomMask);
+                    int p = (int) ((hits[i] >>> YaraScanScratch.HIT_ATOM_BITS) - base);
+                    string.verify(patterns.atomLocal[a], buf, base, valid, size, p, out);
+                    if (out.tooManyMatches()) {
+                        overflowed(s, base + p + patterns.allAtoms.get(a).length - 1);
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The report gives every match of a matching rule's strings: its deferred strings with hits are searched now. */
