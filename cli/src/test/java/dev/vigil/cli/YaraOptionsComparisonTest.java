@@ -105,13 +105,17 @@ class YaraOptionsComparisonTest {
         // In large data, strings the pass only counts (closed by a guard, or deferred) are searched alone afterwards
         // where their hits could start a million matches, and deferred strings of matching rules for -s: from the
         // hits the pass logged, around them only ($j reaches the cap from 7,000 hits, $n reaches no match, $d is
-        // printed), or, past the logs' budget ($z: 1.4 million hits), through the data again.
+        // printed), or through the data again: strings whose hits start one match each are not logged ($z), and
+        // $w and $h lose their logs past the budget (1.4 million hits each).
         write("logged.yar", """
                 rule cap_far { strings: $j = { 00 [0-200] 41 42 43 44 } condition: uint16(0) == 0x1234 and $j }
                 rule below_cap_far { strings: $n = { 01 [0-150] 45 46 47 48 } condition: filesize < 10 and $n }
                 rule deferred_far { strings: $d = { 5A [0-120] 45 46 47 48 } condition: $d at 150 }
                 rule open_far { strings: $o = { 5A [0-121] 45 46 47 48 } condition: #o > 100 }
                 rule zeros_closed { strings: $z = { 00 00 } condition: filesize < 10 and $z }
+                rule zeros_regex_closed { strings: $w = /[\\x00-\\x20]{1,10}\\x00\\x00/
+                                          condition: filesize < 10 and $w }
+                rule zeros_hex_closed { strings: $h = { ?? ?? [0-10] 00 00 } condition: filesize < 10 and $h }
                 """);
         byte[] logged = new byte[7000 * 208];
         for (int b = 0; b < 7000; b++) {

@@ -63,6 +63,15 @@ final class YaraPatterns implements ExternalPatterns {
     final long[] rulesWithDeferred;
     /** Per atom: {@link dev.vigil.yara.strings.CompiledString#startSpan} of its string. */
     final int[] atomStartSpan;
+    /**
+     * Per string: whether a scan logs its counted hits in large data (YaraScanScratch.logHit), which it does for
+     * strings with an atom whose hits can each start {@link #MIN_LOGGED_SPAN} matches or more. The others need over
+     * a hundred thousand hits to reach the match cap, more than a log is worth keeping; and they made nearly all
+     * the counted hits over the benchmark corpus (all but 87 of 11.4 million for Yara-Rules, where logging them
+     * had cost 87 MiB of peak RSS; docs/yara.md).
+     */
+    final boolean[] logsHits;
+    static final int MIN_LOGGED_SPAN = 8;
     /** Per string that others share: its atoms' indexes, as CSR. */
     final int[] stringAtomsStart;
     final int[] stringAtoms;
@@ -130,6 +139,7 @@ final class YaraPatterns implements ExternalPatterns {
         this.deferred = base.deferred;
         this.rulesWithDeferred = base.rulesWithDeferred;
         this.atomStartSpan = base.atomStartSpan;
+        this.logsHits = base.logsHits;
         this.stringAtomsStart = base.stringAtomsStart;
         this.stringAtoms = base.stringAtoms;
         this.publicRules = base.publicRules;
@@ -273,8 +283,10 @@ final class YaraPatterns implements ExternalPatterns {
             stringAtoms[fill[owner[a]]++] = a;
         }
         this.atomStartSpan = new int[all.size()];
+        this.logsHits = new boolean[strings.length];
         for (int a = 0; a < all.size(); a++) {
             atomStartSpan[a] = strings[owner[a]].startSpan(local[a]);
+            logsHits[owner[a]] |= atomStartSpan[a] >= MIN_LOGGED_SPAN;
         }
         this.rulesWithDeferred = new long[(compiled.size() + 63) >>> 6];
         for (int s = 0; s < strings.length; s++) {
@@ -494,6 +506,11 @@ final class YaraPatterns implements ExternalPatterns {
     }
 
     @Override
+    public long[] atomFilters() {
+        return hitFilters;
+    }
+
+    @Override
     public boolean needsEveryOffset() {
         return atomless.length > 0;
     }
@@ -525,6 +542,11 @@ final class YaraPatterns implements ExternalPatterns {
             @Override
             public List<byte[]> atoms() {
                 return base.atoms();
+            }
+
+            @Override
+            public long[] atomFilters() {
+                return base.atomFilters();
             }
 
             @Override

@@ -94,7 +94,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
     /** In large data, per atom-less group: the starts its filter kept, a bound of its members' matches. */
     private long[] afterPassStarts;
     private long size;
-    /** Whether {@link #count} logs the hits, for {@link #searchAlone} ({@link YaraScanScratch#logHit}). */
+    /**
+     * Whether {@link #count} logs the hits (of the strings {@link YaraPatterns#logsHits} names), for
+     * {@link #searchAlone} ({@link YaraScanScratch#logHit}).
+     */
     private boolean logHits;
 
     /**
@@ -202,11 +205,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
 
     @Override
     public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
-        long[] filters = hitFilters;
-        long mask = filters[3 * atom + 1];
-        if (mask != 0 && HitFilter.rejects(filters[3 * atom], mask, filters[3 * atom + 2], buf, pos)) {
-            return;
-        }
+        // the engine has applied the atom's hit filter (YaraPatterns.atomFilters)
         int s = patterns.atomString[atom];
         if (done(s)) {
             return;
@@ -588,7 +587,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         long last = x.lastHit[atom];
         x.reach[s] = r + (last < 0 ? span : Math.min(span, position - last));
         x.lastHit[atom] = position;
-        if (logHits) {
+        if (logHits && patterns.logsHits[s]) {
             x.logHit(s, position, atom);
         }
     }

@@ -147,10 +147,11 @@ class ScanScratchReuseTest {
 
     /**
      * Hands the scan the range [from, to) as the engine's pass does: the range to the atom-less strings, then every
-     * atom occurrence in it in position order.
+     * atom occurrence in it in position order that its filter does not reject.
      */
     private static void feed(ExternalPatterns.ExternalScan scan, YaraPatterns patterns, byte[] data, int from, int to) {
         List<byte[]> atoms = patterns.atoms();
+        long[] f = patterns.atomFilters();
         if (patterns.needsEveryOffset()) {
             scan.everyOffset(data, 0, data.length, data.length, from, to);
         }
@@ -158,7 +159,9 @@ class ScanScratchReuseTest {
             for (int i = 0; i < atoms.size(); i++) {
                 byte[] atom = atoms.get(i);
                 if (pos + atom.length <= data.length
-                        && java.util.Arrays.equals(data, pos, pos + atom.length, atom, 0, atom.length)) {
+                        && java.util.Arrays.equals(data, pos, pos + atom.length, atom, 0, atom.length)
+                        && (f[3 * i + 1] == 0
+                        || !dev.vigil.engine.ir.AtomFilter.rejects(f[3 * i], f[3 * i + 1], f[3 * i + 2], data, pos))) {
                     scan.atom(i, data, 0, data.length, data.length, pos);
                 }
             }

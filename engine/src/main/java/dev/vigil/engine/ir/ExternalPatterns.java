@@ -13,6 +13,15 @@ public interface ExternalPatterns {
     /** The atoms, 1 to 4 literal bytes each; an occurrence of atom {@code i} calls {@link ExternalScan#atom}. */
     List<byte[]> atoms();
 
+    /**
+     * Per atom, an optional {@link AtomFilter}: three longs each (place, mask, value; mask 0: none), in the order of
+     * {@link #atoms()}. The engine hands {@link ExternalScan#atom} only the hits their filter does not reject. Null:
+     * no filters.
+     */
+    default long[] atomFilters() {
+        return null;
+    }
+
     /** Whether some pattern has no usable atom, so that {@link ExternalScan#everyOffset} runs at each position. */
     boolean needsEveryOffset();
 
@@ -49,6 +58,7 @@ public interface ExternalPatterns {
         default void start(EvaluationContext context) {
         }
 
+        /** A hit of atom {@code atom} at {@code buf[pos]} that its {@link ExternalPatterns#atomFilters() filter} did not reject. */
         void atom(int atom, byte[] buf, long base, int valid, long size, int pos);
 
         /** Atom-less patterns: every position in {@code buf[from, to)}, in one call so the loop can be the pattern's. */

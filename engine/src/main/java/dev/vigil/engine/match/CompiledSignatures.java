@@ -90,6 +90,11 @@ public final class CompiledSignatures {
     /** Atom records from this id on belong to external patterns, in source order ({@link #externalRecordBase}). */
     final int[] externalRecordBase;
     final int firstExternalRecord;
+    /**
+     * The external atoms' {@link dev.vigil.engine.ir.AtomFilter}s, three longs per record from
+     * {@link #firstExternalRecord} on (mask 0: none); null when no source has any.
+     */
+    final long[] externalAtomFilters;
     final boolean externalEveryOffset;
 
     private CompiledSignatures(HashTables hashes, FileTypeDetector detector, Section p, Compiler c) {
@@ -129,6 +134,7 @@ public final class CompiledSignatures {
         this.externals = p.externals;
         this.externalRecordBase = p.externalRecordBase;
         this.firstExternalRecord = p.externalRecordBase.length == 0 ? Integer.MAX_VALUE : p.externalRecordBase[0];
+        this.externalAtomFilters = p.externalAtomFilters;
         boolean every = false;
         for (ExternalPatterns e : externals) {
             every |= e.needsEveryOffset();
@@ -275,6 +281,7 @@ public final class CompiledSignatures {
         this.externals = new ExternalPatterns[0];
         this.externalRecordBase = new int[0];
         this.firstExternalRecord = Integer.MAX_VALUE;
+        this.externalAtomFilters = null;
         this.externalEveryOffset = false;
         checkConsistency();
     }
@@ -716,6 +723,7 @@ public final class CompiledSignatures {
 
         ExternalPatterns[] externals = new ExternalPatterns[0];
         int[] externalRecordBase = new int[0];
+        long[] externalAtomFilters;
 
         /** Appends each external source's atoms as records after every part record; record id - base = atom index. */
         void addExternals(List<ExternalPatterns> list) {
@@ -735,6 +743,20 @@ public final class CompiledSignatures {
                         v |= (a[i] & 0xff) << (8 * i);
                     }
                     atomBuilder.add(a.length, v, rec++);
+                }
+                long[] filters = x.atomFilters();
+                if (filters != null) {
+                    if (filters.length < 3 * atoms.size()) {
+                        throw new IllegalArgumentException("atom filters: " + filters.length + " longs for "
+                                + atoms.size() + " atoms");
+                    }
+                    int first = externalRecordBase[e] - externalRecordBase[0];
+                    if (externalAtomFilters == null) {
+                        externalAtomFilters = new long[3 * first + 3 * atoms.size()];
+                    } else {
+                        externalAtomFilters = Arrays.copyOf(externalAtomFilters, 3 * first + 3 * atoms.size());
+                    }
+                    System.arraycopy(filters, 0, externalAtomFilters, 3 * first, 3 * atoms.size());
                 }
                 maxBack = Math.max(maxBack, x.maxBack() + 1);
                 maxForward = Math.max(maxForward, x.maxForward() + 8);

@@ -12,6 +12,7 @@ import dev.vigil.engine.filetype.FileType;
 import dev.vigil.engine.filetype.TargetType;
 import dev.vigil.engine.hash.HashTable;
 import dev.vigil.engine.io.ScanInput;
+import dev.vigil.engine.ir.AtomFilter;
 import dev.vigil.engine.ir.EvaluationContext;
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.engine.ir.Gap;
@@ -413,7 +414,13 @@ final class Scan implements EvaluationContext {
             int rec = recs[i];
             if (rec >= c.firstExternalRecord) {
                 if (matchExternal) {
-                    external(rec, atomAt);
+                    long[] f = c.externalAtomFilters;
+                    int k = 3 * (rec - c.firstExternalRecord);
+                    // most hits fail their filter: tested here, they cost no call into the verifier
+                    if (f == null || f[k + 1] == 0 || !AtomFilter.rejects(f[k], f[k + 1], f[k + 2], windowBuf,
+                            (int) (atomAt - windowBase))) {
+                        external(rec, atomAt);
+                    }
                 }
                 continue;
             }

@@ -28,6 +28,9 @@ class ExternalPatternsTest {
         final List<byte[]> words;
         final int back;
         final int forward;
+        /** Atom filters to declare (null: none), and the hits handed over, each atom@offset. */
+        long[] filters;
+        final List<String> handed = new ArrayList<>();
 
         Words(int back, String... words) {
             this.words = new ArrayList<>();
@@ -45,6 +48,11 @@ class ExternalPatternsTest {
                 a.add(java.util.Arrays.copyOf(w, Math.min(4, w.length)));
             }
             return a;
+        }
+
+        @Override
+        public long[] atomFilters() {
+            return filters;
         }
 
         @Override
@@ -71,6 +79,7 @@ class ExternalPatternsTest {
                 @Override
                 public void atom(int atom, byte[] buf, long base, int valid, long size, int pos) {
                     long at = base + pos;
+                    handed.add(atom + "@" + at);
                     assertThat(at).isGreaterThanOrEqualTo(last);
                     last = at;
                     // The promised context is present.
@@ -146,6 +155,42 @@ class ExternalPatternsTest {
             assertThat(found).isEqualTo(expected);
             assertThat(result.detections()).extracting(Detection::name).containsExactly("words");
         }
+    }
+
+    /**
+     * Declared atom filters: the engine hands over only the hits whose filter passes (or cannot be read in the
+     * buffer), and a second source's filters apply to its own atoms, after the first source's records.
+     */
+    @Test
+    void hitsThatTheirAtomFilterRejectsAreNotHandedOver() throws Exception {
+        Words plain = new Words(16, "abcd", "xyz");
+        Words filtered = new Words(16, "abcdefgh", "qq");
+        // atom 0 ("abcd"): the eight bytes from the atom must be "abcdefgh"; atom 1 ("qq"): no filter
+        filtered.filters = new long[] {dev.vigil.engine.ir.AtomFilter.place(0, 0), -1L,
+                (long) java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
+                        java.nio.ByteOrder.LITTLE_ENDIAN).get("abcdefgh".getBytes(StandardCharsets.ISO_8859_1), 0),
+                0, 0, 0};
+        Engine engine = Engine.builder().add(plain).add(filtered).build();
+        Random r = new Random(11);
+        byte[] data = new byte[2 * (1 << 20) + 77];
+        byte[] alphabet = "abcdefghq".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = alphabet[r.nextInt(alphabet.length)];
+        }
+        for (int k = 0; k < 300; k++) {
+            System.arraycopy("abcdabcdefgh".getBytes(StandardCharsets.ISO_8859_1), 0, data, 7000 * k + 5, 12);
+        }
+        engine.scan(data, ScanOptions.DEFAULT.withAllMatch(true));
+        List<String> abcd = naive(data, List.of("abcd".getBytes(StandardCharsets.ISO_8859_1)));
+        List<String> full = naive(data, List.of("abcdefgh".getBytes(StandardCharsets.ISO_8859_1)));
+        List<String> qq = naive(data, filtered.words);
+        assertThat(plain.handed).as("the first source, without filters").isEqualTo(abcd);
+        assertThat(full).hasSizeGreaterThanOrEqualTo(300);
+        assertThat(abcd.size()).isGreaterThan(2 * full.size());
+        assertThat(filtered.handed.stream().filter(h -> h.startsWith("0@")).toList())
+                .as("the second source's filtered atom").isEqualTo(full);
+        assertThat(filtered.handed.stream().filter(h -> h.startsWith("1@")).toList())
+                .as("its unfiltered atom").isEqualTo(qq.stream().filter(h -> h.startsWith("1@")).toList());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.vigil.yara.strings;
 
+import dev.vigil.engine.ir.AtomFilter;
+
 /**
  * A necessary condition for an atom hit to be worth verifying, cheap enough to test before the string is touched: the
  * eight bytes at {@code pos + offset}, read little-endian and masked, equal {@code value}. It applies only where
@@ -14,22 +16,17 @@ package dev.vigil.yara.strings;
  */
 public record HitFilter(int offset, int minPos, long mask, long value) {
 
-    private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_LONG =
-            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-
     /** {@link #offset} and {@link #minPos} in one long, as {@link #rejects} takes them. */
     public long place() {
-        return (long) offset << 32 | (minPos & 0xFFFFFFFFL);
+        return AtomFilter.place(offset, minPos);
     }
 
     /**
-     * Whether a filter ({@code place} from {@link #place()}, mask, value) rejects the atom hit at {@code buf[pos]}.
-     * Static and on primitives so that the scan can keep the filters of all atoms in one flat array.
+     * Whether a filter ({@code place} from {@link #place()}, mask, value) rejects the atom hit at {@code buf[pos]}:
+     * the engine's own test ({@link AtomFilter#rejects}), which it applies to the hits of the scan's pass.
      */
     public static boolean rejects(long place, long mask, long value, byte[] buf, int pos) {
-        int at = pos + (int) (place >> 32);
-        return pos >= (int) place && at >= 0 && at <= buf.length - 8
-                && ((long) LITTLE_ENDIAN_LONG.get(buf, at) & mask) != value;
+        return AtomFilter.rejects(place, mask, value, buf, pos);
     }
 
     /** Positions examined around an atom, in each direction. */
