@@ -893,6 +893,11 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         }
 
         @Override
+        public long rulesWithAnyMatch(int word, int[][] ruleStrings) {
+            return rulesWithMatches[word];
+        }
+
+        @Override
         public long filesize() {
             return scan.size();
         }

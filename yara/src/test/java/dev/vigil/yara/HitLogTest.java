@@ -142,26 +142,25 @@ class HitLogTest {
 
     /** Data in memory that counts the bytes read from it, and can end at the start after some bytes were read. */
     private static final class CountingInput implements ScanInput {
-        private final byte[] data;
+        private final ScanInput data;
         long bytesRead;
         long cutAfterRead = Long.MAX_VALUE;
 
         CountingInput(byte[] data) {
-            this.data = data;
+            this.data = ScanInput.of(data);
         }
 
         @Override
         public long size() {
-            return data.length;
+            return data.size();
         }
 
         @Override
-        public int read(long position, byte[] dst, int offset, int length) {
-            if (position >= data.length || bytesRead >= cutAfterRead) {
+        public int read(long position, byte[] dst, int offset, int length) throws java.io.IOException {
+            if (bytesRead >= cutAfterRead) {
                 return 0;
             }
-            int n = (int) Math.min(length, data.length - position);
-            System.arraycopy(data, (int) position, dst, offset, n);
+            int n = data.read(position, dst, offset, length);
             bytesRead += n;
             return n;
         }

@@ -24,6 +24,20 @@ public interface ScanContext {
         return false;
     }
 
+    /**
+     * Bit j: whether some string of rule {@code 64 * word + j} has a match ({@link #anyStringMatched}, rule r's
+     * strings being {@code ruleStrings[r]}); a scan that keeps such bits answers for 64 rules at once.
+     */
+    default long rulesWithAnyMatch(int word, int[][] ruleStrings) {
+        long bits = 0;
+        for (int r = word << 6; r < Math.min(ruleStrings.length, (word << 6) + 64); r++) {
+            if (anyStringMatched(r, ruleStrings[r])) {
+                bits |= 1L << r;
+            }
+        }
+        return bits;
+    }
+
     /** Whether the string with this global index has a match at offset {@code pos} ({@code $a at pos}). */
     default boolean matchesAt(int stringIndex, long pos) {
         return ConditionCompiler.firstAtOrAfter(matches(stringIndex), pos) == pos;
