@@ -16,6 +16,13 @@ public final class SetRuns {
     /** The shortest run kept, in characters; {@link Integer#MAX_VALUE}: no filter of the set keeps such starts. */
     private final int asciiDepth;
     private final int wideDepth;
+    /**
+     * How many starts one byte outside the set (and, where wide runs are looked for, not zero) rules out: a kept
+     * ascii run covers its first {@code asciiDepth} bytes, a kept wide run its first {@code 2 * wideDepth - 1}, and
+     * a shorter run kept because it reaches the data end covers everything up to it; so such a byte at {@code q}
+     * means no kept run starts in {@code [q - skip + 1, q]}.
+     */
+    private final int skip;
 
     /** Runs found in a block: first index and the index after the run, in the order found. */
     static final class Runs {
@@ -53,6 +60,7 @@ public final class SetRuns {
         this.set = Arrays.copyOf(set, 4);
         this.asciiDepth = asciiDepth;
         this.wideDepth = wideDepth;
+        this.skip = (int) Math.min(asciiDepth, wideDepth == Integer.MAX_VALUE ? Integer.MAX_VALUE : 2L * wideDepth - 1);
     }
 
     /**
@@ -72,7 +80,16 @@ public final class SetRuns {
         // per parity: the positions below are inside a wide run found already
         int wideCoveredEven = from;
         int wideCoveredOdd = from;
+        int skip = this.skip;
         for (int i = from; i < to; i++) {
+            if (skip > 1 && i + skip - 1 < end) {
+                // a byte that rules out the starts up to it, looked at first: in binaries one often does
+                int q = buf[i + skip - 1] & 0xFF;
+                if ((s[q >>> 6] & (1L << q)) == 0 && (q != 0 || !findWide)) {
+                    i += skip - 1;
+                    continue;
+                }
+            }
             int b = buf[i] & 0xFF;
             if ((s[b >>> 6] & (1L << b)) == 0) {
                 continue; // most bytes: no run of either kind starts here
