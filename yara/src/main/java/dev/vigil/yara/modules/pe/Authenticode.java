@@ -149,8 +149,8 @@ final class Authenticode {
 
         Parsed get() {
             if (list == null) {
-                kept = new ArrayList<>();
-                list = new ArrayList<>();
+                List<Signature> keep = new ArrayList<>();
+                List<Object> structs = new ArrayList<>();
                 List<Signature> signatures = parseAll(pe);
                 for (Signature s : signatures == null ? List.<Signature>of() : signatures) {
                     switch (s.status) {
@@ -160,9 +160,11 @@ final class Authenticode {
                         default -> {
                         }
                     }
-                    kept.add(s);
-                    list.add(toStruct(s));
+                    keep.add(s);
+                    structs.add(toStruct(s));
                 }
+                kept = keep; // set once complete: a read never sees half the signatures
+                list = structs;
             }
             return this;
         }
