@@ -58,7 +58,10 @@ public interface ExternalPatterns {
         default void start(EvaluationContext context) {
         }
 
-        /** A hit of atom {@code atom} at {@code buf[pos]} that its {@link ExternalPatterns#atomFilters() filter} did not reject. */
+        /**
+         * A hit of atom {@code atom} at {@code buf[pos]} that its {@link ExternalPatterns#atomFilters() filter} did
+         * not reject.
+         */
         void atom(int atom, byte[] buf, long base, int valid, long size, int pos);
 
         /** Atom-less patterns: every position in {@code buf[from, to)}, in one call so the loop can be the pattern's. */

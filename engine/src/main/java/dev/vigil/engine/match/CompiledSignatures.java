@@ -761,6 +761,10 @@ public final class CompiledSignatures {
                 maxBack = Math.max(maxBack, x.maxBack() + 1);
                 maxForward = Math.max(maxForward, x.maxForward() + 8);
             }
+            if (externalAtomFilters != null) {
+                // sources after the last one with filters have none (mask 0), but the scan indexes every record
+                externalAtomFilters = Arrays.copyOf(externalAtomFilters, 3 * (rec - externalRecordBase[0]));
+            }
         }
 
         private static double cost(AtomCandidates cs, int c, int crowd) {

@@ -159,10 +159,11 @@ class ExternalPatternsTest {
 
     /**
      * Declared atom filters: the engine hands over only the hits whose filter passes (or cannot be read in the
-     * buffer), and a second source's filters apply to its own atoms, after the first source's records.
+     * buffer), and a source's filters apply to its own atoms, whether it comes before or after one without filters.
      */
-    @Test
-    void hitsThatTheirAtomFilterRejectsAreNotHandedOver() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void hitsThatTheirAtomFilterRejectsAreNotHandedOver(boolean filteredFirst) throws Exception {
         Words plain = new Words(16, "abcd", "xyz");
         Words filtered = new Words(16, "abcdefgh", "qq");
         // atom 0 ("abcd"): the eight bytes from the atom must be "abcdefgh"; atom 1 ("qq"): no filter
@@ -170,7 +171,8 @@ class ExternalPatternsTest {
                 (long) java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class,
                         java.nio.ByteOrder.LITTLE_ENDIAN).get("abcdefgh".getBytes(StandardCharsets.ISO_8859_1), 0),
                 0, 0, 0};
-        Engine engine = Engine.builder().add(plain).add(filtered).build();
+        Engine engine = filteredFirst ? Engine.builder().add(filtered).add(plain).build()
+                : Engine.builder().add(plain).add(filtered).build();
         Random r = new Random(11);
         byte[] data = new byte[2 * (1 << 20) + 77];
         byte[] alphabet = "abcdefghq".getBytes(StandardCharsets.ISO_8859_1);
