@@ -60,7 +60,8 @@ public final class SetRuns {
         this.set = Arrays.copyOf(set, 4);
         this.asciiDepth = asciiDepth;
         this.wideDepth = wideDepth;
-        this.skip = (int) Math.min(asciiDepth, wideDepth == Integer.MAX_VALUE ? Integer.MAX_VALUE : 2L * wideDepth - 1);
+        long reach = Math.min(asciiDepth, wideDepth == Integer.MAX_VALUE ? Integer.MAX_VALUE : 2L * wideDepth - 1);
+        this.skip = reach >= Integer.MAX_VALUE ? 1 : (int) reach; // no depth at all: nothing to rule out
     }
 
     /**
@@ -82,7 +83,7 @@ public final class SetRuns {
         int wideCoveredOdd = from;
         int skip = this.skip;
         for (int i = from; i < to; i++) {
-            if (skip > 1 && i + skip - 1 < end) {
+            if (skip > 1 && i <= end - skip) {
                 // a byte that rules out the starts up to it, looked at first: in binaries one often does
                 int q = buf[i + skip - 1] & 0xFF;
                 if ((s[q >>> 6] & (1L << q)) == 0 && (q != 0 || !findWide)) {

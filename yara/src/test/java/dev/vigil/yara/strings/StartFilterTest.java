@@ -196,6 +196,17 @@ class StartFilterTest {
         assertThat(both).as("starts that fit both ascii and wide").isGreaterThan(50);
     }
 
+    /** Runs for no depth at all find nothing, and looking ahead by "no depth" must not run off the buffer. */
+    @Test
+    void runsForNoDepthFindNothing() {
+        long[] digits = new long[4];
+        digits[0] = 0x03FF000000000000L;
+        byte[] buf = "12 345 x6789".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        SetRuns runs = new SetRuns(digits, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        runs.find(buf, 0, buf.length, buf.length);
+        assertThat(runs.ascii.count + runs.wide.count).isZero();
+    }
+
     @Test
     void aRunLongerThanTheDepthKeepsEveryStartThatHasDepthCharactersLeft() {
         long[] hex = new long[4];
