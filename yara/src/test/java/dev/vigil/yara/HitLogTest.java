@@ -4,7 +4,6 @@ import dev.vigil.engine.Engine;
 import dev.vigil.engine.ScanLimits;
 import dev.vigil.engine.ScanOptions;
 import dev.vigil.engine.ScanResult;
-import dev.vigil.engine.io.ScanInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -138,35 +137,5 @@ class HitLogTest {
                 .collect(Collectors.joining("\n")), in);
         assertThat(r.warnings()).isEmpty();
         assertThat(r.matches()).isEmpty();
-    }
-
-    /** Data in memory that counts the bytes read from it, and can end at the start after some bytes were read. */
-    private static final class CountingInput implements ScanInput {
-        private final ScanInput data;
-        long bytesRead;
-        long cutAfterRead = Long.MAX_VALUE;
-
-        CountingInput(byte[] data) {
-            this.data = ScanInput.of(data);
-        }
-
-        @Override
-        public long size() {
-            return data.size();
-        }
-
-        @Override
-        public int read(long position, byte[] dst, int offset, int length) throws java.io.IOException {
-            if (bytesRead >= cutAfterRead) {
-                return 0;
-            }
-            int n = data.read(position, dst, offset, length);
-            bytesRead += n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.vigil.yara.condition;
 
-import dev.vigil.engine.io.ScanInput;
+import dev.vigil.yara.CountingInput;
 import dev.vigil.yara.modules.Modules;
 import dev.vigil.yara.syntax.IncludeResolver;
 import org.junit.jupiter.api.Test;
@@ -17,27 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * times per file. (What the reads return is compared with yara in the CLI's {@code YaraComparisonTest}.)
  */
 class IntegerReadsTest {
-
-    /** An input over an array that counts the reads made of it. */
-    private static final class CountingInput implements ScanInput {
-        final ScanInput data;
-        int reads;
-
-        CountingInput(byte[] data) {
-            this.data = ScanInput.of(data);
-        }
-
-        @Override
-        public long size() {
-            return data.size();
-        }
-
-        @Override
-        public int read(long position, byte[] dst, int offset, int length) throws java.io.IOException {
-            reads++;
-            return data.read(position, dst, offset, length);
-        }
-    }
 
     private static boolean[] evaluate(String rules, CountingInput input) {
         RuleSetCompiler.Result r = RuleSetCompiler.compile(List.of(new RuleSetCompiler.Source("default", "r.yar",
