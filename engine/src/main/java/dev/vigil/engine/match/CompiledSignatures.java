@@ -751,17 +751,18 @@ public final class CompiledSignatures {
                                 + atoms.size() + " atoms");
                     }
                     int first = externalRecordBase[e] - externalRecordBase[0];
-                    if (externalAtomFilters == null) {
-                        externalAtomFilters = new long[3 * first + 3 * atoms.size()];
+                    if (externals.length == 1) {
+                        externalAtomFilters = filters; // the one source's own array (read only): no copy to keep
                     } else {
-                        externalAtomFilters = Arrays.copyOf(externalAtomFilters, 3 * first + 3 * atoms.size());
+                        externalAtomFilters = externalAtomFilters == null ? new long[3 * first + 3 * atoms.size()]
+                                : Arrays.copyOf(externalAtomFilters, 3 * first + 3 * atoms.size());
+                        System.arraycopy(filters, 0, externalAtomFilters, 3 * first, 3 * atoms.size());
                     }
-                    System.arraycopy(filters, 0, externalAtomFilters, 3 * first, 3 * atoms.size());
                 }
                 maxBack = Math.max(maxBack, x.maxBack() + 1);
                 maxForward = Math.max(maxForward, x.maxForward() + 8);
             }
-            if (externalAtomFilters != null) {
+            if (externalAtomFilters != null && externalAtomFilters.length < 3 * (rec - externalRecordBase[0])) {
                 // sources after the last one with filters have none (mask 0), but the scan indexes every record
                 externalAtomFilters = Arrays.copyOf(externalAtomFilters, 3 * (rec - externalRecordBase[0]));
             }
