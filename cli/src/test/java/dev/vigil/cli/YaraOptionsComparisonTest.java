@@ -190,6 +190,12 @@ class YaraOptionsComparisonTest {
                 rule syn { condition: and }
                 rule after { condition: true }
                 """);
+        // yara warns about .*, .+ and .{x,} in the top-level sequence and the sequences within it only
+        write("dots.yar", """
+                rule dots { strings: $top = /abc.*def/ $opt = /X-PHP: ([\\w\\.]+(.*\\.php))?/ $alt = /(ab.*c|de)/
+                            $grp = /x(a.+b)y/ $rng = /a.{2,}b/ $only = /(.*)xyz/ $lazy = /q.*?r/ $alt2 = /ab|c.*d/
+                            $cls = /m[\\x00-\\xff]*n/ $star = /(a.*b)*c/ condition: any of them }
+                """);
         write("warns.yar", """
                 rule s1 { strings: $a = /a.*b/ condition: $a }
                 rule s2 { strings: $a = "a" condition: $a }
@@ -313,6 +319,7 @@ class YaraOptionsComparisonTest {
                 List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
+                List.of("@/dots.yar", "f.txt"),
                 List.of("-s", "@/logged.yar", "logged.bin"),
                 List.of("-f", "-s", "@/logged.yar", "logged.bin"),
                 List.of("-n", "-c", "@/logged.yar", "logged.bin"),

@@ -21,7 +21,6 @@ final class RegexParser {
     private int depth;
     boolean sawGreedy;
     boolean sawLazy;
-    boolean unboundedDot;
     boolean unknownEscape;
 
     private RegexParser(byte[] src, boolean nocase, boolean dotAll) {
@@ -132,9 +131,6 @@ final class RegexParser {
                 sawGreedy = true;
             } else {
                 sawLazy = true;
-            }
-            if (single.dotAny && max == Integer.MAX_VALUE) {
-                unboundedDot = true;
             }
             ReNode r = ReNode.repeat(single, min, max, greedy);
             r.dotAny = single.dotAny;

@@ -87,7 +87,7 @@ public final class StringCompiler {
                     throw new StringCompileException("invalid regular expression \"" + id
                             + "\": greedy and ungreedy quantifiers can't be mixed in a regular expression");
                 }
-                if (p.unboundedDot) {
+                if (unboundedDot(p.root)) {
                     warnings.add(id + " contains .*, .+ or .{x,} consider using .{,N}, .{1,N} or {x,N} with a "
                             + "reasonable value for N");
                 }
@@ -107,6 +107,25 @@ public final class StringCompiler {
                 }
             }
         };
+    }
+
+    /**
+     * Whether yara warns about {@code .*}, {@code .+} or {@code .{x,}} in this regex: it looks at the top-level
+     * sequence and the sequences within it only, not inside alternatives or quantified groups ({@code (a.*b)?} and
+     * {@code (a.*b|c)} pass without a warning).
+     */
+    static boolean unboundedDot(ReNode n) {
+        if (n.type == ReNode.Type.REPEAT && n.dotAny && n.max == Integer.MAX_VALUE) {
+            return true;
+        }
+        if (n.type == ReNode.Type.CONCAT) {
+            for (ReNode child : n.children) {
+                if (unboundedDot(child)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void slowWarning(String id, int quality, List<String> warnings) {
