@@ -196,6 +196,12 @@ class YaraOptionsComparisonTest {
                             $grp = /x(a.+b)y/ $rng = /a.{2,}b/ $only = /(.*)xyz/ $lazy = /q.*?r/ $alt2 = /ab|c.*d/
                             $cls = /m[\\x00-\\xff]*n/ $star = /(a.*b)*c/ condition: any of them }
                 """);
+        // "expression always false" for N of (...) over several lines: yara names the line after the expression
+        write("warns_of.yar", "rule a {\n strings:\n  $a = \"xx1\"\n  $b = \"yy2\"\n condition:\n  3 of them\n}\n"
+                + "rule b { strings: $a = \"xx3\" condition: 3 of them }\n"
+                + "rule c { strings: $a = \"xx4\" $b = \"yy5\" condition:\n 3 of ($a, $b)\n and\n true }\n"
+                + "rule e { strings: $a = \"xx7\" condition: 2 of them at\n 0\n}\n"
+                + "rule h { strings: $a = \"xx9\" condition: (2 of them\n) }\n");
         write("warns.yar", """
                 rule s1 { strings: $a = /a.*b/ condition: $a }
                 rule s2 { strings: $a = "a" condition: $a }
@@ -320,6 +326,7 @@ class YaraOptionsComparisonTest {
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
                 List.of("@/dots.yar", "f.txt"),
+                List.of("@/warns_of.yar", "f.txt"),
                 List.of("-s", "@/logged.yar", "logged.bin"),
                 List.of("-f", "-s", "@/logged.yar", "logged.bin"),
                 List.of("-n", "-c", "@/logged.yar", "logged.bin"),

@@ -1320,6 +1320,11 @@ final class ConditionCompiler {
 
     /** The quantifier's runtime value as YARA pushes it: UNDEF for all, 1 any, 0 none, else the count. */
     private IntNode quantifier(Ast.Quantifier q, int setSize, boolean inFor) {
+        return quantifier(q, setSize, inFor, q.line());
+    }
+
+    /** {@code alwaysFalseLine}: the line of the "expression always false" warning (see {@link #of}). */
+    private IntNode quantifier(Ast.Quantifier q, int setSize, boolean inFor, int alwaysFalseLine) {
         line = q.line();
         switch (q.kind()) {
             case ALL:
@@ -1360,7 +1365,9 @@ final class ConditionCompiler {
             }
         }
         if (n.t() == T.INT && !undef(n.constant()) && n.constant() > setSize && setSize >= 0) {
+            line = alwaysFalseLine;
             warn("expression always false - requesting " + n.constant() + " of " + setSize + ".");
+            line = q.line();
         }
         return toBool(n, false);
     }
@@ -1379,7 +1386,11 @@ final class ConditionCompiler {
             });
         }
         int[] strings = stringSet(of.items(), false);
-        IntNode q = quantifier(of.quantifier(), strings.length, false);
+        // yara warns of a count above the set's size on the line of the token after "N of (...)" or "N of (...) at
+        // E" (YaraOptionsComparisonTest, warns_of.yar); for "in (...)" ranges and rule sets spread over lines its
+        // line is elsewhere again (docs/yara.md), and the quantifier's line stands for it
+        IntNode q = quantifier(of.quantifier(), strings.length, false,
+                of.in() != null ? of.quantifier().line() : of.line());
         boolean percent = of.quantifier().kind() == Ast.Quantifier.Kind.PERCENT;
         if (of.at() != null) {
             X at = compile(of.at());
