@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import java.util.function.LongUnaryOperator;
 
 /**
  * One scan of a YARA rule set: the string matches the pass finds, then the conditions. String state is created on a
@@ -419,16 +420,26 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * bytes after the data, as the pass's buffers do.
      */
     private void searchWindows(CompiledString string, ScanInput input, WindowSearch search) {
+        searchWindows(string, input, 1 << 20, after -> after, search);
+    }
+
+    /**
+     * As {@link #searchWindows(CompiledString, ScanInput, WindowSearch)}, in ranges of up to {@code block} bytes
+     * that start where {@code nextStart} says, given where the last range ended (0 at first); a start at or past
+     * the data's end ends the search.
+     */
+    private void searchWindows(CompiledString string, ScanInput input, int block, LongUnaryOperator nextStart,
+                               WindowSearch search) {
         long end = searchEnd;
         if (timedOut || end <= 0) {
             return;
         }
         int back = Math.max(string.maxBack(), 8);
         int forward = Math.max(string.maxForward(), 8);
-        int block = (int) Math.min(end, 1 << 20);
+        block = (int) Math.min(end, block);
         byte[] buf = new byte[back + block + forward + 8];
         try {
-            for (long start = 0; start < end; start += block) {
+            for (long start = nextStart.applyAsLong(0); start < end; start = nextStart.applyAsLong(start + block)) {
                 // the pass's own check, once per window of about the pass's chunk size
                 if (System.nanoTime() > deadline) {
                     timedOut = true;
@@ -439,6 +450,9 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
                 java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
                 scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
                 int from = (int) (start - base);
+                if (valid <= from) {
+                    return; // the data ended before the range (a file cut short after the pass)
+                }
                 if (!search.search(buf, base, valid, from, (int) Math.min(from + (long) block, valid))) {
                     return;
                 }
@@ -653,45 +667,27 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
      * that detection alone).
      */
     private void verifyLoggedHits(int s, long[] hits, int n, ScanInput input, StringMatches out) {
-        long end = searchEnd;
-        if (timedOut || end <= 0) {
-            return;
-        }
-        CompiledString string = strings[s];
-        int back = Math.max(string.maxBack(), 8);
-        int forward = Math.max(string.maxForward(), 8);
-        int block = (int) Math.min(end, 1 << 16);
-        byte[] buf = new byte[back + block + forward + 8];
-        long atomMask = (1L << YaraScanScratch.HIT_ATOM_BITS) - 1;
-        try {
-            for (int i = 0; i < n; ) {
-                if (System.nanoTime() > deadline) {
-                    timedOut = true;
-                    return;
-                }
-                // a window from the next hit on: the hits in its first block have their context in it
-                long start = hits[i] >>> YaraScanScratch.HIT_ATOM_BITS;
-                long base = Math.max(0, start - back);
-                int valid = input.readFully(base, buf, 0, (int) Math.min(buf.length - 8, end - base));
-                java.util.Arrays.fill(buf, valid, buf.length, (byte) 0);
-                scratch.matcher.begin(); // the buffer holds other bytes now: no run may be taken over
-                long stop = Math.min(start + block, base + valid);
-                if (stop <= start) {
-                    return; // the data ended before the hit (a file cut short after the pass)
-                }
-                for (; i < n && hits[i] >>> YaraScanScratch.HIT_ATOM_BITS < stop; i++) {
-                    int a = (int) (hits[i] & atomMask);
-                    int p = (int) ((hits[i] >>> YaraScanScratch.HIT_ATOM_BITS) - base);
-                    string.verify(patterns.atomLocal[a], buf, base, valid, size, p, out);
-                    if (out.tooManyMatches()) {
-                        overflowed(s, base + p + patterns.allAtoms.get(a).length - 1);
-                        return;
-                    }
+        int shift = YaraScanScratch.HIT_ATOM_BITS;
+        long atomMask = (1L << shift) - 1;
+        int[] next = {0}; // the first hit not verified yet
+        // each window starts at the next hit at or after the last range's end, and verifies the hits in its range
+        searchWindows(strings[s], input, 1 << 16, after -> {
+            while (next[0] < n && hits[next[0]] >>> shift < after) {
+                next[0]++;
+            }
+            return next[0] < n ? hits[next[0]] >>> shift : Long.MAX_VALUE;
+        }, (buf, base, valid, from, to) -> {
+            for (; next[0] < n && hits[next[0]] >>> shift < base + to; next[0]++) {
+                int a = (int) (hits[next[0]] & atomMask);
+                int p = (int) ((hits[next[0]] >>> shift) - base);
+                strings[s].verify(patterns.atomLocal[a], buf, base, valid, size, p, out);
+                if (out.tooManyMatches()) {
+                    overflowed(s, base + p + patterns.allAtoms.get(a).length - 1);
+                    return false;
                 }
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+            return true;
+        });
     }
 
     /** The report gives every match of a matching rule's strings: its deferred strings with hits are searched now. */
