@@ -1365,9 +1365,8 @@ final class ConditionCompiler {
             }
         }
         if (n.t() == T.INT && !undef(n.constant()) && n.constant() > setSize && setSize >= 0) {
-            line = alwaysFalseLine;
-            warn("expression always false - requesting " + n.constant() + " of " + setSize + ".");
-            line = q.line();
+            state.warn(rule.file(), alwaysFalseLine,
+                    "expression always false - requesting " + n.constant() + " of " + setSize + ".", rule.name());
         }
         return toBool(n, false);
     }
