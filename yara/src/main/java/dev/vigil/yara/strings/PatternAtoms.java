@@ -256,6 +256,29 @@ final class PatternAtoms {
         if (bestFrom < 0) {
             return null;
         }
+        // A longer window holding the best one is hit at a subset of its places, one expansion per place: grow it
+        // while the run and the expansion limit allow. The score can prefer the shorter (a lone 00 scores above
+        // 00 00 00 00, which the padding penalty weighs down), but a lone 00 in a run of zeros was hit at every
+        // zero byte: 24.8 million of Yara-Rules' 79.6 million atom hits over the benchmark corpus.
+        int expansion = 1;
+        for (int i = bestFrom; i < bestFrom + bestLen; i++) {
+            expansion *= cards[i];
+        }
+        while (bestLen < 4) {
+            int left = bestFrom > 0 ? cards[bestFrom - 1] : Integer.MAX_VALUE;
+            int right = bestFrom + bestLen < size ? cards[bestFrom + bestLen] : Integer.MAX_VALUE;
+            int card = Math.min(left, right);
+            if (card == Integer.MAX_VALUE || (long) expansion * card > MAX_EXPANSION) {
+                break;
+            }
+            expansion *= card;
+            if (right <= left) {
+                bestLen++;
+            } else {
+                bestFrom--;
+                bestLen++;
+            }
+        }
         return Choice.window(nodes.subList(bestFrom, bestFrom + bestLen), (int) Math.min((long) min + bestFrom, INF),
                 (int) Math.min((long) max + bestFrom, INF), bestScore, bestFrom);
     }

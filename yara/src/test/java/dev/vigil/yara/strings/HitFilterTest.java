@@ -44,6 +44,10 @@ class HitFilterTest {
             text("abcdabc", xor(true, false, 0, 255)),
             text("abcdabc", xor(true, true, 1, 3)),
             text("ab", mods(false, true, true, true)),
+            // wide atoms at a window of the wide bytes other than the first two characters, even and odd
+            text("\0\0abc\0\0", mods(true, false, true, false)),
+            text("  Ab  ", xor(true, true, 1, 3)),
+            text("\0\0ER\0\0", mods(false, true, true, false)),
             pattern(StringDecl.Kind.HEX, "61 62 63 [2] 64 61 ?2", StringModifiers.NONE),
             pattern(StringDecl.Kind.HEX, "61 [1-3] 62 63 64 61 62 [0-2] 63", StringModifiers.NONE),
             pattern(StringDecl.Kind.HEX, "61 62 ?? 63 [4] 64 (61 | 62) 63", StringModifiers.NONE),
