@@ -190,6 +190,47 @@ class YaraOptionsComparisonTest {
                 rule syn { condition: and }
                 rule after { condition: true }
                 """);
+        // Atoms Vigil picks differently from yara, and strings asked about one offset, must not change what matches:
+        // wide texts whose scan atom is a later window of the wide bytes than yara's first two characters (plain,
+        // nocase, xor, ascii and wide); a run of zeros whose atom grows to four bytes; deferred strings ($ at E with
+        // E not constant) that fail or pass on their first byte, in case and xor forms. atoms_large.bin is past a
+        // million bytes, where deferred strings' hits are counted in the pass.
+        write("atoms.yar", """
+                rule wide_plain { strings: $m = "\\x00\\x00ER\\x00\\x00" wide condition: $m }
+                rule wide_nocase { strings: $n = "\\x00\\x00er\\x00\\x00" wide nocase condition: $n }
+                rule wide_xor { strings: $x = "\\x00\\x00Ab\\x00\\x00" wide xor(1-3) condition: $x }
+                rule wide_ascii { strings: $b = "\\x00\\x00QZ\\x00\\x00" wide ascii condition: #b == 2 }
+                rule zero_run { strings: $z = { 00 00 00 00 00 00 ?? ?? 00 00 00 00 00 ?? ?? 00 01 } condition: $z }
+                rule zero_run_at { strings: $z = { 00 00 00 ?? 00 00 00 00 00 00 01 02 } condition: $z at uint16(0) }
+                rule first_text { strings: $a = "JK" condition: $a at uint8(2) }
+                rule first_text_miss { strings: $a = "KJ" condition: $a at uint8(2) }
+                rule first_nocase { strings: $a = "jk" nocase condition: $a at uint8(2) }
+                rule first_xor { strings: $a = "HI" xor(1-255) condition: $a at uint8(3) }
+                rule first_hex { strings: $a = { 4A 4? ?? 00 } condition: $a at uint8(2) }
+                rule first_hex_miss { strings: $a = { 4B 4? } condition: $a at uint8(2) }
+                rule first_any { strings: $a = { ?? 4B } condition: $a at uint8(2) }
+                rule first_regex { strings: $a = /[ij]k/ nocase condition: $a at uint8(2) }
+                """);
+        var atoms = new ByteArrayOutputStream();
+        atoms.writeBytes(new byte[] {64, 0, 16, 32}); // the zero run at 64; the texts at 16; the xor form at 32
+        atoms.writeBytes(new byte[12]);
+        atoms.writeBytes("JK\0\0 ".getBytes(StandardCharsets.ISO_8859_1));
+        atoms.writeBytes(new byte[11]);
+        atoms.writeBytes(xor("HI", 7).getBytes(StandardCharsets.ISO_8859_1));
+        atoms.writeBytes(new byte[30]);
+        atoms.writeBytes(new byte[] {0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 1, 2});
+        for (String form : List.of("\0\0\0\0E\0R\0\0\0\0\0", "\0\0\0\0e\0R\0\0\0\0\0", "\0\0QZ\0\0",
+                "\0\0\0\0Q\0Z\0\0\0\0\0", "\0\0\0\0\0\0ab\0\0\0\0\0??\0\1")) {
+            atoms.writeBytes(" ".repeat(5).getBytes(StandardCharsets.ISO_8859_1));
+            atoms.writeBytes(form.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        atoms.writeBytes(" ".getBytes(StandardCharsets.ISO_8859_1));
+        atoms.writeBytes(xor("\0\0\0\0A\0b\0\0\0\0\0", 2).getBytes(StandardCharsets.ISO_8859_1));
+        atoms.writeBytes(new byte[4000]);
+        Files.write(dir.resolve("atoms.bin"), atoms.toByteArray());
+        atoms.writeBytes(new byte[1_050_000]);
+        atoms.writeBytes("\0\0\0\0E\0R\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(dir.resolve("atoms_large.bin"), atoms.toByteArray());
         // yara warns about .*, .+ and .{x,} in the top-level sequence and the sequences within it only
         write("dots.yar", """
                 rule dots { strings: $top = /abc.*def/ $opt = /X-PHP: ([\\w\\.]+(.*\\.php))?/ $alt = /(ab.*c|de)/
@@ -325,6 +366,8 @@ class YaraOptionsComparisonTest {
                 List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
+                List.of("-s", "@/atoms.yar", "atoms.bin"),
+                List.of("-s", "@/atoms.yar", "atoms_large.bin"),
                 List.of("@/dots.yar", "f.txt"),
                 List.of("@/warns_of.yar", "f.txt"),
                 List.of("-s", "@/logged.yar", "logged.bin"),

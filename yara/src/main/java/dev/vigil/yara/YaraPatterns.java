@@ -59,6 +59,15 @@ final class YaraPatterns implements ExternalPatterns {
      * have strings whose best atom is one frequent byte, like {@code 00}, each hit of which would be verified.
      */
     final boolean[] deferred;
+    /**
+     * Per deferred string, flat so that asking thousands of them about one offset (PEiD-style entry-point rules)
+     * reads small arrays instead of each string's objects: at its slot ({@link #deferredSlot}), four longs, the
+     * bytes a match can begin with ({@link CompiledString#firstBytes}); and two ints, its
+     * {@link CompiledString#maxBack} and {@link CompiledString#maxForward}.
+     */
+    final int[] deferredSlot;
+    final long[] deferredFirstBytes;
+    final int[] deferredReach;
     /** Per rule, a bit: some string of it is deferred, so whether it matched is not known from the pass. */
     final long[] rulesWithDeferred;
     /** Per atom: {@link dev.vigil.yara.strings.CompiledString#startSpan} of its string. */
@@ -138,6 +147,9 @@ final class YaraPatterns implements ExternalPatterns {
         this.sharingRules = base.sharingRules;
         this.deferred = base.deferred;
         this.rulesWithDeferred = base.rulesWithDeferred;
+        this.deferredSlot = base.deferredSlot;
+        this.deferredFirstBytes = base.deferredFirstBytes;
+        this.deferredReach = base.deferredReach;
         this.atomStartSpan = base.atomStartSpan;
         this.logsHits = base.logsHits;
         this.stringAtomsStart = base.stringAtomsStart;
@@ -226,6 +238,21 @@ final class YaraPatterns implements ExternalPatterns {
                 if (!rules.program.atOnly(s)) {
                     deferred[shared[s]] = false;
                 }
+            }
+        }
+        this.deferredSlot = new int[strings.length];
+        int deferredCount = 0;
+        for (int s = 0; s < strings.length; s++) {
+            deferredSlot[s] = deferred[s] ? deferredCount++ : -1;
+        }
+        this.deferredFirstBytes = new long[4 * deferredCount];
+        this.deferredReach = new int[2 * deferredCount];
+        for (int s = 0; s < strings.length; s++) {
+            int slot = deferredSlot[s];
+            if (slot >= 0) {
+                strings[s].firstBytes(deferredFirstBytes, 4 * slot);
+                deferredReach[2 * slot] = strings[s].maxBack();
+                deferredReach[2 * slot + 1] = strings[s].maxForward();
             }
         }
         // the engine's atoms first, then those of the deferred strings (for the checks and searches outside the pass)

@@ -770,9 +770,10 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         if (noHits || pos < 0 || pos >= end) {
             return false;
         }
-        int back = strings[s].maxBack();
+        int slot = patterns.deferredSlot[s];
+        int back = patterns.deferredReach[2 * slot];
         long from = Math.max(0, pos - back);
-        long to = Math.min(end, pos + back + 1 + Math.max(strings[s].maxForward(), 8));
+        long to = Math.min(end, pos + back + 1 + Math.max(patterns.deferredReach[2 * slot + 1], 8));
         try {
             if (window == null || from < windowBase || to > windowBase + windowValid) {
                 int length = (int) Math.min(end - from, Math.max(to - from, 1 << 16));
@@ -786,12 +787,19 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        int first = (int) (pos - windowBase);
+        if (first >= windowValid) {
+            return false;
+        }
+        int b = window[first] & 0xFF;
+        if ((patterns.deferredFirstBytes[4 * slot + (b >>> 6)] & (1L << b)) == 0) {
+            return false; // most strings asked about one offset fail on its byte (PEiD-style entry-point rules)
+        }
         if (probe == null) {
             probe = new StringMatches(scratch.matcher);
         }
         probe.recycle();
         probe.assign(s, patterns.onlyAt[s]);
-        int first = (int) (pos - windowBase);
         int last = (int) Math.min(pos + back + 1 - windowBase, windowValid);
         verifyHits(s, window, windowBase, windowValid, first, last, probe);
         for (int i = 0; i < probe.count(); i++) {

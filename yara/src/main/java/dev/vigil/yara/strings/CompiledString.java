@@ -88,6 +88,15 @@ public interface CompiledString {
     }
 
     /**
+     * Sets, in {@code out[at]} to {@code out[at + 3]} (a 256-bit set), the bytes a match can begin with; every byte
+     * where that is not known. Checked before a string is looked for at one offset (YARA's {@code $a at E}), where
+     * most strings fail on their first byte.
+     */
+    default void firstBytes(long[] out, int at) {
+        java.util.Arrays.fill(out, at, at + 4, -1L);
+    }
+
+    /**
      * Whether each match is found from one atom hit alone, whatever earlier hits left in the {@link StringMatches}
      * (a string split into chained pieces needs the pieces earlier hits found). Then whether it matches at one
      * offset can be checked there, from the atom positions near it.

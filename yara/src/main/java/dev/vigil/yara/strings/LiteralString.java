@@ -306,6 +306,23 @@ final class LiteralString implements CompiledString {
     }
 
     @Override
+    public void firstBytes(long[] out, int at) {
+        if (text.length == 0) {
+            CompiledString.super.firstBytes(out, at);
+            return;
+        }
+        // every form begins with the first character under its key (0 without xor), in either case with nocase
+        int c = text[0] & 0xFF;
+        int alt = nocase ? RegexParser.altercase(c) : c;
+        int from = xor ? xorMin : 0;
+        int to = xor ? xorMax : 0;
+        for (int k = from; k <= to; k++) {
+            out[at + ((c ^ k) >>> 6)] |= 1L << (c ^ k);
+            out[at + ((alt ^ k) >>> 6)] |= 1L << (alt ^ k);
+        }
+    }
+
+    @Override
     public boolean oneHitFindsMatch() {
         return true;
     }

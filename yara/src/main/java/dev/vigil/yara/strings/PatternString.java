@@ -91,6 +91,16 @@ final class PatternString implements CompiledString {
     }
 
     @Override
+    public void firstBytes(long[] out, int at) {
+        long[] first = pieces[0].firstBytes;
+        if (first == null) {
+            CompiledString.super.firstBytes(out, at);
+        } else {
+            System.arraycopy(first, 0, out, at, 4);
+        }
+    }
+
+    @Override
     public int startSpan(int atom) {
         if (pieces.length > 1 || atom < 0 || atom >= atomPiece.length) {
             return maxBack + 1; // a chain's match starts where its first piece's does
