@@ -231,6 +231,20 @@ class YaraOptionsComparisonTest {
         atoms.writeBytes(new byte[1_050_000]);
         atoms.writeBytes("\0\0\0\0E\0R\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1));
         Files.write(dir.resolve("atoms_large.bin"), atoms.toByteArray());
+        // Deferred strings in data past a million bytes: left out of the pass where a count of byte pairs shows that
+        // none can reach the match cap (999,999 pairs "JK"), counted where one could (a million, and 1.1 million,
+        // past the cap); see DeferredBoundTest. $z's one-byte 00 atom makes the check worth its read for this rule
+        // set. With 999,999 matches of $t, yara 4.5.2 warns that the last string declared ($z of z_miss) "is taking
+        // a very long time", its slow-scan heuristic, which Vigil does not have (docs/yara.md): -w there.
+        write("bounded.yar", """
+                rule t { strings: $t = "JK" condition: $t at uint8(0) }
+                rule t_miss { strings: $t = "KJ" condition: $t at uint8(0) }
+                rule z { strings: $z = { ?? 00 } condition: $z at filesize - 2 }
+                rule z_miss { strings: $z = { ?? 00 } condition: $z at filesize - 3 }
+                """);
+        write("bounded_below.bin", "JK".repeat(999_999) + "\0\0");
+        write("bounded_at_cap.bin", "JK".repeat(1_000_000) + "\0\0");
+        write("bounded_over.bin", "JK".repeat(1_100_000) + "\0\0");
         // yara warns about .*, .+ and .{x,} in the top-level sequence and the sequences within it only
         write("dots.yar", """
                 rule dots { strings: $top = /abc.*def/ $opt = /X-PHP: ([\\w\\.]+(.*\\.php))?/ $alt = /(ab.*c|de)/
@@ -366,6 +380,9 @@ class YaraOptionsComparisonTest {
                 List.of("-n", "-s", "-d", "ext=2", "@/guards.yar", "guards_small.bin"),
                 List.of("-f", "-s", "-d", "ext=1", "@/guards.yar", "guards.bin"),
                 List.of("-p", "1", "-s", "-d", "ext=1", "@/guards.yar", "guardtree"),
+                List.of("-w", "@/bounded.yar", "bounded_below.bin"),
+                List.of("@/bounded.yar", "bounded_at_cap.bin"),
+                List.of("@/bounded.yar", "bounded_over.bin"),
                 List.of("-s", "@/atoms.yar", "atoms.bin"),
                 List.of("-s", "@/atoms.yar", "atoms_large.bin"),
                 List.of("@/dots.yar", "f.txt"),

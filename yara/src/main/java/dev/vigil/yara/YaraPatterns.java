@@ -1,5 +1,6 @@
 package dev.vigil.yara;
 
+import dev.vigil.engine.io.ScanInput;
 import dev.vigil.engine.ir.ExternalPatterns;
 import dev.vigil.yara.strings.CompiledString;
 import dev.vigil.yara.strings.HitFilter;
@@ -127,12 +128,13 @@ final class YaraPatterns implements ExternalPatterns {
      */
     YaraPatterns withDeferral(Deferral deferral) {
         if (deferral == Deferral.NONE || !deferredAtomsKnown) {
-            throw new IllegalArgumentException("only between COUNTED and OMITTED");
+            throw new IllegalArgumentException("only between COUNTED, OMITTED and BOUNDED");
         }
-        return new YaraPatterns(this, deferral == Deferral.OMITTED);
+        return new YaraPatterns(this, deferral);
     }
 
-    private YaraPatterns(YaraPatterns base, boolean omitsDeferred) {
+    private YaraPatterns(YaraPatterns base, Deferral deferral) {
+        boolean omitsDeferred = deferral != Deferral.COUNTED;
         this.rules = base.rules;
         this.fastMode = base.fastMode;
         this.oneMatchEnough = base.oneMatchEnough;
@@ -172,6 +174,7 @@ final class YaraPatterns implements ExternalPatterns {
         this.scratchPool = base.scratchPool;
         this.deferredAtomsKnown = true;
         this.omitsDeferred = omitsDeferred;
+        this.deferredBounded = deferral == Deferral.BOUNDED;
         this.atoms = omitsDeferred ? base.allAtoms.subList(0, base.engineAtoms) : base.allAtoms;
         this.engineAtoms = base.engineAtoms;
     }
@@ -191,15 +194,23 @@ final class YaraPatterns implements ExternalPatterns {
          * Leaves their atoms out. Only for data under a million bytes, where no string can reach the match cap: its
          * hits need no counting then.
          */
-        OMITTED
+        OMITTED,
+        /**
+         * Leaves their atoms out in larger data where a count of its bytes and byte pairs has shown that none of
+         * them can reach the match cap ({@link #deferredBelowCap}).
+         */
+        BOUNDED
     }
 
-    /** Whether the deferred strings' atoms are left out of the pass ({@link Deferral#OMITTED}). */
+    /** Whether the deferred strings' atoms are left out of the pass ({@link Deferral#OMITTED}, BOUNDED). */
     final boolean omitsDeferred;
+    /** {@link Deferral#BOUNDED}: the caller has checked {@link #deferredBelowCap} for the data. */
+    final boolean deferredBounded;
 
     YaraPatterns(YaraRules rules, boolean fastMode, Deferral deferral) {
         this.rules = rules;
-        this.omitsDeferred = deferral == Deferral.OMITTED;
+        this.omitsDeferred = deferral == Deferral.OMITTED || deferral == Deferral.BOUNDED;
+        this.deferredBounded = deferral == Deferral.BOUNDED;
         boolean defer = deferral != Deferral.NONE;
         this.deferredAtomsKnown = defer;
         this.fastMode = fastMode;
@@ -561,6 +572,120 @@ final class YaraPatterns implements ExternalPatterns {
     public ExternalScan begin(long deadlineNanos) {
         return new YaraScanState(this, deadlineNanos, false);
     }
+
+    /**
+     * Whether no deferred string can reach the match cap in {@code input}, read through once: a deferred string's
+     * count in the pass ({@code YaraScanState.count}) is at most the sum, over its atoms, of the atom's hits times
+     * its start span, and an atom has at most as many hits as the data has of its first two bytes (of its byte,
+     * for a one-byte atom). Then the pass need not find and count their atoms (BOUNDED instead of COUNTED): over
+     * the benchmark corpus, half of Yara-Rules' 47 million atom hits were deferred strings' in data over a million
+     * bytes, and 34 of its 36 such files pass this check (docs/yara.md).
+     */
+    boolean deferredBelowCap(ScanInput input) throws java.io.IOException {
+        int[] keys = deferredBoundKeys();
+        if (keys.length == 0) {
+            return true;
+        }
+        long[] pairs = new long[65536]; // by first byte | second byte << 8
+        long[] bytes = new long[256];
+        byte[] buf = new byte[1 << 18];
+        long size = input.size();
+        int prev = -1;
+        for (long pos = 0; pos < size; ) {
+            int n = input.read(pos, buf, 0, (int) Math.min(buf.length, size - pos));
+            if (n <= 0) {
+                break;
+            }
+            int i = 0;
+            if (prev < 0) {
+                prev = buf[0] & 0xFF;
+                i = 1;
+            }
+            for (; i < n; i++) {
+                int b = buf[i] & 0xFF;
+                pairs[prev | b << 8]++;
+                prev = b;
+            }
+            pos += n;
+        }
+        if (prev >= 0) {
+            bytes[prev]++; // the last byte begins no pair
+        }
+        for (int v = 0; v < 65536; v++) {
+            bytes[v & 0xFF] += pairs[v];
+        }
+        // keys: per deferred string, its atom count, then per atom its span and its key (pair, or 65536 + byte)
+        for (int k = 0; k < keys.length; ) {
+            int atomCount = keys[k++];
+            long bound = 0;
+            for (int a = 0; a < atomCount; a++, k += 2) {
+                int key = keys[k + 1];
+                bound += keys[k] * (key < 65536 ? pairs[key] : bytes[key - 65536]);
+            }
+            if (bound >= dev.vigil.yara.strings.StringMatches.MAX_MATCHES) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether counting the deferred strings' hits in the pass is likely to cost more than {@link #deferredBelowCap}'s
+     * read (about 1 ns a byte; a counted hit costs about 20 ns, so above one hit in 20 bytes). Hits are estimated
+     * with a rough model of executables, where 00 is a quarter of the bytes and FF a twenty-fifth: Yara-Rules'
+     * PEiD-style strings (one-byte atoms among them) come to 0.14 hits a byte, signature-base's to 0.00002.
+     */
+    boolean boundCheckPays() {
+        Boolean pays = boundCheckPays;
+        if (pays == null) {
+            double hits = 0;
+            for (int s = 0; s < deferred.length; s++) {
+                for (int i = deferred[s] ? stringAtomsStart[s] : 0; deferred[s] && i < stringAtomsStart[s + 1]; i++) {
+                    double p = 1;
+                    for (byte b : allAtoms.get(stringAtoms[i])) {
+                        p *= b == 0 ? 0.25 : b == (byte) 0xFF ? 0.04 : 0.71 / 254;
+                    }
+                    hits += p;
+                }
+            }
+            pays = hits >= 0.05;
+            boundCheckPays = pays; // racing threads compute the same
+        }
+        return pays;
+    }
+
+    private volatile Boolean boundCheckPays;
+
+    /** The deferred strings' atoms as {@link #deferredBelowCap} reads them, made on first use. */
+    private int[] deferredBoundKeys() {
+        int[] keys = boundKeys;
+        if (keys == null) {
+            int n = 0;
+            for (int s = 0; s < deferred.length; s++) {
+                if (deferred[s]) {
+                    n += 1 + 2 * (stringAtomsStart[s + 1] - stringAtomsStart[s]);
+                }
+            }
+            keys = new int[n];
+            int k = 0;
+            for (int s = 0; s < deferred.length; s++) {
+                if (!deferred[s]) {
+                    continue;
+                }
+                keys[k++] = stringAtomsStart[s + 1] - stringAtomsStart[s];
+                for (int i = stringAtomsStart[s]; i < stringAtomsStart[s + 1]; i++) {
+                    int a = stringAtoms[i];
+                    byte[] atom = allAtoms.get(a);
+                    keys[k++] = atomStartSpan[a];
+                    keys[k++] = atom.length >= 2 ? (atom[0] & 0xFF) | (atom[1] & 0xFF) << 8 : 65536 + (atom[0] & 0xFF);
+                }
+            }
+            boundKeys = keys; // racing threads make equal arrays
+        }
+        return keys;
+    }
+
+    private volatile int[] boundKeys;
 
     /** These patterns, with scans that also keep the string matches of rules that did not match. */
     ExternalPatterns keepingNotMatchingStrings() {

@@ -25,7 +25,7 @@ public final class YaraRules {
     private final int reportable;
     /** Engines for {@link #scan}, made on first use, one per combination of fast mode and {@link YaraPatterns.Deferral}. */
     private final java.util.concurrent.atomic.AtomicReferenceArray<Scanner> engines =
-            new java.util.concurrent.atomic.AtomicReferenceArray<>(6);
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(2 * YaraPatterns.Deferral.values().length);
 
     private record Scanner(YaraPatterns patterns, Engine engine) {
     }
@@ -86,23 +86,57 @@ public final class YaraRules {
     /**
      * The engine {@link #scan} uses for these options and data of this size, and its patterns; made on first use.
      * Scans that keep the string matches of the rules that did not match verify every string in the pass; the
-     * others leave the deferred strings' atoms out of it where the data is too small for the match cap.
+     * others leave the deferred strings' atoms out of it where the data is too small for the match cap, or where
+     * a count of its byte pairs shows that none of them can reach it ({@link YaraPatterns#deferredBelowCap}: data up
+     * to {@link #BOUND_CHECK_MAX} bytes, read once more, where counting their hits would likely cost more).
      */
-    private Scanner scanner(YaraScanOptions options, long size) {
-        YaraPatterns.Deferral deferral = options.notMatchingStrings() ? YaraPatterns.Deferral.NONE
-                : size < StringMatches.MAX_MATCHES ? YaraPatterns.Deferral.OMITTED
-                : YaraPatterns.Deferral.COUNTED;
-        int kind = (options.fastMode() ? 3 : 0) + deferral.ordinal();
+    private Scanner scanner(YaraScanOptions options, ScanInput input) throws IOException {
+        return scanner(options, deferral(options, input));
+    }
+
+    /** How the pass treats the deferred strings for these options and this data (see {@link #scanner}). */
+    YaraPatterns.Deferral deferral(YaraScanOptions options, ScanInput input) throws IOException {
+        long size = input.size();
+        if (options.notMatchingStrings()) {
+            return YaraPatterns.Deferral.NONE;
+        }
+        if (size < StringMatches.MAX_MATCHES) {
+            return YaraPatterns.Deferral.OMITTED;
+        }
+        YaraPatterns counted = scanner(options, YaraPatterns.Deferral.COUNTED).patterns();
+        return size <= BOUND_CHECK_MAX && counted.boundCheckPays() && counted.deferredBelowCap(input)
+                ? YaraPatterns.Deferral.BOUNDED : YaraPatterns.Deferral.COUNTED;
+    }
+
+    /**
+     * Data up to this size is read once before the pass to see whether deferred strings need counting in it
+     * ({@link #scanner}); about 1 ns a byte, where counting cost 8 ns a byte over the benchmark corpus's large files.
+     * Past it, the pass counts them: a second read of a very large file may come from the disk.
+     */
+    static final long BOUND_CHECK_MAX = 1L << 28;
+
+    private Scanner scanner(YaraScanOptions options, YaraPatterns.Deferral deferral) {
+        int kind = (options.fastMode() ? YaraPatterns.Deferral.values().length : 0) + deferral.ordinal();
         Scanner e = engines.get(kind);
         if (e == null) {
             // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
             // that race here build one each; the first stored is kept.
-            // COUNTED and OMITTED differ in the engine's atoms only: one is made from the other when there is one
-            Scanner twin = deferral == YaraPatterns.Deferral.NONE ? null
-                    : engines.get((options.fastMode() ? 3 : 0) + (deferral == YaraPatterns.Deferral.OMITTED
-                    ? YaraPatterns.Deferral.COUNTED : YaraPatterns.Deferral.OMITTED).ordinal());
-            YaraPatterns p = twin != null ? twin.patterns().withDeferral(deferral)
-                    : new YaraPatterns(this, options.fastMode(), deferral);
+            // COUNTED, OMITTED and BOUNDED differ in the engine's atoms and the mode only: one is made from another
+            // when there is one
+            YaraPatterns p = null;
+            if (deferral != YaraPatterns.Deferral.NONE) {
+                for (YaraPatterns.Deferral other : YaraPatterns.Deferral.values()) {
+                    Scanner twin = other == YaraPatterns.Deferral.NONE ? null
+                            : engines.get(kind - deferral.ordinal() + other.ordinal());
+                    if (twin != null) {
+                        p = twin.patterns().withDeferral(deferral);
+                        break;
+                    }
+                }
+            }
+            if (p == null) {
+                p = new YaraPatterns(this, options.fastMode(), deferral);
+            }
             e = new Scanner(p, Engine.builder()
                     .add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build());
             if (!engines.compareAndSet(kind, null, e)) {
@@ -112,13 +146,15 @@ public final class YaraRules {
         return e;
     }
 
-    /** The patterns behind the engine that scans data of this size with these options (for tests). */
+    /** The patterns behind the engine that scans data of this size with these options (for tests; without the check of BOUNDED). */
     YaraPatterns scanPatterns(YaraScanOptions options, long size) {
-        return scanner(options, size).patterns();
+        return scanner(options, options.notMatchingStrings() ? YaraPatterns.Deferral.NONE
+                : size < StringMatches.MAX_MATCHES ? YaraPatterns.Deferral.OMITTED
+                : YaraPatterns.Deferral.COUNTED).patterns();
     }
 
     private YaraScanResult scan(ScanInput input, YaraScanOptions options) throws IOException {
-        Engine e = scanner(options, input.size()).engine();
+        Engine e = scanner(options, input).engine();
         ScanLimits limits = ScanLimits.NONE.withMaxScanTime(Duration.ofMillis(options.timeoutMillis()));
         ScanResult r = e.scan(input, new ScanOptions(true, limits));
         YaraScanResult report = (YaraScanResult) r.reports().get(0);

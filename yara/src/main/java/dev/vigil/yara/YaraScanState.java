@@ -124,7 +124,7 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             return;
         }
         deferred = patterns.deferred;
-        if (patterns.omitsDeferred && largeData) {
+        if (patterns.omitsDeferred && largeData && !patterns.deferredBounded) {
             // their hits are not counted, so the match cap could not be kept exact (YaraRules.scanner never does this)
             throw new IllegalStateException("patterns without the deferred strings' atoms scan data under "
                     + StringMatches.MAX_MATCHES + " bytes only, not " + size);
