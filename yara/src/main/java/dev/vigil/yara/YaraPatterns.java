@@ -128,13 +128,13 @@ final class YaraPatterns implements ExternalPatterns {
      */
     YaraPatterns withDeferral(Deferral deferral) {
         if (deferral == Deferral.NONE || !deferredAtomsKnown) {
-            throw new IllegalArgumentException("only between COUNTED, OMITTED and BOUNDED");
+            throw new IllegalArgumentException("only between COUNTED and OMITTED");
         }
         return new YaraPatterns(this, deferral);
     }
 
     private YaraPatterns(YaraPatterns base, Deferral deferral) {
-        boolean omitsDeferred = deferral != Deferral.COUNTED;
+        boolean omitsDeferred = deferral == Deferral.OMITTED;
         this.rules = base.rules;
         this.fastMode = base.fastMode;
         this.oneMatchEnough = base.oneMatchEnough;
@@ -174,7 +174,6 @@ final class YaraPatterns implements ExternalPatterns {
         this.scratchPool = base.scratchPool;
         this.deferredAtomsKnown = true;
         this.omitsDeferred = omitsDeferred;
-        this.deferredBounded = deferral == Deferral.BOUNDED;
         this.atoms = omitsDeferred ? base.allAtoms.subList(0, base.engineAtoms) : base.allAtoms;
         this.engineAtoms = base.engineAtoms;
     }
@@ -191,26 +190,18 @@ final class YaraPatterns implements ExternalPatterns {
         /** Finds their atoms and counts the hits without verifying them. */
         COUNTED,
         /**
-         * Leaves their atoms out. Only for data under a million bytes, where no string can reach the match cap: its
-         * hits need no counting then.
+         * Leaves their atoms out. Only for data where none of them can reach the match cap, so that their hits need
+         * no counting: data under a million bytes, or larger data for which {@link #deferredBelowCap} holds.
          */
-        OMITTED,
-        /**
-         * Leaves their atoms out in larger data where a count of its bytes and byte pairs has shown that none of
-         * them can reach the match cap ({@link #deferredBelowCap}).
-         */
-        BOUNDED
+        OMITTED
     }
 
-    /** Whether the deferred strings' atoms are left out of the pass ({@link Deferral#OMITTED}, BOUNDED). */
+    /** Whether the deferred strings' atoms are left out of the pass ({@link Deferral#OMITTED}). */
     final boolean omitsDeferred;
-    /** {@link Deferral#BOUNDED}: the caller has checked {@link #deferredBelowCap} for the data. */
-    final boolean deferredBounded;
 
     YaraPatterns(YaraRules rules, boolean fastMode, Deferral deferral) {
         this.rules = rules;
-        this.omitsDeferred = deferral == Deferral.OMITTED || deferral == Deferral.BOUNDED;
-        this.deferredBounded = deferral == Deferral.BOUNDED;
+        this.omitsDeferred = deferral == Deferral.OMITTED;
         boolean defer = deferral != Deferral.NONE;
         this.deferredAtomsKnown = defer;
         this.fastMode = fastMode;
@@ -577,7 +568,7 @@ final class YaraPatterns implements ExternalPatterns {
      * Whether no deferred string can reach the match cap in {@code input}, read through once: a deferred string's
      * count in the pass ({@code YaraScanState.count}) is at most the sum, over its atoms, of the atom's hits times
      * its start span, and an atom has at most as many hits as the data has of its first two bytes (of its byte,
-     * for a one-byte atom). Then the pass need not find and count their atoms (BOUNDED instead of COUNTED): over
+     * for a one-byte atom). Then the pass need not find and count their atoms (OMITTED instead of COUNTED): over
      * the benchmark corpus, half of Yara-Rules' 47 million atom hits were deferred strings' in data over a million
      * bytes, and 34 of its 36 such files pass this check (docs/yara.md).
      */

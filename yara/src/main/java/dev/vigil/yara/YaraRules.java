@@ -105,7 +105,7 @@ public final class YaraRules {
         }
         YaraPatterns counted = scanner(options, YaraPatterns.Deferral.COUNTED).patterns();
         return size <= BOUND_CHECK_MAX && counted.boundCheckPays() && counted.deferredBelowCap(input)
-                ? YaraPatterns.Deferral.BOUNDED : YaraPatterns.Deferral.COUNTED;
+                ? YaraPatterns.Deferral.OMITTED : YaraPatterns.Deferral.COUNTED;
     }
 
     /**
@@ -121,22 +121,13 @@ public final class YaraRules {
         if (e == null) {
             // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
             // that race here build one each; the first stored is kept.
-            // COUNTED, OMITTED and BOUNDED differ in the engine's atoms and the mode only: one is made from another
-            // when there is one
-            YaraPatterns p = null;
-            if (deferral != YaraPatterns.Deferral.NONE) {
-                for (YaraPatterns.Deferral other : YaraPatterns.Deferral.values()) {
-                    Scanner twin = other == YaraPatterns.Deferral.NONE ? null
-                            : engines.get(kind - deferral.ordinal() + other.ordinal());
-                    if (twin != null) {
-                        p = twin.patterns().withDeferral(deferral);
-                        break;
-                    }
-                }
-            }
-            if (p == null) {
-                p = new YaraPatterns(this, options.fastMode(), deferral);
-            }
+            // COUNTED and OMITTED differ in the engine's atoms only: one is made from the other when there is one
+            int modeBase = kind - deferral.ordinal();
+            Scanner twin = deferral == YaraPatterns.Deferral.NONE ? null
+                    : engines.get(modeBase + (deferral == YaraPatterns.Deferral.OMITTED
+                    ? YaraPatterns.Deferral.COUNTED : YaraPatterns.Deferral.OMITTED).ordinal());
+            YaraPatterns p = twin != null ? twin.patterns().withDeferral(deferral)
+                    : new YaraPatterns(this, options.fastMode(), deferral);
             e = new Scanner(p, Engine.builder()
                     .add(options.notMatchingStrings() ? p.keepingNotMatchingStrings() : p).build());
             if (!engines.compareAndSet(kind, null, e)) {
@@ -146,7 +137,10 @@ public final class YaraRules {
         return e;
     }
 
-    /** The patterns behind the engine that scans data of this size with these options (for tests; without the check of BOUNDED). */
+    /**
+     * The patterns behind the engine that scans data of this size with these options (for tests; large data gets
+     * COUNTED, without the check of {@link #deferral}).
+     */
     YaraPatterns scanPatterns(YaraScanOptions options, long size) {
         return scanner(options, options.notMatchingStrings() ? YaraPatterns.Deferral.NONE
                 : size < StringMatches.MAX_MATCHES ? YaraPatterns.Deferral.OMITTED

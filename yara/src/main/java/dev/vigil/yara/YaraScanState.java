@@ -124,11 +124,6 @@ final class YaraScanState implements ExternalPatterns.ExternalScan {
             return;
         }
         deferred = patterns.deferred;
-        if (patterns.omitsDeferred && largeData && !patterns.deferredBounded) {
-            // their hits are not counted, so the match cap could not be kept exact (YaraRules.scanner never does this)
-            throw new IllegalStateException("patterns without the deferred strings' atoms scan data under "
-                    + StringMatches.MAX_MATCHES + " bytes only, not " + size);
-        }
         if (patterns.afterPassStrings.length > 0) {
             afterPass = patterns.afterPass;
             if (largeData) {
