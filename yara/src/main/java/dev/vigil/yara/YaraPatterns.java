@@ -631,7 +631,10 @@ final class YaraPatterns implements ExternalPatterns {
         if (pays == null) {
             double hits = 0;
             for (int s = 0; s < deferred.length; s++) {
-                for (int i = deferred[s] ? stringAtomsStart[s] : 0; deferred[s] && i < stringAtomsStart[s + 1]; i++) {
+                if (!deferred[s]) {
+                    continue;
+                }
+                for (int i = stringAtomsStart[s]; i < stringAtomsStart[s + 1]; i++) {
                     double p = 1;
                     for (byte b : allAtoms.get(stringAtoms[i])) {
                         p *= b == 0 ? 0.25 : b == (byte) 0xFF ? 0.04 : 0.71 / 254;

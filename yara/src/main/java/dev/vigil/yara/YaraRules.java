@@ -103,8 +103,10 @@ public final class YaraRules {
         if (size < StringMatches.MAX_MATCHES) {
             return YaraPatterns.Deferral.OMITTED;
         }
-        YaraPatterns counted = scanner(options, YaraPatterns.Deferral.COUNTED).patterns();
-        return size <= BOUND_CHECK_MAX && counted.boundCheckPays() && counted.deferredBelowCap(input)
+        // the OMITTED engine's patterns: the check needs the deferred strings only, which every twin shares, and
+        // when it holds that engine scans (no COUNTED engine is built where every large file passes)
+        YaraPatterns p = scanner(options, YaraPatterns.Deferral.OMITTED).patterns();
+        return size <= BOUND_CHECK_MAX && p.boundCheckPays() && p.deferredBelowCap(input)
                 ? YaraPatterns.Deferral.OMITTED : YaraPatterns.Deferral.COUNTED;
     }
 
