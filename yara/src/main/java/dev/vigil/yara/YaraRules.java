@@ -103,9 +103,11 @@ public final class YaraRules {
         if (size < StringMatches.MAX_MATCHES) {
             return YaraPatterns.Deferral.OMITTED;
         }
-        // the OMITTED engine's patterns: the check needs the deferred strings only, which every twin shares, and
-        // when it holds that engine scans (no COUNTED engine is built where every large file passes)
-        YaraPatterns p = scanner(options, YaraPatterns.Deferral.OMITTED).patterns();
+        // The check needs the deferred strings only, which both twins share: the patterns of whichever engine is
+        // built already (a tree's small files have built OMITTED's), else of COUNTED's, the one large data needs
+        // where the check does not pay or fails. Building another engine only to ask would be start-up work.
+        Scanner built = engines.get(engineKind(options, YaraPatterns.Deferral.OMITTED));
+        YaraPatterns p = (built != null ? built : scanner(options, YaraPatterns.Deferral.COUNTED)).patterns();
         return size <= BOUND_CHECK_MAX && p.boundCheckPays() && p.deferredBelowCap(input)
                 ? YaraPatterns.Deferral.OMITTED : YaraPatterns.Deferral.COUNTED;
     }
@@ -117,17 +119,21 @@ public final class YaraRules {
      */
     static final long BOUND_CHECK_MAX = 1L << 28;
 
+    /** The index in {@link #engines} of the engine for these options and this deferral. */
+    private static int engineKind(YaraScanOptions options, YaraPatterns.Deferral deferral) {
+        return (options.fastMode() ? YaraPatterns.Deferral.values().length : 0) + deferral.ordinal();
+    }
+
     private Scanner scanner(YaraScanOptions options, YaraPatterns.Deferral deferral) {
-        int kind = (options.fastMode() ? YaraPatterns.Deferral.values().length : 0) + deferral.ordinal();
+        int kind = engineKind(options, deferral);
         Scanner e = engines.get(kind);
         if (e == null) {
             // The patterns tell each scan's state which mode it is in, so each combination has its engine. Threads
             // that race here build one each; the first stored is kept.
             // COUNTED and OMITTED differ in the engine's atoms only: one is made from the other when there is one
-            int modeBase = kind - deferral.ordinal();
             Scanner twin = deferral == YaraPatterns.Deferral.NONE ? null
-                    : engines.get(modeBase + (deferral == YaraPatterns.Deferral.OMITTED
-                    ? YaraPatterns.Deferral.COUNTED : YaraPatterns.Deferral.OMITTED).ordinal());
+                    : engines.get(engineKind(options, deferral == YaraPatterns.Deferral.OMITTED
+                    ? YaraPatterns.Deferral.COUNTED : YaraPatterns.Deferral.OMITTED));
             YaraPatterns p = twin != null ? twin.patterns().withDeferral(deferral)
                     : new YaraPatterns(this, options.fastMode(), deferral);
             e = new Scanner(p, Engine.builder()
